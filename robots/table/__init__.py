@@ -1,0 +1,1 @@
+"""Table robot: combine and summarise tables."""

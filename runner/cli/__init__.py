@@ -1,0 +1,60 @@
+"""The ``kyodo`` command. Sub-commands live in one module each and import heavy things lazily."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+import typer
+
+from runner.cli.demo import demo
+from runner.cli.info import actions, municipalities
+from runner.cli.run import run
+
+app = typer.Typer(
+    name="kyodo",
+    help="kyodo（共同利用）: 県と市町で共同利用するRPA/AI。Shared RPA/AI runner for a prefecture and its municipalities.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+)
+app.command("run")(run)
+app.command("demo")(demo)
+app.command("municipalities")(municipalities)
+app.command("actions")(actions)
+
+# (module, attribute, command name): sub-apps are mounted when their module is present.
+_SUBAPPS = [
+    ("runner.cli.runs", "app", "runs"),
+    ("runner.cli.scenario", "app", "scenario"),
+    ("runner.cli.schedule", "app", "schedule"),
+    ("runner.cli.report", "app", "report"),
+    ("runner.cli.secret", "app", "secret"),
+    ("runner.cli.audit", "app", "audit"),
+    ("runner.cli.artifacts", "app", "artifacts"),
+    ("faq_bot.cli", "app", "faq"),
+]
+for _mod, _attr, _name in _SUBAPPS:
+    try:
+        _sub = getattr(importlib.import_module(_mod), _attr)
+    except ModuleNotFoundError as _exc:
+        if _exc.name != _mod:
+            raise
+        continue
+    app.add_typer(_sub, name=_name)
+
+_COMMANDS = [("runner.cli.dashboard", "dashboard"), ("runner.cli.worker", "worker")]
+for _mod, _name in _COMMANDS:
+    try:
+        app.command(_name)(getattr(importlib.import_module(_mod), _name))
+    except ModuleNotFoundError as _exc:
+        if _exc.name != _mod:
+            raise
+
+
+def main() -> None:
+    """Entry point of the ``kyodo`` script."""
+    from runner.logs import setup_logging
+
+    setup_logging(logging.WARNING)
+    app()

@@ -1,0 +1,37 @@
+"""``kyodo demo``: the one-command tour."""
+
+from __future__ import annotations
+
+import typer
+
+from runner.cli._common import console, friendly_errors
+
+
+@friendly_errors
+def demo() -> None:
+    """デモ: 同梱の電子申請ポータルを起動し、標準シナリオを山口県の19市町で実行します。Run the demo."""
+    from runner.cli.run import _Progress, print_results
+    from runner.demo.run_demo import find_outputs, run_demo
+    from runner.registry import load_registry
+    from runner.settings import get_settings
+
+    settings = get_settings()
+    console.print("[bold]kyodo デモ[/]: 電子申請ポータル（デモ）を起動し、標準シナリオを実行します。")
+    bar = _Progress()
+    with bar.progress:
+        report = run_demo(settings, lambda: load_registry(settings.registry_path), progress=bar)
+    code = 0
+    for name, results in report.results.items():
+        console.rule(f"{name}")
+        code |= print_results(results)
+        for p in find_outputs(results):
+            console.print(f"  出力: [bold]{p}[/]", highlight=False)
+    console.rule("まとめ")
+    console.print(f"所要時間: {report.seconds:.1f} 秒 / 実行履歴: kyodo runs list / データベース: {settings.db_url}")
+    console.print(f"成果物フォルダ: {settings.runs_dir}")
+    try:
+        from runner.scheduler.service import next_fire_times  # noqa: F401
+        console.print("今後のスケジュール: kyodo schedule list")
+    except ImportError:
+        pass
+    raise typer.Exit(code)

@@ -1,0 +1,81 @@
+"""``kyodo run``: run a scenario now, for one municipality or all of them."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import typer
+
+from runner.cli._common import console, friendly_errors, load_context, parse_params
+
+
+def print_results(results: list[Any]) -> int:
+    """Print one line per run; return the exit code (0 all ok, 1 any failed or partial)."""
+    from rich.table import Table
+
+    table = Table(title="実行結果", show_lines=False)
+    for col in ("実行ID", "自治体", "シナリオ", "状態", "処理件数", "エラー件数", "成果物フォルダ"):
+        table.add_column(col)
+    label = {"succeeded": "[green]成功[/]", "partial": "[yellow]一部エラー[/]", "failed": "[red]失敗[/]", "skipped": "済（重複）"}
+    for r in results:
+        table.add_row(r.run_id, r.owner, r.scenario, label.get(r.status, r.status), str(r.items_ok),
+                      str(r.items_failed), str(r.artifact_dir))
+    console.print(table)
+    for r in results:
+        for e in r.item_errors:
+            console.print(f"  [yellow]![/] {e['item']}: {e['message']}", highlight=False)
+        if r.error and r.status == "failed":
+            console.print(f"  [red]×[/] {r.error}", highlight=False)
+    return 0 if all(r.status in ("succeeded", "skipped") for r in results) else 1
+
+
+class _Progress:
+    """A rich progress bar fed by engine events (one bar per loop)."""
+
+    def __init__(self) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                 console=console, transient=False)
+        self.task: Any = None
+
+    def __call__(self, event: str, data: dict[str, Any]) -> None:
+        if event == "loop_start":
+            self.task = self.progress.add_task("自治体ごとに処理中", total=data["total"])
+        elif event == "item_start" and self.task is not None:
+            self.progress.update(self.task, description=f"処理中: {data['item']}")
+        elif event == "item_done" and self.task is not None:
+            self.progress.advance(self.task)
+            if not data.get("ok"):
+                self.progress.console.print(f"  [yellow]スキップ[/] {data['item']}", highlight=False)
+
+
+def run(
+    scenario: str = typer.Argument(..., help="シナリオ名（例: e_application_aggregation）またはYAMLファイル"),
+    municipality: Optional[list[str]] = typer.Option(None, "--municipality", "-m", help="自治体コード（複数指定可）"),
+    all_: bool = typer.Option(False, "--all", help="台帳のすべての自治体で実行"),
+    param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="パラメータ 名前=値（複数指定可）"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="何も操作せず、各ステップが何をするかだけ表示"),
+) -> None:
+    """シナリオを今すぐ実行します。Run a scenario now."""
+    code = _run(scenario, municipality, all_, param, dry_run)
+    raise typer.Exit(code)
+
+
+@friendly_errors
+def _run(scenario: str, municipality: list[str] | None, all_: bool, param: list[str] | None, dry_run: bool) -> int:
+    from robots.errors import BusinessError
+    from runner.submit import run_scenario
+
+    if not municipality and not all_:
+        raise BusinessError("対象の自治体を指定してください。", hint="--municipality 352039 または --all")
+    settings, registry, store = load_context()
+    bar = _Progress()
+    with bar.progress:
+        results = run_scenario(scenario, None if all_ else municipality, parse_params(param), dry_run=dry_run,
+                               registry=registry, store=store, settings=settings, progress=bar)
+    if dry_run:
+        for r in results:
+            console.print(f"[bold]試行（dry-run）[/]: {r.scenario} / {r.owner} — 各ステップの内容は {r.artifact_dir / 'run.log'}")
+            console.print((r.artifact_dir / "run.log").read_text(encoding="utf-8"), highlight=False)
+    return print_results(results)

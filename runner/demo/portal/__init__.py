@@ -1,0 +1,1 @@
+"""Demo e-application portal (FastAPI + Jinja2)."""

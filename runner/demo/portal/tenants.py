@@ -1,0 +1,26 @@
+"""Portal accounts for the demo, derived from the registry (passwords from the secret store)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from runner.demo.portal.app import Tenant
+from runner.registry import Registry
+
+# Towns whose portal still runs the older product version (other column names): their
+# registry entries carry a column_map override, which is exactly what the demo shows off.
+V2_CODES = frozenset({"352021", "352152", "355020"})
+
+
+def tenants_from_registry(registry: Registry, secret: Callable[[str], str]) -> list[Tenant]:
+    """One tenant per municipality with credentials; encodings alternate CP932 / UTF-8-BOM."""
+    out = []
+    for m in registry.all():
+        if m.credentials is None:
+            continue
+        out.append(Tenant(
+            code=m.code, name=m.name, user=m.credentials.user, password=secret(m.credentials.password_secret),
+            encoding="utf-8-sig" if int(m.code) % 2 else "cp932",
+            header_style="v2" if m.code in V2_CODES else "standard",
+        ))
+    return out

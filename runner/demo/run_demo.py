@@ -1,0 +1,107 @@
+"""``kyodo demo``: start the bundled portal, run the standard scenarios for the sample municipalities.
+
+Passwords for the demo portal are generated for this run and handed over through the
+secret store's environment variables, exactly as a real deployment would; nothing is
+written to files.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from runner.engine import RunResult
+from runner.registry import Registry
+from runner.secrets import env_name
+from runner.settings import Settings
+
+
+@dataclass
+class DemoReport:
+    portal_url: str
+    results: dict[str, list[RunResult]] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def set_demo_passwords(registry: Registry) -> None:
+    """Give every demo account a fresh random password through ``KYODO_SECRET_*`` variables."""
+    for m in registry.all():
+        if m.credentials is not None:
+            os.environ.setdefault(env_name(m.credentials.password_secret), secrets.token_urlsafe(12))
+
+
+def start_portal(registry: Registry) -> Any:
+    """Serve the demo portal on a free loopback port; sets ``KYODO_PORTAL_URL``."""
+    from runner.demo.portal.app import create_app
+    from runner.demo.portal.tenants import tenants_from_registry
+    from runner.secrets import get_secret
+    from runner.webserver import serve_in_thread
+
+    server = serve_in_thread(create_app(tenants_from_registry(registry, get_secret)))
+    os.environ["KYODO_PORTAL_URL"] = server.url
+    return server
+
+
+def prepare_inputs(registry: Registry, settings: Settings) -> list[str]:
+    """Write deterministic sample inputs (tax ledgers, payment files, scanned forms) per municipality.
+
+    Returns the standard scenarios that have sample data and so can run in the demo.
+    """
+    runnable = ["e_application_aggregation"]
+    try:
+        from robots.reconcile.demo_data import write_demo_tax_inputs
+    except ImportError:
+        write_demo_tax_inputs = None  # type: ignore[assignment]
+    try:
+        from robots.ocr.sample_forms import write_sample_forms
+    except ImportError:
+        write_sample_forms = None  # type: ignore[assignment]
+    for m in registry.all():
+        base = settings.data_dir / m.code
+        if write_demo_tax_inputs is not None and not (base / "ledger.xlsx").exists():
+            write_demo_tax_inputs(base, m.code, int(m.code))
+    if write_demo_tax_inputs is not None:
+        runnable.append("tax_reconciliation")
+    if write_sample_forms is not None:
+        for m in registry.all()[:3]:
+            forms = settings.data_dir / m.code / "scans"
+            if not forms.exists():
+                write_sample_forms(forms, 4, int(m.code), False)
+        runnable.append("paper_application_ocr")
+    return runnable
+
+
+def run_demo(settings: Settings, registry_loader: Callable[[], Registry], progress: Any = None) -> DemoReport:
+    """Run the demo end to end and return what happened (the CLI prints it)."""
+    from runner.store import open_store
+    from runner.submit import run_scenario
+
+    registry = registry_loader()
+    set_demo_passwords(registry)
+    server = start_portal(registry)
+    started = time.monotonic()
+    try:
+        registry = registry_loader()  # reload: portal URLs now point at the running portal
+        store = open_store(settings.db_url)
+        store.mark_interrupted()
+        report = DemoReport(portal_url=server.url)
+        for name in prepare_inputs(registry, settings):
+            codes = None if name != "paper_application_ocr" else [m.code for m in registry.all()[:3]]
+            report.results[name] = run_scenario(name, codes, registry=registry, store=store, settings=settings,
+                                                progress=progress, executor="local")
+        report.seconds = time.monotonic() - started
+        return report
+    finally:
+        from robots.browser import shutdown
+
+        shutdown()
+        server.stop()
+
+
+def find_outputs(results: list[RunResult], suffix: str = ".xlsx") -> list[Path]:
+    """The workbooks a list of runs produced (for printing where the outputs are)."""
+    return sorted(p for r in results for p in r.artifact_dir.glob(f"*{suffix}"))

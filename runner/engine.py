@@ -1,0 +1,334 @@
+"""The scenario engine: runs one plan's steps in order and records everything in the run store.
+
+Data flows one way: scenario → engine → robot actions → artifacts → run store. The engine
+resolves ``${...}`` variables, validates each action's arguments against its type hints,
+applies ``when``/``for_each``/``on_error``/``retry``, masks every message it stores, and
+always finishes the run record (also when a step crashes).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Callable
+from zoneinfo import ZoneInfo
+
+from pydantic import ConfigDict, ValidationError, create_model
+
+from robots import ActionSpec, RunContext, all_actions
+from robots.errors import ApplicationError, BusinessError, KyodoError, error_kind
+from robots.privacy import mask_text
+from runner.plan import RunPlan, effective_params
+from runner.registry import Municipality, Registry
+from runner.scenario.expr import render
+from runner.scenario.model import Scenario, Step
+from runner.secrets import get_secret
+from runner.settings import Settings
+from runner.store import RunStore, new_run_id
+
+JST = ZoneInfo("Asia/Tokyo")
+log = logging.getLogger("kyodo.engine")
+
+ProgressFn = Callable[[str, dict[str, Any]], None]
+
+
+@dataclass
+class RunResult:
+    """What a caller (CLI, scheduler, worker) needs to know about a finished run."""
+
+    run_id: str
+    scenario: str
+    owner: str
+    status: str
+    artifact_dir: Path
+    items_ok: int = 0
+    items_failed: int = 0
+    error: str | None = None
+    error_class: str | None = None
+    item_errors: list[dict[str, str]] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "succeeded"
+
+
+class _SkipItem(Exception):
+    """Raised by a step with ``on_error: skip_item`` to abandon the current loop item."""
+
+    def __init__(self, cause: BaseException) -> None:
+        self.cause = cause
+
+
+def municipality_view(m: Municipality, scenario: Scenario, settings: Settings, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ``${municipality}`` / loop item seen by a scenario: registry data plus its own params."""
+    return {
+        "code": m.code,
+        "name": m.name,
+        "kind": m.kind,
+        "zone": m.zone,
+        "portal_url": (m.portal_url or "").rstrip("/"),
+        "credentials": m.credentials.model_dump() if m.credentials else {"user": "", "password_secret": ""},
+        "input_dir": str(Path(m.input_dir) if m.input_dir else settings.data_dir / m.code),
+        "output_dir": str(Path(m.output_dir) if m.output_dir else settings.runs_dir / m.code),
+        "office": m.office or "",
+        "phone": m.phone or "",
+        "params": effective_params(scenario, m, extra or {}),
+    }
+
+
+def execute(
+    plan: RunPlan,
+    scenario: Scenario,
+    registry: Registry,
+    store: RunStore,
+    settings: Settings,
+    *,
+    progress: ProgressFn | None = None,
+    secret_resolver: Callable[[str], str] = get_secret,
+    worker: str | None = None,
+) -> RunResult:
+    """Run ``plan`` to the end and return its result; never raises for a failed run."""
+    if plan.idempotency_key:
+        done = store.find_by_key(plan.idempotency_key)
+        if done is not None and done.status in ("succeeded", "partial"):
+            return RunResult(done.id, done.scenario, done.municipality, "skipped", Path(done.artifact_dir),
+                             error="同じ実行（シナリオ・自治体・日付）は完了済みです")
+    run_id = plan.run_id or new_run_id()
+    owner = registry.get(plan.owner)
+    munis = [registry.get(c) for c in plan.municipalities]
+    artifact_dir = settings.runs_dir / owner.code / run_id
+    artifact_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    params = effective_params(scenario, owner if owner.code in plan.municipalities else None, plan.params)
+    store.create_run(
+        run_id=run_id, scenario=scenario.name, version=scenario.version, municipality=owner.code,
+        municipalities=plan.municipalities, trigger=plan.trigger, params=plan.params, artifact_dir=str(artifact_dir),
+        minutes_per_item=scenario.minutes_per_item, idempotency_key=plan.idempotency_key, rerun_of=plan.rerun_of,
+    )
+    if worker:
+        store.update_run(run_id, worker=worker)
+    run_log, handler = _run_logger(run_id, artifact_dir, scenario.personal_columns)
+    views = [municipality_view(m, scenario, settings, plan.params) for m in munis]
+    owner_view = views[0] if len(views) == 1 else municipality_view(owner, scenario, settings) | {"params": params}
+    ctx = RunContext(
+        run_id=run_id, artifact_dir=artifact_dir, municipality_code=owner.code, municipality_name=owner.name,
+        input_dirs=tuple(Path(v["input_dir"]) for v in views) + ((Path(owner_view["input_dir"]),) if len(views) > 1 else ()),
+        log=run_log, secret_resolver=secret_resolver, dry_run=plan.dry_run,
+        settings={"personal_columns": scenario.personal_columns, "home": str(settings.home)},
+    )
+    today = (plan.logical_date or datetime.now(JST).date())
+    scope: dict[str, Any] = {
+        "params": params,
+        "municipality": owner_view,
+        "municipalities": views,
+        "run": {"id": run_id, "date": today.isoformat(), "yyyymmdd": today.strftime("%Y%m%d"),
+                "artifact_dir": str(artifact_dir), "trigger": plan.trigger},
+    }
+    runner = _StepRunner(ctx, store, run_id, progress, scenario)
+    status, err_text, err_class = "succeeded", None, None
+    started = time.monotonic()
+    try:
+        runner.run(scenario.steps, scope, where=f"{owner.name}({owner.code})")
+        if ctx.stats.items_failed or ctx.stats.item_errors:
+            status = "partial"
+            err_class = "business"
+            err_text = f"{len(ctx.stats.item_errors) or ctx.stats.items_failed} 件の項目でエラーがありました"
+    except KyodoError as exc:
+        status, err_text, err_class = "failed", mask_text(str(exc)), exc.kind
+    except Exception as exc:  # a crash in a robot: recorded, never lost, never a raw traceback for staff
+        status, err_class = "failed", "application"
+        err_text = mask_text(f"予期しないエラー: {exc.__class__.__name__}: {exc}")
+        run_log.error("予期しないエラー\n%s", mask_text(traceback.format_exc()))
+    finally:
+        ctx.close()
+        run_log.info("終了: %s（%.1f 秒）", status, time.monotonic() - started)
+        run_log.removeHandler(handler)
+        handler.close()
+        store.record_artifacts(run_id, artifact_dir)
+        store.update_run(
+            run_id, status=status, finished_at=datetime.now(timezone.utc), items_ok=ctx.stats.items_ok,
+            items_failed=ctx.stats.items_failed, error_class=err_class, error_message=err_text,
+        )
+    if err_text:
+        run_log.warning(err_text)
+    return RunResult(
+        run_id=run_id, scenario=scenario.name, owner=owner.code, status=status, artifact_dir=artifact_dir,
+        items_ok=ctx.stats.items_ok, items_failed=ctx.stats.items_failed, error=err_text, error_class=err_class,
+        item_errors=[{k: mask_text(v) for k, v in e.items()} for e in ctx.stats.item_errors],
+        outputs={k: v for k, v in scope.items() if k not in ("params", "municipality", "municipalities", "run")},
+    )
+
+
+class _StepRunner:
+    """Walks the step tree; one instance per run."""
+
+    def __init__(self, ctx: RunContext, store: RunStore, run_id: str, progress: ProgressFn | None, scenario: Scenario) -> None:
+        self.ctx, self.store, self.run_id, self.progress, self.scenario = ctx, store, run_id, progress, scenario
+        self.seq = 0
+        self.actions = all_actions()
+
+    def _emit(self, event: str, **data: Any) -> None:
+        if self.progress:
+            self.progress(event, data)
+
+    def run(self, steps: list[Step], scope: dict[str, Any], where: str, ctx: RunContext | None = None, item: str | None = None) -> None:
+        ctx = ctx or self.ctx
+        for index, step in enumerate(steps):
+            label = step.id or step.action or f"step{index + 1}"
+            if step.when is not None and not render(step.when, scope):
+                self.seq += 1
+                sid = self.store.start_step(self.run_id, self.seq, label, step.action, item)
+                self.store.finish_step(sid, "skipped", "条件（when）が偽のため実行しませんでした")
+                continue
+            if step.for_each is not None:
+                out = self._loop(step, scope, where, ctx)
+            else:
+                out = self._action(step, label, scope, where, ctx, item)
+            if step.id:
+                scope[step.id] = out
+
+    def _loop(self, step: Step, scope: dict[str, Any], where: str, ctx: RunContext) -> list[Any]:
+        items = render(step.for_each or "", scope)
+        if items is None:
+            items = []
+        if hasattr(items, "to_dict") and hasattr(items, "columns"):
+            items = items.to_dict(orient="records")
+        if not isinstance(items, (list, tuple)):
+            raise BusinessError(f"for_each の対象がリストではありません（{type(items).__name__}）。", where=where)
+        results: list[Any] = []
+        self._emit("loop_start", step=step.id, total=len(items))
+        for n, value in enumerate(items, 1):
+            is_muni = isinstance(value, dict) and "code" in value and "params" in value
+            label = f"{value['name']}({value['code']})" if is_muni else f"{step.as_}[{n}]"
+            sub_ctx = ctx.scoped(municipality_code=value["code"], municipality_name=value["name"]) if is_muni else ctx
+            sub_scope = {**scope, step.as_: value}
+            self._emit("item_start", item=label, n=n, total=len(items))
+            try:
+                self.run(step.steps or [], sub_scope, f"{where} / {label}", sub_ctx, label)
+                results.append(render(getattr(step, "collect", None), sub_scope) if getattr(step, "collect", None) is not None
+                               else {k: v for k, v in sub_scope.items() if k not in scope or k == step.as_})
+                self._emit("item_done", item=label, ok=True)
+            except (_SkipItem, KyodoError) as exc:
+                cause = exc.cause if isinstance(exc, _SkipItem) else exc
+                if step.on_error != "skip_item" and not isinstance(exc, _SkipItem):
+                    raise
+                msg = mask_text(str(cause))
+                ctx.item_error(label, msg)
+                ctx.log.warning("項目をスキップ: %s: %s", label, msg)
+                self._emit("item_done", item=label, ok=False, error=msg)
+        return results
+
+    def _action(self, step: Step, label: str, scope: dict[str, Any], where: str, ctx: RunContext, item: str | None) -> Any:
+        spec = self.actions.get(step.action or "")
+        if spec is None:
+            raise BusinessError(f"アクション「{step.action}」はありません。", where=f"{where} / {label}")
+        attempts = (step.retry.times if step.retry else 3) if step.on_error == "retry" else 1
+        backoff = step.retry.backoff_seconds if step.retry else 2.0
+        for attempt in range(1, attempts + 1):
+            self.seq += 1
+            sid = self.store.start_step(self.run_id, self.seq, label, spec.name, item, attempt)
+            ctx.log.info("開始: %s %s%s", where, step.title or label, f"（{attempt}回目）" if attempt > 1 else "")
+            try:
+                args = render(step.with_, scope)
+                out = call_action(spec, ctx, args, where=f"{where} / {label}")
+                self.store.finish_step(sid, "succeeded", _describe(out))
+                return out
+            except KyodoError as exc:
+                exc.located(f"{where} / ステップ「{label}」") if label not in (exc.where or "") else None
+                self.store.finish_step(sid, "failed", mask_text(str(exc)))
+                ctx.log.error("失敗: %s", mask_text(str(exc)))
+                if error_kind(exc) == "application" and attempt < attempts:
+                    time.sleep(backoff * 2 ** (attempt - 1))
+                    continue
+                if step.on_error == "skip_item" and item is not None:
+                    raise _SkipItem(exc) from None
+                if step.on_error == "skip_item":
+                    ctx.item_error(label, mask_text(str(exc)))
+                    return None
+                raise
+            except Exception as exc:
+                wrapped = ApplicationError(f"{exc.__class__.__name__}: {exc}", where=f"{where} / ステップ「{label}」")
+                self.store.finish_step(sid, "failed", mask_text(str(wrapped)))
+                ctx.log.error("失敗: %s\n%s", mask_text(str(wrapped)), mask_text(traceback.format_exc()))
+                if attempt < attempts:
+                    time.sleep(backoff * 2 ** (attempt - 1))
+                    continue
+                if step.on_error == "skip_item" and item is not None:
+                    raise _SkipItem(wrapped) from None
+                raise wrapped from None
+        return None
+
+
+@lru_cache(maxsize=None)
+def _args_model(spec: ActionSpec) -> Any:
+    fields: dict[str, Any] = {}
+    hints = _hints(spec)
+    for name, p in spec.parameters.items():
+        ann = hints.get(name, Any)
+        fields[name] = (ann, ... if p.default is p.empty else p.default)
+    return create_model(f"Args_{spec.name.replace('.', '_')}", __config__=ConfigDict(arbitrary_types_allowed=True, extra="forbid"), **fields)
+
+
+def _hints(spec: ActionSpec) -> dict[str, Any]:
+    import typing
+
+    try:
+        return typing.get_type_hints(spec.func)
+    except Exception:
+        return {}
+
+
+def call_action(spec: ActionSpec, ctx: RunContext, args: dict[str, Any], *, where: str = "") -> Any:
+    """Validate ``args`` against the action's type hints, then call it."""
+    try:
+        model = _args_model(spec).model_validate(args)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '引数'}: {_ja_msg(e)}" for e in exc.errors())
+        raise BusinessError(f"{spec.name} の引数に誤りがあります: {problems}", where=where,
+                            hint=f"kyodo actions {spec.name} で使い方を確認してください。") from None
+    values = {k: getattr(model, k) for k in spec.parameters}
+    if ctx.dry_run:
+        ctx.log.info("（試行）%s %s", spec.name, ", ".join(f"{k}={_describe(v)}" for k, v in values.items()))
+        return None
+    return spec.func(ctx, **values)
+
+
+def _ja_msg(err: dict[str, Any]) -> str:
+    t = err.get("type", "")
+    if t == "missing":
+        return "必須です"
+    if t == "extra_forbidden":
+        return "この引数はありません"
+    return str(err.get("msg", ""))
+
+
+def _describe(value: Any) -> str:
+    """A short, personal-data-free description of a step output for the step log."""
+    if value is None:
+        return ""
+    if hasattr(value, "shape") and hasattr(value, "columns"):
+        return f"表 {value.shape[0]} 行 × {value.shape[1]} 列"
+    if isinstance(value, Path):
+        return value.name
+    if isinstance(value, (list, tuple)):
+        return f"{len(value)} 件"
+    if isinstance(value, dict):
+        return f"{len(value)} 項目"
+    return mask_text(str(value))[:80]
+
+
+def _run_logger(run_id: str, artifact_dir: Path, personal: list[str]) -> tuple[logging.Logger, logging.Handler]:
+    from runner.logs import MaskingFormatter
+
+    logger = logging.getLogger(f"kyodo.run.{run_id}")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False  # the run log file is the record; the console shows progress
+    handler = logging.FileHandler(artifact_dir / "run.log", encoding="utf-8")
+    handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    return logger, handler

@@ -1,0 +1,105 @@
+"""From "run scenario X for these municipalities" to concrete, serialisable run plans.
+
+A plan is what an executor (in-process or Celery) receives: plain data, so it can cross a
+queue. Parameter precedence, lowest first: scenario defaults < municipality overrides in
+the registry < schedule params < params given on the command line.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from robots.errors import BusinessError
+from runner.registry import Municipality, Registry
+from runner.scenario.model import Scenario
+
+
+class RunPlan(BaseModel):
+    """One run to execute: serialisable, validated again on the worker."""
+
+    scenario: str
+    owner: str = Field(description="municipality code that owns the run (prefecture code for multi-town runs)")
+    municipalities: list[str]
+    params: dict[str, Any] = Field(default_factory=dict)
+    trigger: str = "manual"
+    logical_date: date | None = None
+    dry_run: bool = False
+    rerun_of: str | None = None
+    run_id: str | None = None
+    kyodo_version: str | None = None
+
+    @property
+    def idempotency_key(self) -> str | None:
+        """scenario + owner + logical date: a second delivery of the same run does nothing."""
+        if self.logical_date is None or self.dry_run:
+            return None
+        return f"{self.scenario}:{self.owner}:{self.logical_date.isoformat()}"
+
+
+def effective_params(scenario: Scenario, muni: Municipality | None, *layers: dict[str, Any]) -> dict[str, Any]:
+    """Merge parameters: scenario defaults, then the municipality's overrides, then ``layers``."""
+    merged: dict[str, Any] = {k: p.default for k, p in scenario.params.items()}
+    if muni is not None:
+        over = muni.overrides.get(scenario.name, {})
+        merged.update(over.get("params", {}))
+    for layer in layers:
+        merged.update(layer or {})
+    unknown = [k for k in merged if k not in scenario.params]
+    if unknown:
+        raise BusinessError(
+            f"パラメータ「{', '.join(unknown)}」はシナリオ「{scenario.name}」にありません。",
+            hint=f"使えるパラメータ: {', '.join(scenario.params) or '（なし）'}",
+        )
+    missing = [k for k, p in scenario.params.items() if p.required and merged.get(k) in (None, "")]
+    if missing:
+        raise BusinessError(f"必須パラメータ「{', '.join(missing)}」が指定されていません。", hint="--param 名前=値 で指定してください。")
+    return {k: _coerce(k, scenario.params[k].type, v) for k, v in merged.items()}
+
+
+def _coerce(name: str, typ: str, value: Any) -> Any:
+    if value is None:
+        return None
+    try:
+        if typ == "int":
+            return int(value)
+        if typ == "float":
+            return float(value)
+        if typ == "bool":
+            return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "はい", "on")
+        if typ == "date":
+            return value if isinstance(value, date) else date.fromisoformat(str(value))
+        if typ in ("str", "path"):
+            return str(value)
+    except (TypeError, ValueError):
+        raise BusinessError(f"パラメータ「{name}」の値「{value}」は {typ} 型として読めません。") from None
+    return value
+
+
+def plan_runs(
+    scenario: Scenario,
+    registry: Registry,
+    codes: list[str] | None,
+    params: dict[str, Any] | None = None,
+    *,
+    trigger: str = "manual",
+    logical_date: date | None = None,
+    dry_run: bool = False,
+) -> list[RunPlan]:
+    """Plans for ``codes`` (None = every municipality in the registry).
+
+    ``scope: municipality`` gives one run per municipality; ``scope: prefecture`` one run over
+    all of them, owned by the single municipality chosen or else by the prefecture.
+    """
+    munis = [registry.get(c) for c in codes] if codes else registry.all()
+    if not munis:
+        raise BusinessError("対象の自治体がありません。", hint="--municipality コード または --all を指定してください。")
+    for m in munis:
+        effective_params(scenario, m, params or {})  # fail early, before anything runs
+    common = dict(scenario=scenario.name, params=params or {}, trigger=trigger, logical_date=logical_date, dry_run=dry_run)
+    if scenario.scope == "prefecture":
+        owner = munis[0].code if len(munis) == 1 else registry.prefecture.code
+        return [RunPlan(owner=owner, municipalities=[m.code for m in munis], **common)]
+    return [RunPlan(owner=m.code, municipalities=[m.code], **common) for m in munis]

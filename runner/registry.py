@@ -1,0 +1,132 @@
+"""Municipality registry: who takes part, where their systems are, when their robots run.
+
+One YAML file (``config/municipalities.yaml``) lists the prefecture and its municipalities.
+What differs between municipalities (portal URL, credentials *reference*, folders, schedule,
+per-scenario overrides) lives here, never in a copy of the standard scenario.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from robots.errors import BusinessError
+
+Zone = Literal["internet", "lgwan", "mynumber"]
+
+
+def lg_code_valid(code: str) -> bool:
+    """全国地方公共団体コード: 5 digits + check digit (weights 6,5,4,3,2; 11 - sum mod 11, last digit)."""
+    if len(code) != 6 or not code.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(code[:5], (6, 5, 4, 3, 2)))
+    check = (11 - total % 11) % 10
+    return check == int(code[5])
+
+
+class ScheduleEntry(BaseModel):
+    """One scheduled scenario for one municipality."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str = Field(description="シナリオ名（例: e_application_aggregation）")
+    when: str = Field(description="cron式（例: '0 9 * * 1-5'）または『毎営業日 9:00』『毎月第3営業日 8:30』『月末営業日 17:00』")
+    params: dict[str, Any] = Field(default_factory=dict, description="このスケジュールでのパラメータ")
+    enabled: bool = True
+
+
+class Credentials(BaseModel):
+    """Portal login: the user name and the *name* of the secret holding the password."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user: str
+    password_secret: str = Field(description="シークレット名（値はここに書かない: kyodo secret set で登録）")
+
+
+class Municipality(BaseModel):
+    """A municipality (or the prefecture itself) taking part in shared use."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(description="全国地方公共団体コード（6桁、検査数字付き）")
+    name: str
+    kind: Literal["prefecture", "city", "town", "village"] = "city"
+    zone: Zone = "internet"
+    portal_url: str | None = None
+    credentials: Credentials | None = None
+    input_dir: str | None = Field(None, description="入力フォルダ（省略時 var/data/<code>）")
+    output_dir: str | None = Field(None, description="出力フォルダ（省略時 var/runs/<code>）")
+    office: str | None = Field(None, description="問い合わせ先（FAQボットの案内先など）")
+    phone: str | None = None
+    closure_days: list[date] = Field(default_factory=list, description="自治体独自の閉庁日")
+    schedules: list[ScheduleEntry] = Field(default_factory=list)
+    overrides: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="シナリオ名 → 上書き設定（params など）"
+    )
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _check_code(cls, v: Any) -> str:
+        code = str(v).strip()
+        if not lg_code_valid(code):
+            raise ValueError(f"全国地方公共団体コード「{code}」の検査数字が正しくありません")
+        return code
+
+
+class Registry(BaseModel):
+    """The whole registry file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    prefecture: Municipality
+    municipalities: list[Municipality]
+    source: str | None = Field(None, exclude=True)
+
+    def get(self, code: str) -> Municipality:
+        """Look up by code (or by name); unknown codes are a business error with the valid list."""
+        for m in [self.prefecture, *self.municipalities]:
+            if m.code == code or m.name == code:
+                return m
+        if not lg_code_valid(code):
+            raise BusinessError(
+                f"自治体コード「{code}」は全国地方公共団体コードとして正しくありません（検査数字の誤り）。",
+                where=self.source,
+                hint="6桁のコードを確認してください（例: 山口市 352039）。",
+            )
+        known = ", ".join(f"{m.code} {m.name}" for m in self.municipalities[:5])
+        raise BusinessError(
+            f"自治体コード「{code}」は台帳に登録されていません。",
+            where=self.source,
+            hint=f"登録済み: {known} …（kyodo municipalities で一覧）",
+        )
+
+    def all(self) -> list[Municipality]:
+        return list(self.municipalities)
+
+
+def load_registry(path: str | Path) -> Registry:
+    """Load and validate the registry, reporting every problem with its location in Japanese."""
+    from runner.yamlfile import load_yaml
+
+    path = Path(path)
+    data = load_yaml(path, expand=True)
+    try:
+        reg = Registry.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = ".".join(str(x) for x in err["loc"])
+            lines.append(f"  - {loc}: {err['msg']}")
+        raise BusinessError(
+            "自治体台帳の内容に誤りがあります:\n" + "\n".join(lines), where=str(path), hint="台帳ファイルを修正してください。"
+        ) from None
+    codes = [m.code for m in reg.municipalities]
+    dups = sorted({c for c in codes if codes.count(c) > 1})
+    if dups:
+        raise BusinessError(f"自治体コードが重複しています: {', '.join(dups)}", where=str(path))
+    reg.source = str(path)
+    return reg

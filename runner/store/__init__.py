@@ -1,0 +1,12 @@
+"""Run history: runs, step logs and artifacts in SQLite (default) or PostgreSQL."""
+
+from runner.store.store import TERMINAL, RunFilter, RunStore, new_run_id
+
+__all__ = ["RunStore", "RunFilter", "TERMINAL", "new_run_id", "open_store"]
+
+
+def open_store(url: str | None = None) -> RunStore:
+    """The store at ``url`` or at the configured ``KYODO_DB_URL`` (SQLite under var/ by default)."""
+    from runner.settings import get_settings
+
+    return RunStore(url or get_settings().db_url)

@@ -1,0 +1,43 @@
+"""One entry point for starting runs, used by the CLI, the scheduler and the demo alike."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from runner.engine import ProgressFn, RunResult
+from runner.plan import plan_runs
+from runner.registry import Registry, load_registry
+from runner.scenario.loader import load_scenario
+from runner.settings import Settings, get_settings
+from runner.store import RunStore, open_store
+
+
+def run_scenario(
+    scenario: str,
+    codes: list[str] | None = None,
+    params: dict[str, Any] | None = None,
+    *,
+    trigger: str = "manual",
+    logical_date: date | None = None,
+    dry_run: bool = False,
+    registry: Registry | None = None,
+    store: RunStore | None = None,
+    settings: Settings | None = None,
+    progress: ProgressFn | None = None,
+    executor: str | None = None,
+) -> list[RunResult]:
+    """Plan and execute ``scenario`` for ``codes`` (None = all municipalities)."""
+    from runner.executors import get_executor
+
+    settings = settings or get_settings()
+    registry = registry or load_registry(settings.registry_path)
+    store = store or open_store(settings.db_url)
+    sc = load_scenario(scenario)
+    plans = plan_runs(sc, registry, codes, params, trigger=trigger, logical_date=logical_date, dry_run=dry_run)
+    return get_executor(registry, store, settings, executor).submit(plans, progress=progress)
+
+
+def submit_run(scenario: str, municipality_code: str, params: dict[str, Any], trigger: str, logical_date: datetime) -> None:
+    """Scheduler callback: run ``scenario`` for one municipality on the configured executor."""
+    run_scenario(scenario, [municipality_code], params, trigger=trigger, logical_date=logical_date.date())
