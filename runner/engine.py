@@ -146,6 +146,8 @@ def execute(
         run_log.error("予期しないエラー\n%s", mask_text(traceback.format_exc()))
     finally:
         ctx.close()
+        if err_text:
+            run_log.warning(err_text)
         run_log.info("終了: %s（%.1f 秒）", status, time.monotonic() - started)
         run_log.removeHandler(handler)
         handler.close()
@@ -154,8 +156,6 @@ def execute(
             run_id, status=status, finished_at=datetime.now(timezone.utc), items_ok=ctx.stats.items_ok,
             items_failed=ctx.stats.items_failed, error_class=err_class, error_message=err_text,
         )
-    if err_text:
-        run_log.warning(err_text)
     return RunResult(
         run_id=run_id, scenario=scenario.name, owner=owner.code, status=status, artifact_dir=artifact_dir,
         items_ok=ctx.stats.items_ok, items_failed=ctx.stats.items_failed, error=err_text, error_class=err_class,
@@ -221,6 +221,9 @@ class _StepRunner:
                 ctx.item_error(label, msg)
                 ctx.log.warning("項目をスキップ: %s: %s", label, msg)
                 self._emit("item_done", item=label, ok=False, error=msg)
+        if items and not results:
+            first = ctx.stats.item_errors[-1]["message"] if ctx.stats.item_errors else ""
+            raise BusinessError(f"すべての項目（{len(items)} 件）でエラーになりました。{first}", where=where)
         return results
 
     def _action(self, step: Step, label: str, scope: dict[str, Any], where: str, ctx: RunContext, item: str | None) -> Any:
