@@ -122,3 +122,65 @@ def write_report(
     write_workbook(dest, out)
     ctx.log.info("Excel出力: %s（%d シート）", dest.name, len(out))
     return dest
+
+
+@action(
+    "excel.read_ledger",
+    title="台帳（Excel）を読み込む",
+    zones=("lgwan", "mynumber", "internet"),
+    personal_data=True,
+    example="""
+    - id: ledger
+      action: excel.read_ledger
+      with:
+        path: ${params.ledger}
+        required_columns: [宛名番号, 年度, 税目, 期別, 調定額]
+        date_columns: [納期限]
+        amount_columns: [調定額]
+        key_widths: {宛名番号: 10, 税目: 2, 期別: 2}
+    """,
+)
+def read_ledger(
+    ctx: RunContext,
+    *,
+    path: str,
+    required_columns: list[str],
+    sheet: str | int = 0,
+    rename: dict[str, str] | None = None,
+    date_columns: list[str] | None = None,
+    amount_columns: list[str] | None = None,
+    key_widths: dict[str, int] | None = None,
+) -> Any:
+    """業務システムから出力したExcel台帳を表として読み込み、データを整えます。
+
+    表題の行や結合された見出しがあっても、必要な列名がそろった行を見出しとして探します。
+    全角数字・半角カナは整え、和暦の日付（令和6年4月1日、R6.4.1 など）や金額（1,234円、△500）も読めます。
+
+    引数:
+      path: 台帳ファイル（入力フォルダからの相対パス）。
+      required_columns: 必ず必要な列名。
+      sheet: シート名か番号（0 が先頭）。
+      rename: 列名の付け替え（例: {あて名番号: 宛名番号}）。
+      date_columns: 日付として読む列。
+      amount_columns: 金額として読む列。
+      key_widths: 桁をそろえる列（例: {期別: 2} で「1」を「01」に）。
+
+    戻り値: 表。読めない値があれば、ファイル名・行・列を示して止まります（出力は作りません）。
+    """
+    from robots.excel.ledger import read_ledger as _read
+    from robots.normalize import normalize_frame
+
+    p = ctx.input_path(path)
+    df, header_row = _read(p, required_columns, sheet=sheet, rename=rename)
+    df = normalize_frame(df.reset_index(drop=True), date_columns=date_columns, amount_columns=amount_columns,
+                         where=p.name, row_offset=header_row + 1)
+    for col, width in (key_widths or {}).items():
+        if col not in df.columns:
+            raise BusinessError(f"key_widths の列「{col}」がありません。", where=p.name)
+        df[col] = df[col].astype(str).str.replace(r"\D", "", regex=True).str.zfill(width)
+    for col in required_columns:
+        blank = df[col].isna() | (df[col].astype(str).str.strip() == "")
+        if blank.any():
+            raise BusinessError(f"必須の列「{col}」が空の行があります。", where=f"{p.name} {int(blank.idxmax()) + header_row + 1} 行目")
+    ctx.log.info("台帳読込: %s（%d 行）", p.name, len(df))
+    return df

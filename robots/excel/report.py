@@ -113,7 +113,7 @@ def _cell_value(v: Any) -> Any:
     try:
         import pandas as pd
 
-        if v is pd.NaT or (isinstance(v, float) and v != v):
+        if v is pd.NaT or v is pd.NA or (isinstance(v, float) and v != v):
             return None
         if isinstance(v, pd.Timestamp):
             return v.to_pydatetime().replace(tzinfo=None)
