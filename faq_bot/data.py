@@ -1,0 +1,110 @@
+"""FAQ data in the national open-data column style (CSV in UTF-8/CP932, or JSON).
+
+Columns: 全国地方公共団体コード, ID, 質問, 回答, カテゴリ, 担当課, 電話番号, URL, 更新日, and the
+optional 別の聞き方 (alternative phrasings, separated by line breaks or ｜). A municipality's entry
+overrides the prefecture's entry with the same ID.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from robots.errors import BusinessError
+
+REQUIRED = ("ID", "質問", "回答")
+COLUMNS = ("全国地方公共団体コード", "ID", "質問", "回答", "カテゴリ", "担当課", "電話番号", "URL", "更新日", "別の聞き方")
+MAX_FAQ_BYTES = 20_000_000
+CREDIT = "出典: 子育てオープンデータ協議会 汎用FAQ (CC BY 4.0)"
+
+
+@dataclass
+class FaqEntry:
+    id: str
+    question: str
+    answer: str
+    category: str = ""
+    department: str = ""
+    phone: str = ""
+    url: str = ""
+    updated: str = ""
+    alternatives: list[str] = field(default_factory=list)
+    municipality: str = ""
+
+    def public(self) -> dict[str, Any]:
+        return {"id": self.id, "question": self.question, "answer": self.answer, "category": self.category,
+                "department": self.department, "phone": self.phone, "url": self.url}
+
+
+def _decode(raw: bytes, name: str) -> str:
+    for enc in ("utf-8-sig", "cp932"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise BusinessError("FAQファイルの文字コードを判別できません（UTF-8 か Shift_JIS で保存してください）。", where=name)
+
+
+def _split_alts(value: str) -> list[str]:
+    return [a.strip() for a in str(value or "").replace("｜", "\n").replace("|", "\n").splitlines() if a.strip()]
+
+
+def parse_records(records: list[dict[str, Any]], name: str) -> list[FaqEntry]:
+    """Validate rows (national column names, or the JSON keys id/question/answer) into entries."""
+    out: list[FaqEntry] = []
+    seen: dict[str, int] = {}
+    for i, rec in enumerate(records, 2):
+        if not isinstance(rec, dict):
+            raise BusinessError("FAQの各行は項目名つきのデータである必要があります。", where=f"{name} {i} 行目")
+        r = {str(k).strip(): ("" if v is None else v) for k, v in rec.items()}
+        r.setdefault("ID", r.get("id", r.get("faq_id", "")))
+        r.setdefault("質問", r.get("question", ""))
+        r.setdefault("回答", r.get("answer", ""))
+        r.setdefault("カテゴリ", r.get("category", r.get("category1", "")))
+        missing = [c for c in REQUIRED if str(r.get(c, "")).strip() == ""]
+        if missing:
+            raise BusinessError(f"必須の列「{'」「'.join(missing)}」が空か、ありません。", where=f"{name} {i} 行目",
+                                hint=f"列名は {', '.join(COLUMNS)} です。")
+        fid = str(r["ID"]).strip()
+        if fid in seen:
+            raise BusinessError(f"ID「{fid}」が重複しています（{seen[fid]} 行目と {i} 行目）。", where=name)
+        seen[fid] = i
+        out.append(FaqEntry(
+            id=fid, question=str(r["質問"]).strip(), answer=str(r["回答"]).strip(), category=str(r.get("カテゴリ", "")),
+            department=str(r.get("担当課", "")), phone=str(r.get("電話番号", "")), url=str(r.get("URL", "")),
+            updated=str(r.get("更新日", "")), alternatives=_split_alts(r.get("別の聞き方", "")),
+            municipality=str(r.get("全国地方公共団体コード", "")),
+        ))
+    return out
+
+
+def load_faq(path: str | Path) -> list[FaqEntry]:
+    """Load a CSV or JSON FAQ file with located Japanese errors."""
+    p = Path(path)
+    if not p.exists():
+        raise BusinessError(f"FAQファイルが見つかりません: {p}")
+    if p.stat().st_size > MAX_FAQ_BYTES:
+        raise BusinessError("FAQファイルが大きすぎます（20MBまで）。", where=p.name)
+    text = _decode(p.read_bytes(), p.name)
+    if p.suffix.lower() == ".json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BusinessError(f"JSONの書き方に誤りがあります（{exc.msg}）。", where=f"{p.name}:{exc.lineno}:{exc.colno}") from None
+        if not isinstance(data, list):
+            raise BusinessError("JSONはFAQの配列（[...]）である必要があります。", where=p.name)
+        return parse_records(data, p.name)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    if rows and not any(c in rows[0] for c in ("ID", "id")):
+        raise BusinessError(f"CSVの見出しに「ID」「質問」「回答」がありません（見出し: {', '.join(rows[0])}）。", where=p.name)
+    return parse_records(rows, p.name)
+
+
+def merge(prefecture: list[FaqEntry], municipality: list[FaqEntry]) -> list[FaqEntry]:
+    """The municipality's entries override the prefecture's entries with the same ID."""
+    own = {e.id: e for e in municipality}
+    return [own.pop(e.id, e) for e in prefecture] + list(own.values())

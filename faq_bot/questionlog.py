@@ -1,0 +1,96 @@
+"""Storing residents' questions for improvement — masked before they are written.
+
+Only unanswered questions, thumbs-down feedback and (for the 正答率) the bot's choice are
+kept; phone numbers, マイナンバー, e-mail and postal codes are masked first.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Boolean, DateTime, Float, Integer, String, Text, create_engine, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
+
+from robots.privacy import mask_text
+
+
+class _Base(DeclarativeBase):
+    pass
+
+
+class QuestionLog(_Base):
+    __tablename__ = "faq_questions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    municipality: Mapped[str] = mapped_column(String(6), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20))
+    top_id: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    helpful: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    correct_id: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def default_url() -> str:
+    home = Path(os.environ.get("KYODO_HOME", Path.cwd() / "var"))
+    home.mkdir(parents=True, exist_ok=True)
+    return os.environ.get("KYODO_FAQ_DB_URL", f"sqlite:///{home / 'faq.db'}")
+
+
+class QuestionStore:
+    def __init__(self, url: str | None = None) -> None:
+        self.engine = create_engine(url or default_url(), future=True)
+        _Base.metadata.create_all(self.engine)
+        self._s = sessionmaker(self.engine, expire_on_commit=False)
+
+    def add(self, municipality: str, question: str, kind: str, top_id: str | None, confidence: float) -> int:
+        row = QuestionLog(municipality=municipality, question=mask_text(question)[:500], kind=kind, top_id=top_id,
+                          confidence=confidence, created_at=datetime.now(timezone.utc))
+        with self._s() as s, s.begin():
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def feedback(self, log_id: int, municipality: str, helpful: bool) -> bool:
+        with self._s() as s, s.begin():
+            row = s.get(QuestionLog, log_id)
+            if row is None or row.municipality != municipality:
+                return False
+            row.helpful = helpful
+            return True
+
+    def label(self, log_id: int, correct_id: str) -> None:
+        with self._s() as s, s.begin():
+            row = s.get(QuestionLog, log_id)
+            if row is not None:
+                row.correct_id = correct_id
+
+    def to_improve(self, municipality: str | None = None) -> list[QuestionLog]:
+        """Questions the bot could not answer, or whose answer was marked unhelpful."""
+        q = select(QuestionLog).where((QuestionLog.kind == "not_sure") | (QuestionLog.helpful.is_(False)))
+        if municipality:
+            q = q.where(QuestionLog.municipality == municipality)
+        with self._s() as s:
+            return list(s.scalars(q.order_by(QuestionLog.id)))
+
+    def labelled(self) -> list[QuestionLog]:
+        with self._s() as s:
+            return list(s.scalars(select(QuestionLog).where(QuestionLog.correct_id.is_not(None))))
+
+    def all(self) -> list[QuestionLog]:
+        with self._s() as s:
+            return list(s.scalars(select(QuestionLog)))
+
+
+def accuracy_from_logs(rows: list[Any]) -> dict[str, float]:
+    """正答率 over labelled logs, computed with the same metric code as ``faq eval``."""
+    from faq_bot.metrics import evaluate_runs
+
+    runs = {str(r.id): [r.top_id] if r.top_id else [] for r in rows}
+    qrels = {str(r.id): {r.correct_id: 1} for r in rows}
+    m = evaluate_runs(runs, qrels, [])
+    return {"正答率": m["sr@1"], "件数": float(len(rows))}
