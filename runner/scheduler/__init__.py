@@ -1,0 +1,1 @@
+"""Scheduling: business-day calendar, friendly schedule forms, the single scheduler process."""
