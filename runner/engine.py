@@ -99,6 +99,8 @@ def execute(
         if done is not None and done.status in ("succeeded", "partial"):
             return RunResult(done.id, done.scenario, done.municipality, "skipped", Path(done.artifact_dir),
                              error="同じ実行（シナリオ・自治体・日付）は完了済みです")
+        if done is not None and done.id != plan.run_id:
+            store.release_key(done.id)  # a failed or interrupted attempt must not block its re-run
     run_id = plan.run_id or new_run_id()
     owner = registry.get(plan.owner)
     munis = [registry.get(c) for c in plan.municipalities]
@@ -109,6 +111,7 @@ def execute(
         run_id=run_id, scenario=scenario.name, version=scenario.version, municipality=owner.code,
         municipalities=plan.municipalities, trigger=plan.trigger, params=plan.params, artifact_dir=str(artifact_dir),
         minutes_per_item=scenario.minutes_per_item, idempotency_key=plan.idempotency_key, rerun_of=plan.rerun_of,
+        logical_date=plan.logical_date or datetime.now(JST).date(),
     )
     if worker:
         store.update_run(run_id, worker=worker)
@@ -151,6 +154,8 @@ def execute(
         run_log.info("終了: %s（%.1f 秒）", status, time.monotonic() - started)
         run_log.removeHandler(handler)
         handler.close()
+        if status in ("succeeded", "partial") and not plan.dry_run:
+            publish_outputs(artifact_dir, settings.home / "outputs" / owner.code / scenario.name / today.isoformat())
         store.record_artifacts(run_id, artifact_dir)
         store.update_run(
             run_id, status=status, finished_at=datetime.now(timezone.utc), items_ok=ctx.stats.items_ok,
@@ -162,6 +167,24 @@ def execute(
         item_errors=[{k: mask_text(v) for k, v in e.items()} for e in ctx.stats.item_errors],
         outputs={k: v for k, v in scope.items() if k not in ("params", "municipality", "municipalities", "run")},
     )
+
+
+def publish_outputs(artifact_dir: Path, dest: Path) -> list[Path]:
+    """Copy a run's top-level workbooks to the stable folder staff pick them up from.
+
+    The folder is keyed by municipality, scenario and logical date, and each file replaces
+    its predecessor atomically, so re-running a day's job never leaves two versions.
+    """
+    import shutil
+
+    from robots.excel import atomic_path
+
+    out = []
+    for f in sorted(artifact_dir.glob("*.xlsx")):
+        with atomic_path(dest / f.name) as tmp:
+            shutil.copyfile(f, tmp)
+        out.append(dest / f.name)
+    return out
 
 
 class _StepRunner:

@@ -60,3 +60,46 @@ def store(kyodo_home: Path):
     from runner.store import open_store
 
     return open_store()
+
+
+def _pg_bin() -> Path | None:
+    for v in ("17", "16", "15", "14"):
+        p = Path(f"/usr/lib/postgresql/{v}/bin")
+        if (p / "initdb").exists():
+            return p
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory) -> Iterator[str]:
+    """A real PostgreSQL on a free loopback port, in a temporary cluster (stopped afterwards)."""
+    import getpass
+    import shutil
+    import subprocess
+
+    from runner.webserver import free_port
+
+    bin_dir = _pg_bin()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL binaries are not installed (make test installs them with apt)")
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="kyodo-pg-"))  # outside pytest's 0700 root-only tree
+    data = base / "data"
+    run_as: list[str] = []
+    if getpass.getuser() == "root":  # initdb refuses to run as root
+        shutil.chown(base, "postgres")
+        base.chmod(0o700)
+        run_as = ["runuser", "-u", "postgres", "--"]
+    port = free_port()
+    subprocess.run([*run_as, str(bin_dir / "initdb"), "-D", str(data), "-U", "kyodo", "--auth=trust", "-E", "UTF8",
+                    "--locale=C.UTF-8"], check=True, capture_output=True)
+    subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-w", "-l", str(base / "log"), "-o",
+                    f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off", "start"], check=True, capture_output=True)
+    try:
+        subprocess.run([*run_as, str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "kyodo", "kyodo"],
+                       check=True, capture_output=True)
+        yield f"postgresql+psycopg://kyodo@127.0.0.1:{port}/kyodo"
+    finally:
+        subprocess.run([*run_as, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(base, ignore_errors=True)

@@ -13,8 +13,9 @@ from rich.markup import escape
 from robots.errors import KyodoError
 from robots.privacy import mask_text
 
-console = Console()
-err_console = Console(stderr=True)
+# Piped output (logs, CI, scripts) gets wide lines so run IDs and paths are never cut.
+console = Console(width=None if sys.stdout.isatty() else 200)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
 F = TypeVar("F", bound=Callable[..., Any])
 
 

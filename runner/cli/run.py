@@ -6,6 +6,8 @@ from typing import Any, Optional
 
 import typer
 
+from rich.markup import escape
+
 from runner.cli._common import console, friendly_errors, load_context, parse_params
 
 
@@ -23,9 +25,11 @@ def print_results(results: list[Any]) -> int:
     console.print(table)
     for r in results:
         for e in r.item_errors:
-            console.print(f"  [yellow]![/] {e['item']}: {e['message']}", highlight=False)
+            console.print(f"  [yellow]![/] {escape(e['item'])}: {escape(e['message'])}", highlight=False)
         if r.error and r.status == "failed":
-            console.print(f"  [red]×[/] {r.error}", highlight=False)
+            console.print(f"  [red]×[/] {escape(r.error)}", highlight=False)
+        if r.status == "skipped":
+            console.print(f"  済（重複）: {r.error}（実行ID {r.run_id}）。やり直すには kyodo runs rerun {r.run_id} --force", highlight=False)
     return 0 if all(r.status in ("succeeded", "skipped") for r in results) else 1
 
 
@@ -70,6 +74,7 @@ def _run(scenario: str, municipality: list[str] | None, all_: bool, param: list[
     if not municipality and not all_:
         raise BusinessError("対象の自治体を指定してください。", hint="--municipality 352039 または --all")
     settings, registry, store = load_context()
+    store.mark_interrupted()
     bar = _Progress()
     with bar.progress:
         results = run_scenario(scenario, None if all_ else municipality, parse_params(param), dry_run=dry_run,

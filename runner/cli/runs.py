@@ -66,7 +66,10 @@ def show(run_id: str = typer.Argument(..., help="実行ID")) -> None:
 
 @app.command("rerun")
 @friendly_errors
-def rerun(run_id: str = typer.Argument(..., help="再実行する実行ID")) -> None:
+def rerun(
+    run_id: str = typer.Argument(..., help="再実行する実行ID"),
+    force: bool = typer.Option(False, "--force", help="成功済みの実行もやり直す（公開先の成果物は置き換わります）"),
+) -> None:
     """失敗・中断した実行を同じ条件で再実行します（前の成果物は残ります）。Re-run a run."""
     from robots.errors import BusinessError
     from runner.cli.run import print_results
@@ -78,6 +81,11 @@ def rerun(run_id: str = typer.Argument(..., help="再実行する実行ID")) -> 
     if r is None:
         raise BusinessError(f"実行ID「{run_id}」はありません。")
     plan = RunPlan(scenario=r.scenario, owner=r.municipality, municipalities=list(r.municipalities or [r.municipality]),
-                   params=dict(r.params or {}), trigger="rerun", rerun_of=r.id)
+                   params=dict(r.params or {}), trigger="rerun", rerun_of=r.id,
+                   logical_date=r.logical_date)
+    if force and plan.idempotency_key:
+        done = store.find_by_key(plan.idempotency_key)
+        if done is not None:
+            store.release_key(done.id)
     results = get_executor(registry, store, settings).submit([plan])
     raise typer.Exit(print_results(results))

@@ -5,9 +5,9 @@ Columns hold no personal data: messages are masked before they are stored.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -35,6 +35,7 @@ class Run(Base):
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     artifact_dir: Mapped[str] = mapped_column(Text, default="")
+    logical_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(200), unique=True, nullable=True)
     attempt: Mapped[int] = mapped_column(Integer, default=1)
     rerun_of: Mapped[str | None] = mapped_column(String(40), nullable=True)

@@ -76,13 +76,13 @@ class RunStore:
     def create_run(self, *, scenario: str, version: str, municipality: str, municipalities: list[str],
                    trigger: str, params: dict, artifact_dir: str, minutes_per_item: float = 0.0,
                    idempotency_key: str | None = None, run_id: str | None = None,
-                   rerun_of: str | None = None, status: str = "running") -> Run:
+                   rerun_of: str | None = None, status: str = "running", logical_date: date | None = None) -> Run:
         run = Run(
             id=run_id or new_run_id(), scenario=scenario, scenario_version=version, municipality=municipality,
             municipalities=municipalities, trigger=trigger, status=status, created_at=now(),
             started_at=now() if status == "running" else None, params=_jsonable(params),
             artifact_dir=artifact_dir, minutes_per_item=minutes_per_item, idempotency_key=idempotency_key,
-            rerun_of=rerun_of,
+            rerun_of=rerun_of, logical_date=logical_date,
         )
         with self.session() as s, s.begin():
             s.add(run)
@@ -91,6 +91,13 @@ class RunStore:
     def find_by_key(self, key: str) -> Run | None:
         with self.session() as s:
             return s.scalar(select(Run).where(Run.idempotency_key == key))
+
+    def release_key(self, run_id: str) -> None:
+        """Detach an unfinished attempt from its idempotency key so a new attempt can take it."""
+        with self.session() as s, s.begin():
+            run = s.get(Run, run_id)
+            if run is not None and run.idempotency_key:
+                run.idempotency_key = f"{run.idempotency_key}#{run.id}"
 
     def update_run(self, run_id: str, **fields: Any) -> None:
         with self.session() as s, s.begin():
