@@ -232,7 +232,8 @@ class _StepRunner:
             sub_scope = {**scope, step.as_: value}
             self._emit("item_start", item=label, n=n, total=len(items))
             try:
-                self.run(step.steps or [], sub_scope, f"{where} / {label}", sub_ctx, label)
+                sub_where = where if where == label else f"{where} / {label}"
+                self.run(step.steps or [], sub_scope, sub_where, sub_ctx, label)
                 results.append(render(getattr(step, "collect", None), sub_scope) if getattr(step, "collect", None) is not None
                                else {k: v for k, v in sub_scope.items() if k not in scope or k == step.as_})
                 self._emit("item_done", item=label, ok=True)
@@ -246,7 +247,7 @@ class _StepRunner:
                 self._emit("item_done", item=label, ok=False, error=msg)
         if items and not results:
             first = ctx.stats.item_errors[-1]["message"] if ctx.stats.item_errors else ""
-            raise BusinessError(f"すべての項目（{len(items)} 件）でエラーになりました。{first}", where=where)
+            raise BusinessError(f"すべての項目（{len(items)} 件）でエラーになりました。{first}")
         return results
 
     def _action(self, step: Step, label: str, scope: dict[str, Any], where: str, ctx: RunContext, item: str | None) -> Any:
@@ -265,7 +266,7 @@ class _StepRunner:
                 self.store.finish_step(sid, "succeeded", _describe(out))
                 return out
             except KyodoError as exc:
-                exc.located(f"{where} / ステップ「{label}」") if label not in (exc.where or "") else None
+                exc.located(f"{where} / ステップ「{step.title or label}」") if label not in (exc.where or "") else None
                 self.store.finish_step(sid, "failed", mask_text(str(exc)))
                 ctx.log.error("失敗: %s", mask_text(str(exc)))
                 if error_kind(exc) == "application" and attempt < attempts:
@@ -278,7 +279,7 @@ class _StepRunner:
                     return None
                 raise
             except Exception as exc:
-                wrapped = ApplicationError(f"{exc.__class__.__name__}: {exc}", where=f"{where} / ステップ「{label}」")
+                wrapped = ApplicationError(f"{exc.__class__.__name__}: {exc}", where=f"{where} / ステップ「{step.title or label}」")
                 self.store.finish_step(sid, "failed", mask_text(str(wrapped)))
                 ctx.log.error("失敗: %s\n%s", mask_text(str(wrapped)), mask_text(traceback.format_exc()))
                 if attempt < attempts:

@@ -29,6 +29,7 @@ _SUBAPPS = [
     ("runner.cli.scenario", "app", "scenario"),
     ("runner.cli.schedule", "app", "schedule"),
     ("runner.cli.report", "app", "report"),
+    ("runner.cli.users", "app", "users"),
     ("runner.cli.secret", "app", "secret"),
     ("runner.cli.audit", "app", "audit"),
     ("runner.cli.artifacts", "app", "artifacts"),

@@ -74,3 +74,15 @@ class Artifact(Base):
     sha256: Mapped[str] = mapped_column(String(64), default="")
 
     run: Mapped[Run] = relationship(back_populates="artifacts")
+
+
+class User(Base):
+    """A staff account: ``municipality`` None means prefecture staff (sees every municipality)."""
+
+    __tablename__ = "users"
+
+    username: Mapped[str] = mapped_column(String(100), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    municipality: Mapped[str | None] = mapped_column(String(6), nullable=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

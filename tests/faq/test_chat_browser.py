@@ -4,7 +4,6 @@ import pytest
 
 from faq_bot.api import create_app
 from faq_bot.questionlog import QuestionStore
-from robots.browser import CHROMIUM_ARGS, chromium_path
 from runner.webserver import serve_in_thread
 
 pytestmark = pytest.mark.browser
@@ -19,13 +18,11 @@ def site(faq_service, tmp_path):
 
 @pytest.fixture()
 def page():
-    from playwright.sync_api import sync_playwright
+    from robots.browser import browser
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
-        ctx = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")  # a phone
-        yield ctx.new_page()
-        browser.close()
+    ctx = browser().new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")  # a phone
+    yield ctx.new_page()
+    ctx.close()
 
 
 def test_ask_see_answer_and_give_feedback(site, page):

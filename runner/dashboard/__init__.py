@@ -1,0 +1,1 @@
+"""Staff dashboard (FastAPI + server-rendered Japanese pages)."""

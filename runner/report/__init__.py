@@ -1,0 +1,1 @@
+"""Reports for staff: the effect (hours saved) report."""
