@@ -73,14 +73,29 @@ def _run(scenario: str, municipality: list[str] | None, all_: bool, param: list[
 
     if not municipality and not all_:
         raise BusinessError("対象の自治体を指定してください。", hint="--municipality 352039 または --all")
+    if dry_run:
+        return _dry_run(scenario, None if all_ else municipality, parse_params(param))
     settings, registry, store = load_context()
     store.mark_interrupted()
     bar = _Progress()
     with bar.progress:
-        results = run_scenario(scenario, None if all_ else municipality, parse_params(param), dry_run=dry_run,
+        results = run_scenario(scenario, None if all_ else municipality, parse_params(param),
                                registry=registry, store=store, settings=settings, progress=bar)
-    if dry_run:
-        for r in results:
-            console.print(f"[bold]試行（dry-run）[/]: {r.scenario} / {r.owner} — 各ステップの内容は {r.artifact_dir / 'run.log'}")
-            console.print((r.artifact_dir / "run.log").read_text(encoding="utf-8"), highlight=False)
     return print_results(results)
+
+
+def _dry_run(scenario: str, codes: list[str] | None, params: dict[str, str]) -> int:
+    """Resolve and print every step; no run record, no files, no browser, no secrets."""
+    from runner.plan import plan_runs
+    from runner.registry import load_registry
+    from runner.scenario.dryrun import describe
+    from runner.scenario.loader import load_scenario
+    from runner.settings import get_settings
+
+    settings = get_settings()
+    registry = load_registry(settings.registry_path)
+    sc = load_scenario(scenario)
+    for plan in plan_runs(sc, registry, codes, params, dry_run=True):
+        for line in describe(plan, sc, registry, settings):
+            console.print(escape(line), highlight=False)
+    return 0

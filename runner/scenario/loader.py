@@ -41,10 +41,10 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
     path = scenario_path(name_or_path)
     data = load_yaml(path)
-    problems = check_scenario(data, path)
+    problems = check_scenario(data, path, path.read_text(encoding="utf-8-sig"))
     if problems:
         raise BusinessError(
-            "シナリオに誤りがあります:\n" + "\n".join(f"  - {p}" for p in problems),
+            f"シナリオに誤りが {len(problems)} 件あります:\n" + "\n".join(f"  - {p}" for p in problems),
             where=str(path),
             hint="kyodo scenario validate で詳しく確認できます。",
         )

@@ -1,0 +1,114 @@
+"""``kyodo scenario``: validate, show, scaffold and document scenarios; write the JSON Schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+
+from runner.cli._common import console, err_console, friendly_errors
+
+app = typer.Typer(help="シナリオの確認・作成・説明。Scenario tools.", no_args_is_help=True)
+
+
+@app.command("validate")
+def validate(files: list[Path] = typer.Argument(..., help="シナリオファイル（複数可）またはシナリオ名")) -> None:
+    """シナリオの誤りを、行・列と直し方つきで全部表示します。Validate scenarios."""
+    from robots.errors import KyodoError
+    from runner.scenario.loader import scenario_path
+    from runner.scenario.validate import check_scenario
+    from runner.yamlfile import load_yaml
+
+    bad = 0
+    for f in files:
+        try:
+            path = scenario_path(str(f))
+            problems = check_scenario(load_yaml(path), path, path.read_text(encoding="utf-8-sig"))
+        except KyodoError as exc:
+            err_console.print(f"[red]×[/] {escape(str(exc))}", highlight=False)
+            bad += 1
+            continue
+        if problems:
+            bad += 1
+            err_console.print(f"[red]×[/] {escape(str(path))}: {len(problems)} 件の誤り", highlight=False)
+            for p in problems:
+                err_console.print(f"  {escape(str(p))}", highlight=False)
+        else:
+            console.print(f"[green]✓[/] {escape(str(path))}: 問題ありません", highlight=False)
+    raise typer.Exit(1 if bad else 0)
+
+
+@app.command("schema")
+def schema(
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="書き出すファイル（省略で画面に表示）"),
+    registry: bool = typer.Option(False, "--registry", help="自治体台帳用のスキーマを出力"),
+) -> None:
+    """エディタ補完用の JSON Schema（draft-07）を出力します。Write the JSON Schema."""
+    from runner.scenario.schema import dumps, registry_schema, scenario_schema
+
+    text = dumps(registry_schema() if registry else scenario_schema())
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"書き出しました: {output}")
+    else:
+        typer.echo(text)
+
+
+@app.command("docs")
+def docs(output: Path = typer.Option(Path("docs/actions.md"), "--output", "-o", help="書き出すファイル")) -> None:
+    """アクション一覧（docs/actions.md）をコードから生成します。Generate the step reference."""
+    from runner.scenario.docs import actions_markdown
+
+    output.write_text(actions_markdown(), encoding="utf-8")
+    console.print(f"書き出しました: {output}")
+
+
+@app.command("new")
+@friendly_errors
+def new(name: str = typer.Argument(..., help="シナリオID（半角英小文字・数字・_）"),
+        title: str = typer.Option("新しいシナリオ", "--title", help="日本語の名前"),
+        directory: Path = typer.Option(Path("scenarios_local"), "--dir", help="作成するフォルダ")) -> None:
+    """説明つきのシナリオの下書きを作ります。Scaffold a scenario."""
+    import re
+
+    from robots.errors import BusinessError
+    from runner.scenario.scaffold import scaffold
+
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise BusinessError(f"シナリオID「{name}」には半角英小文字・数字・_ だけを使ってください（先頭は英字）。")
+    directory.mkdir(parents=True, exist_ok=True)
+    dest = directory / f"{name}.yaml"
+    if dest.exists():
+        raise BusinessError(f"{dest} は既にあります。", hint="別の名前にするか、既存のファイルを編集してください。")
+    dest.write_text(scaffold(name, title), encoding="utf-8")
+    console.print(f"作成しました: {dest}\n次に: kyodo scenario validate {dest}")
+
+
+@app.command("show")
+@friendly_errors
+def show(name: str = typer.Argument(..., help="シナリオ名またはファイル"),
+         municipality: str = typer.Option(..., "--municipality", "-m", help="自治体コード")) -> None:
+    """自治体ごとの設定を反映した「実際に使われる」シナリオを表示します。Show the effective scenario."""
+    import yaml
+    from rich.table import Table
+
+    from runner.registry import load_registry
+    from runner.scenario.loader import load_scenario, scenario_path
+    from runner.scenario.overlay import effective_view
+    from runner.settings import get_settings
+
+    reg = load_registry(get_settings().registry_path)
+    m = reg.get(municipality)
+    sc = load_scenario(name)
+    console.print(f"[bold]{escape(sc.title)}[/]（{sc.name} v{sc.version}） / {m.name}({m.code}) / ファイル: {escape(str(scenario_path(name)))}")
+    t = Table(title="パラメータ（優先順: シナリオ既定値 < 自治体設定 < スケジュール < コマンド）")
+    for c in ("名前", "値", "設定元"):
+        t.add_column(c)
+    for pv in effective_view(sc, m):
+        t.add_row(pv.name, escape(yaml.safe_dump(pv.value, allow_unicode=True, default_flow_style=True).strip().removesuffix("...").strip()), pv.source)
+    console.print(t)
+    data = sc.model_dump(by_alias=True, exclude_none=True, exclude={"params"})
+    data["params"] = {pv.name: pv.value for pv in effective_view(sc, m)}
+    console.print(escape(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)), highlight=False)

@@ -1,0 +1,104 @@
+"""``kyodo run … --dry-run``: resolve everything and say what each step would do, touching nothing.
+
+No run record, no artifact folder, no browser, no secret lookup: values that only exist at run
+time (a step's output) are shown as ``<id の結果>``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from robots.errors import KyodoError
+from runner.engine import municipality_view
+from runner.plan import RunPlan
+from runner.registry import Registry
+from runner.scenario.expr import render
+from runner.scenario.model import Scenario, Step
+from runner.settings import Settings
+
+
+class Later:
+    """A value known only when the scenario runs (a step output, a loop item's field)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str) -> "Later":
+        if attr.startswith("_"):
+            raise AttributeError(attr)
+        return Later(f"{self._name}.{attr}")
+
+    def __getitem__(self, key: Any) -> "Later":
+        return Later(f"{self._name}[{key}]")
+
+    def __str__(self) -> str:
+        return f"<{self._name} の結果>"
+
+    __repr__ = __str__
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_show(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_show(v) for v in value) + "]"
+    return str(value)
+
+
+def describe(plan: RunPlan, scenario: Scenario, registry: Registry, settings: Settings) -> list[str]:
+    """Human-readable lines: one per step (per municipality in loops)."""
+    from runner.plan import effective_params
+
+    owner = registry.get(plan.owner)
+    munis = [registry.get(c) for c in plan.municipalities]
+    views = [municipality_view(m, scenario, settings, plan.params) for m in munis]
+    params = effective_params(scenario, owner if owner.code in plan.municipalities else None, plan.params)
+    scope: dict[str, Any] = {"params": params, "municipality": views[0] if len(views) == 1 else municipality_view(owner, scenario, settings),
+                             "municipalities": views, "run": {"id": "<実行ID>", "date": "<実行日>", "yyyymmdd": "<実行日>",
+                                                              "artifact_dir": "<成果物フォルダ>", "trigger": plan.trigger}}
+    lines = [f"シナリオ: {scenario.title}（{scenario.name} v{scenario.version}） 対象: {owner.name}({owner.code})  ※試行: 何も実行しません"]
+    _walk(scenario.steps, scope, lines, 1)
+    return lines
+
+
+def _walk(steps: list[Step], scope: dict[str, Any], lines: list[str], depth: int) -> None:
+    pad = "  " * depth
+    for i, step in enumerate(steps, 1):
+        label = step.title or step.id or step.action or f"ステップ{i}"
+        cond = ""
+        if step.when:
+            try:
+                v = render(step.when, scope)
+                cond = "" if isinstance(v, Later) else ("（条件: 実行する）" if v else "（条件: 実行しない）")
+            except KyodoError:
+                cond = "（条件は実行時に判定）"
+        if step.for_each:
+            try:
+                items = render(step.for_each, scope)
+            except KyodoError as exc:
+                items = Later(step.for_each)
+                lines.append(f"{pad}! {exc.message}")
+            if isinstance(items, list):
+                lines.append(f"{pad}{i}. {label}: {len(items)} 件を繰り返す{cond}")
+                for item in items:
+                    name = item.get("name", "") if isinstance(item, dict) else str(item)
+                    lines.append(f"{pad}  ▶ {name}")
+                    _walk(step.steps or [], {**scope, step.as_: item}, lines, depth + 2)
+            else:
+                lines.append(f"{pad}{i}. {label}: 実行時に決まる項目ごとに繰り返す{cond}")
+                _walk(step.steps or [], {**scope, step.as_: Later(step.as_)}, lines, depth + 1)
+            if step.id:
+                scope[step.id] = Later(step.id)
+            continue
+        parts = []
+        for k, v in step.with_.items():
+            try:
+                parts.append(f"{k}={_show(render(v, scope))}")
+            except KyodoError as exc:
+                parts.append(f"{k}=（解決できません: {exc.message}）")
+            except TypeError:
+                parts.append(f"{k}=<実行時に決まります>")
+        shown = ", ".join(parts)
+        lines.append(f"{pad}{i}. {label}: {step.action}({shown}){cond}")
+        if step.id:
+            scope[step.id] = Later(step.id)
