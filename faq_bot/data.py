@@ -87,8 +87,9 @@ def load_faq(path: str | Path) -> list[FaqEntry]:
     p = Path(path)
     if not p.exists():
         raise BusinessError(f"FAQファイルが見つかりません: {p}")
-    if p.stat().st_size > MAX_FAQ_BYTES:
-        raise BusinessError("FAQファイルが大きすぎます（20MBまで）。", where=p.name)
+    from runner.uploads import check_upload
+
+    check_upload(p, "faq")
     text = _decode(p.read_bytes(), p.name)
     if p.suffix.lower() == ".json":
         try:

@@ -22,7 +22,7 @@ from pydantic import ConfigDict, ValidationError, create_model
 
 from robots import ActionSpec, RunContext, all_actions
 from robots.errors import ApplicationError, BusinessError, KyodoError, error_kind
-from robots.privacy import mask_text
+from robots.privacy import mask_text, personal_scope, register_personal_columns
 from runner.plan import RunPlan, effective_params
 from runner.registry import Municipality, Registry
 from runner.scenario.expr import render
@@ -101,6 +101,10 @@ def execute(
                              error="同じ実行（シナリオ・自治体・日付）は完了済みです")
         if done is not None and done.id != plan.run_id:
             store.release_key(done.id)  # a failed or interrupted attempt must not block its re-run
+    if scenario.encrypt_artifacts and not plan.dry_run:
+        from runner.artifacts import require_key
+
+        require_key()  # fail before anything is written in plain text
     run_id = plan.run_id or new_run_id()
     owner = registry.get(plan.owner)
     munis = [registry.get(c) for c in plan.municipalities]
@@ -135,6 +139,10 @@ def execute(
     runner = _StepRunner(ctx, store, run_id, progress, scenario)
     status, err_text, err_class = "succeeded", None, None
     started = time.monotonic()
+    audit("system" if plan.trigger == "schedule" else "staff", "run.start", f"{scenario.name}/{owner.code}",
+          f"run={run_id} trigger={plan.trigger} scenario_sha256={scenario_digest(scenario.name)}")
+    privacy = personal_scope()
+    privacy.__enter__()
     try:
         runner.run(scenario.steps, scope, where=f"{owner.name}({owner.code})")
         if ctx.stats.items_failed or ctx.stats.item_errors:
@@ -154,19 +162,61 @@ def execute(
         run_log.info("終了: %s（%.1f 秒）", status, time.monotonic() - started)
         run_log.removeHandler(handler)
         handler.close()
-        if status in ("succeeded", "partial") and not plan.dry_run:
+        if status in ("succeeded", "partial") and not plan.dry_run and not scenario.encrypt_artifacts:
             publish_outputs(artifact_dir, settings.home / "outputs" / owner.code / scenario.name / today.isoformat())
+        if scenario.encrypt_artifacts:
+            from runner.artifacts import encrypt_tree
+
+            encrypt_tree(artifact_dir)
+        secure_tree(artifact_dir)
         store.record_artifacts(run_id, artifact_dir)
         store.update_run(
             run_id, status=status, finished_at=datetime.now(timezone.utc), items_ok=ctx.stats.items_ok,
             items_failed=ctx.stats.items_failed, error_class=err_class, error_message=err_text,
         )
+        item_errors = [{k: mask_text(v) for k, v in e.items()} for e in ctx.stats.item_errors]
+        privacy.__exit__(None, None, None)
+        audit("system", "run.finish", f"{scenario.name}/{owner.code}",
+              f"run={run_id} status={status} items={ctx.stats.items_ok} failed={ctx.stats.items_failed}")
     return RunResult(
         run_id=run_id, scenario=scenario.name, owner=owner.code, status=status, artifact_dir=artifact_dir,
         items_ok=ctx.stats.items_ok, items_failed=ctx.stats.items_failed, error=err_text, error_class=err_class,
-        item_errors=[{k: mask_text(v) for k, v in e.items()} for e in ctx.stats.item_errors],
+        item_errors=item_errors,
         outputs={k: v for k, v in scope.items() if k not in ("params", "municipality", "municipalities", "run")},
     )
+
+
+def secure_tree(root: Path) -> None:
+    """Run folders are for the run's municipality only: 0700 folders, 0600 files."""
+    import os
+
+    for p in [root, *root.rglob("*")]:
+        try:
+            os.chmod(p, 0o700 if p.is_dir() else 0o600)
+        except OSError:
+            pass
+
+
+def scenario_digest(name: str) -> str:
+    """SHA-256 of the scenario file (the audit log shows when a scenario changed)."""
+    import hashlib
+
+    from runner.scenario.loader import scenario_path
+
+    try:
+        return hashlib.sha256(scenario_path(name).read_bytes()).hexdigest()[:16]
+    except Exception:
+        return "-"
+
+
+def audit(actor: str, action: str, target: str, detail: str) -> None:
+    """Append to the audit log (never lets an audit failure hide the run's outcome)."""
+    try:
+        from runner.audit import record
+
+        record(actor, action, target, detail)
+    except Exception:
+        log.warning("監査ログへの記録に失敗しました", exc_info=True)
 
 
 def publish_outputs(artifact_dir: Path, dest: Path) -> list[Path]:
@@ -263,6 +313,8 @@ class _StepRunner:
             try:
                 args = render(step.with_, scope)
                 out = call_action(spec, ctx, args, where=f"{where} / {label}")
+                if self.scenario.personal_columns:
+                    register_personal_columns(out, self.scenario.personal_columns)
                 self.store.finish_step(sid, "succeeded", _describe(out))
                 return out
             except KyodoError as exc:

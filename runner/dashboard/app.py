@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from urllib.parse import quote
+
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
@@ -133,6 +135,12 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
         if base not in target.parents or path not in known or not target.is_file():
             raise HTTPException(404, "ファイルが見つかりません。")
         _audit(who.username, "artifact.download", f"{run.id}/{path}", run.municipality)
+        if target.suffix == ".enc":
+            from runner.artifacts import decrypt_bytes
+
+            name = target.name.removesuffix(".enc")
+            return Response(decrypt_bytes(target.read_bytes()), media_type="application/octet-stream",
+                            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
         inline = target.suffix == ".png"
         return FileResponse(target, filename=target.name, content_disposition_type="inline" if inline else "attachment")
 

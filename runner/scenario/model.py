@@ -72,6 +72,7 @@ class Scenario(BaseModel):
     minutes_per_item: float = Field(0, ge=0, description="人が手作業で1件に要する分数（効果測定レポート用）")
     personal_columns: list[str] = Field(default_factory=list, description="個人情報を含む列名（ログ等でマスクされます）")
     retention_days: int | None = Field(None, ge=1, description="成果物の保存日数（kyodo artifacts purge で削除）")
+    encrypt_artifacts: bool = Field(False, description="true なら成果物を暗号化して保存（鍵はシークレット ARTIFACT_KEY）")
     timeout_minutes: float = Field(60, gt=0, description="1回の実行の制限時間（分）")
     params: dict[str, Param] = Field(default_factory=dict, description="パラメータ")
     steps: list[Step] = Field(min_length=1, description="手順")

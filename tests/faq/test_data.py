@@ -26,7 +26,7 @@ def test_missing_columns_duplicates_and_bad_encoding(tmp_path):
     f.write_text(HEADER + "352039,1,q,a,,,,,,\n352039,1,q2,a2,,,,,,\n", encoding="utf-8")
     with pytest.raises(BusinessError, match="ID「1」が重複"):
         load_faq(f)
-    f.write_bytes(b"\xff\xfe\x00\x81\x00garbage\xff")
+    f.write_bytes(b"ID,\x81\xff\xfe garbage \xff")
     with pytest.raises(BusinessError, match="文字コード"):
         load_faq(f)
     j = tmp_path / "a.json"

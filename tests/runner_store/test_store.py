@@ -30,7 +30,7 @@ def test_runs_steps_and_artifacts_round_trip(any_store, tmp_path):
     s = any_store
     tmp_path = tmp_path / "run"
     tmp_path.mkdir()
-    assert current(s.engine) == "0003"
+    assert current(s.engine) == "0004"
     run = s.create_run(scenario="e_application_aggregation", version="1.0", municipality="352039", municipalities=["352039"],
                        trigger="schedule", params={"procedure": "施設予約"}, artifact_dir=str(tmp_path), minutes_per_item=1.5,
                        idempotency_key="e:352039:2026-11-24")

@@ -1,0 +1,107 @@
+"""Artifacts at rest: optional encryption (Fernet) and retention (purge with an audit entry).
+
+Encryption: a scenario with ``encrypt_artifacts: true`` has every output file of a run
+encrypted with the key in the secret ``ARTIFACT_KEY`` (``kyodo artifacts keygen`` makes one);
+the plaintext is removed, the dashboard decrypts on download for authorised staff.
+Retention: runs older than their scenario's ``retention_days`` lose their folder; the run
+record stays (marked purged) and each deletion is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from robots.errors import BusinessError
+
+KEY_SECRET = "ARTIFACT_KEY"
+KEEP_PLAIN = {"run.log"}
+
+
+def _fernet():
+    from cryptography.fernet import Fernet
+
+    from runner.secrets import get_secret
+
+    try:
+        return Fernet(get_secret(KEY_SECRET).encode())
+    except ValueError:
+        raise BusinessError("ARTIFACT_KEY が正しい暗号化キーではありません。", hint="kyodo artifacts keygen で作ったキーを登録してください。") from None
+
+
+def new_key() -> str:
+    from cryptography.fernet import Fernet
+
+    return Fernet.generate_key().decode()
+
+
+def require_key() -> None:
+    """Fail before a run starts if encryption is asked for but no key is registered."""
+    _fernet()
+
+
+def encrypt_tree(root: Path) -> list[Path]:
+    """Encrypt every file under ``root`` (except the masked run log) to ``<name>.enc``."""
+    f = _fernet()
+    out = []
+    for p in sorted(x for x in root.rglob("*") if x.is_file() and x.name not in KEEP_PLAIN and x.suffix != ".enc"):
+        dest = p.with_name(p.name + ".enc")
+        tmp = dest.with_name("." + dest.name + ".tmp")
+        tmp.write_bytes(f.encrypt(p.read_bytes()))
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, dest)
+        p.unlink()
+        out.append(dest)
+    return out
+
+
+def decrypt_bytes(data: bytes) -> bytes:
+    from cryptography.fernet import InvalidToken
+
+    try:
+        return _fernet().decrypt(data)
+    except InvalidToken:
+        raise BusinessError("復号できません（キーが違うか、ファイルが壊れています）。") from None
+
+
+@dataclass
+class Purged:
+    run_id: str
+    municipality: str
+    scenario: str
+    folder: str
+
+
+def purge_expired(now: datetime | None = None, *, dry_run: bool = False) -> list[Purged]:
+    """Delete run folders past their scenario's retention; record each in the audit log."""
+    from runner.audit import record
+    from runner.scenario.loader import available_scenarios, load_scenario
+    from runner.store import open_store
+    from runner.store.models import Run
+
+    now = now or datetime.now(timezone.utc)
+    retention: dict[str, int | None] = {}
+    for name in available_scenarios():
+        try:
+            retention[name] = load_scenario(name).retention_days
+        except Exception:
+            retention[name] = None
+    store = open_store()
+    out = []
+    with store.session() as s:
+        runs = list(s.query(Run).filter(Run.finished_at.is_not(None), Run.artifact_dir != ""))
+    for r in runs:
+        days = retention.get(r.scenario)
+        finished = r.finished_at if r.finished_at.tzinfo else r.finished_at.replace(tzinfo=timezone.utc)
+        if not days or finished > now - timedelta(days=days) or not Path(r.artifact_dir).exists():
+            continue
+        out.append(Purged(r.id, r.municipality, r.scenario, r.artifact_dir))
+        if not dry_run:
+            shutil.rmtree(r.artifact_dir, ignore_errors=True)
+            store.update_run(r.id, artifact_dir="")
+            store.record_artifacts(r.id, Path("/nonexistent"))
+            record("system", "artifact.purge", f"{r.scenario}/{r.municipality}", f"run={r.id} retention_days={days}")
+    return out
