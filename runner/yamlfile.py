@@ -41,7 +41,10 @@ def parse_yaml(text: str, where: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        hint = "インデント（字下げ）にはタブではなく半角スペースを使ってください。" if "\t" in text.splitlines()[line - 1 if line else 0] else "コロン・引用符・インデントを確認してください。"
+        lines = text.splitlines()
+        near = "\n".join(lines[max(0, line - 2): line]) if lines else ""
+        hint = ("インデント（字下げ）にはタブではなく半角スペースを使ってください。" if "\t" in near
+                else "コロン・引用符・カッコの閉じ忘れ・インデントを確認してください。")
         raise BusinessError(f"YAMLの書き方に誤りがあります（{exc.problem}）。", where=f"{where}:{line}:{col}", hint=hint) from None
     except yaml.YAMLError as exc:
         raise BusinessError(f"YAMLを読み込めません: {exc}", where=where) from None

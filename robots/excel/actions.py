@@ -7,6 +7,7 @@ from typing import Any
 
 from robots import RunContext, action
 from robots.errors import BusinessError
+from robots.privacy import register_personal_columns
 from robots.excel.csvread import read_csv_file
 from robots.excel.report import Sheet, write_workbook
 
@@ -49,6 +50,7 @@ def read_csv(
     p = Path(path)
     p = p if p.is_absolute() and str(p).startswith(str(ctx.artifact_dir)) else ctx.input_path(p)
     df = read_csv_file(p, encoding=encoding, required_columns=required_columns, rename=rename)
+    register_personal_columns(df, ctx.settings.get("personal_columns", []))  # before any message can quote them
     if parse_dates:
         import pandas as pd
 
@@ -172,6 +174,7 @@ def read_ledger(
 
     p = ctx.input_path(path)
     df, header_row = _read(p, required_columns, sheet=sheet, rename=rename)
+    register_personal_columns(df, ctx.settings.get("personal_columns", []))  # before any message can quote them
     df = normalize_frame(df.reset_index(drop=True), date_columns=date_columns, amount_columns=amount_columns,
                          where=p.name, row_offset=header_row + 1)
     for col, width in (key_widths or {}).items():

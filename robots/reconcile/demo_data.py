@@ -18,18 +18,27 @@ FISCAL_YEAR = 2026
 DUE = {1: date(2026, 6, 30), 2: date(2026, 8, 31), 3: date(2026, 10, 31), 4: date(2027, 1, 31)}
 
 
+def demo_my_number(rng: random.Random) -> str:
+    """A fake マイナンバー with a valid check digit (so masking must catch it)."""
+    from robots.normalize import my_number_check_digit
+
+    first = f"{rng.randint(1, 9)}{rng.randint(0, 10**10 - 1):010d}"
+    return first + my_number_check_digit(first)
+
+
 def _ledger_rows(code: str, seed: int, people: int) -> list[dict]:
     rng = random.Random(seed)
     rows = []
     for n in range(people):
         atena = f"{int(code[:5]) % 1000:03d}{n + 1:07d}"
         name = f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}"
+        my_number = demo_my_number(rng)
         for tax, (_, periods) in TAXES.items():
             if rng.random() < 0.35:
                 continue
             amount = rng.randint(30, 600) * 100
             for ki in range(1, periods + 1):
-                rows.append({"宛名番号": atena, "氏名": name, "年度": FISCAL_YEAR, "税目": tax, "期別": f"{ki:02d}",
+                rows.append({"宛名番号": atena, "氏名": name, "個人番号": my_number, "年度": FISCAL_YEAR, "税目": tax, "期別": f"{ki:02d}",
                              "調定額": amount, "納期限": DUE[ki] if periods > 1 else date(2026, 5, 31)})
     return rows
 
@@ -51,8 +60,8 @@ def write_demo_tax_inputs(dest_dir: Path, municipality_code: str, seed: int, peo
     ws["A2"] = "出力日: 令和8年11月20日"
     ws["A4"], ws["C4"] = "納税義務者", "調定"
     ws.merge_cells("A4:B4")
-    ws.merge_cells("C4:G4")
-    header = ["宛名番号", "氏名", "年度", "税目", "期別", "調定額", "納期限"]
+    ws.merge_cells("C4:H4")
+    header = ["宛名番号", "氏名", "個人番号", "年度", "税目", "期別", "調定額", "納期限"]
     for j, h in enumerate(header, 1):
         ws.cell(row=5, column=j, value=h)
     fw = str.maketrans("0123456789,", "０１２３４５６７８９，")
@@ -61,6 +70,7 @@ def write_demo_tax_inputs(dest_dir: Path, municipality_code: str, seed: int, peo
         values = [
             r["宛名番号"].translate(fw) if messy else r["宛名番号"],
             r["氏名"],
+            r["個人番号"],
             str(r["年度"]).translate(fw) if i % 11 == 0 else r["年度"],
             r["税目"],
             str(int(r["期別"])) if i % 5 == 0 else r["期別"],
@@ -69,7 +79,7 @@ def write_demo_tax_inputs(dest_dir: Path, municipality_code: str, seed: int, peo
         ]
         for j, v in enumerate(values, 1):
             c = ws.cell(row=6 + i, column=j, value=v)
-            if j == 7 and isinstance(v, date):
+            if j == 8 and isinstance(v, date):
                 c.number_format = ERA_DATE
     wb.save(dest_dir / "ledger.xlsx")
 

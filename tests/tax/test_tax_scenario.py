@@ -57,7 +57,7 @@ def test_reconciliation_end_to_end_keeps_the_template(inputs):
 
 def test_missing_key_column_leaves_no_workbook(inputs):
     wb = load_workbook(inputs / "ledger.xlsx")
-    wb.active["E5"] = "期"
+    wb.active["F5"] = "期"
     wb.save(inputs / "ledger.xlsx")
     r = run()
     assert r.status == "failed" and r.error_class == "business"
@@ -67,7 +67,7 @@ def test_missing_key_column_leaves_no_workbook(inputs):
 
 def test_unparseable_date_names_file_row_and_column(inputs):
     wb = load_workbook(inputs / "ledger.xlsx")
-    wb.active["G9"] = "令和8年2月30日"
+    wb.active["H9"] = "令和8年2月30日"
     wb.save(inputs / "ledger.xlsx")
     r = run()
     assert r.status == "failed"
@@ -76,7 +76,7 @@ def test_unparseable_date_names_file_row_and_column(inputs):
 
 def test_unparseable_amount(inputs):
     wb = load_workbook(inputs / "ledger.xlsx")
-    wb.active["F7"] = "千円"
+    wb.active["G7"] = "千円"
     wb.save(inputs / "ledger.xlsx")
     r = run()
     assert r.status == "failed" and "ledger.xlsx 7 行目" in r.error and "調定額" in r.error
