@@ -1,0 +1,1 @@
+"""OCR robot: paper forms to rows with tesseract (jpn), alignment marks, typed checks and human review."""
