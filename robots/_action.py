@@ -70,8 +70,17 @@ def action(
 
 
 def load_all() -> dict[str, ActionSpec]:
-    """Import every ``robots/<robot>/actions.py`` so their actions register; return the registry."""
+    """Import every ``robots/<robot>/actions.py`` so their actions register; return the registry.
+
+    ``KYODO_PLUGINS`` (comma-separated module names) adds actions from outside the package, for
+    a municipality's own robots or for tests.
+    """
+    import os
+
     import robots
+
+    for name in filter(None, (m.strip() for m in os.environ.get("KYODO_PLUGINS", "").split(","))):
+        importlib.import_module(name)
 
     for mod in pkgutil.iter_modules(robots.__path__):
         if mod.ispkg and not mod.name.startswith("_"):

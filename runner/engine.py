@@ -111,12 +111,22 @@ def execute(
     artifact_dir = settings.runs_dir / owner.code / run_id
     artifact_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     params = effective_params(scenario, owner if owner.code in plan.municipalities else None, plan.params)
-    store.create_run(
-        run_id=run_id, scenario=scenario.name, version=scenario.version, municipality=owner.code,
-        municipalities=plan.municipalities, trigger=plan.trigger, params=plan.params, artifact_dir=str(artifact_dir),
-        minutes_per_item=scenario.minutes_per_item, idempotency_key=plan.idempotency_key, rerun_of=plan.rerun_of,
-        logical_date=plan.logical_date or datetime.now(JST).date(),
-    )
+    existing = store.get_run(run_id) if plan.run_id else None
+    if existing is not None and existing.status in ("succeeded", "partial"):
+        return RunResult(existing.id, existing.scenario, existing.municipality, "skipped", Path(existing.artifact_dir),
+                         error="この実行は完了済みです（二重配信）")
+    if existing is not None:  # queued by a submitter, or redelivered after a worker died mid-run
+        artifact_dir = Path(existing.artifact_dir) if existing.artifact_dir else artifact_dir
+        artifact_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        store.update_run(run_id, status="running", started_at=datetime.now(timezone.utc), artifact_dir=str(artifact_dir),
+                         attempt=existing.attempt + (existing.status != "queued"))
+    else:
+        store.create_run(
+            run_id=run_id, scenario=scenario.name, version=scenario.version, municipality=owner.code,
+            municipalities=plan.municipalities, trigger=plan.trigger, params=plan.params, artifact_dir=str(artifact_dir),
+            minutes_per_item=scenario.minutes_per_item, idempotency_key=plan.idempotency_key, rerun_of=plan.rerun_of,
+            logical_date=plan.logical_date or datetime.now(JST).date(),
+        )
     if worker:
         store.update_run(run_id, worker=worker)
     run_log, handler = _run_logger(run_id, artifact_dir, scenario.personal_columns)

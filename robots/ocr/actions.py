@@ -39,8 +39,11 @@ def read_forms(ctx: RunContext, *, folder: str, templates: list[str], ) -> Any:
     tpls = [load_template(t if t.endswith(".yaml") is False else ctx.input_path(t)) for t in templates]
     files = sorted(p for p in base.iterdir() if p.suffix.lower() in SCAN_SUFFIXES)
     batch = read_batch(files, tpls, ctx.log)
-    doubtful = {(r.file) for r in batch.review}
-    ctx.count_items(ok=len(batch.pages) - len(doubtful), failed=len(doubtful) + len(batch.rejected))
+    # Pages with doubtful fields are read (a person confirms them on the review sheet); only files
+    # that could not be read at all count as failed items.
+    ctx.count_items(ok=len(batch.pages))
+    for r in batch.rejected:
+        ctx.item_error(r["ファイル"], r["理由"])
     return {"batch": batch, "templates": tpls}
 
 

@@ -1,0 +1,1 @@
+"""Flow helpers for scenarios (messages for the run log)."""

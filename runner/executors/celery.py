@@ -1,0 +1,102 @@
+"""Celery executor: record each run as queued, then send the plan to its network zone's queue.
+
+Nothing is lost when the broker is down: the run row is written first and marked
+``not_submitted`` with the reason, and ``kyodo runs rerun ID`` submits it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import Any
+
+import runner
+from robots.errors import ApplicationError
+from runner.engine import ProgressFn, RunResult
+from runner.plan import RunPlan
+from runner.registry import Registry
+from runner.scenario.loader import load_scenario
+from runner.settings import Settings
+from runner.store import RunStore, new_run_id
+from runner.worker.app import celery_app, queue_for
+
+log = logging.getLogger("kyodo.celery")
+
+
+def served_queues(timeout: float = 1.0) -> set[str] | None:
+    """Queues that live workers consume, or None when no worker answered in time."""
+    try:
+        replies = celery_app().control.inspect(timeout=timeout).active_queues() or {}
+    except Exception:
+        return None
+    return {q["name"] for queues in replies.values() for q in queues} if replies else None
+
+
+class CeleryExecutor:
+    """Submits plans to ``kyodo.<zone>`` queues; results arrive in the shared run store."""
+
+    name = "celery"
+
+    def __init__(self, registry: Registry, store: RunStore, settings: Settings, *, check_workers: bool = True) -> None:
+        self.registry, self.store, self.settings, self.check_workers = registry, store, settings, check_workers
+        self.warnings: list[str] = []
+
+    def submit(self, plans: list[RunPlan], *, progress: ProgressFn | None = None) -> list[RunResult]:
+        from kombu.exceptions import OperationalError
+
+        app = celery_app()
+        served = served_queues() if self.check_workers else None
+        results, failed = [], []
+        for plan in plans:
+            scenario = load_scenario(plan.scenario)
+            if plan.idempotency_key:
+                done = self.store.find_by_key(plan.idempotency_key)
+                if done is not None and done.status in ("succeeded", "partial", "queued", "running"):
+                    results.append(RunResult(done.id, done.scenario, done.municipality, "skipped", _path(done.artifact_dir),
+                                             error="同じ実行（シナリオ・自治体・日付）は投入済みです"))
+                    continue
+                if done is not None:
+                    self.store.release_key(done.id)
+            plan = plan.model_copy(update={"run_id": plan.run_id or new_run_id(), "kyodo_version": runner.__version__})
+            artifact_dir = self.settings.runs_dir / plan.owner / plan.run_id
+            self.store.create_run(run_id=plan.run_id, scenario=scenario.name, version=scenario.version, municipality=plan.owner,
+                                  municipalities=plan.municipalities, trigger=plan.trigger, params=plan.params,
+                                  artifact_dir=str(artifact_dir), minutes_per_item=scenario.minutes_per_item,
+                                  idempotency_key=plan.idempotency_key, rerun_of=plan.rerun_of, status="queued",
+                                  logical_date=plan.logical_date)
+            queue = queue_for(scenario.zone, plan.owner)
+            if served is not None and queue not in served:
+                self.warnings.append(f"キュー「{queue}」（{scenario.zone}）を処理するワーカーがいません。"
+                                     f"kyodo worker --zone {scenario.zone} を該当ネットワークで起動してください。")
+            limit = int(scenario.timeout_minutes * 60)
+            try:
+                app.send_task("kyodo.run", kwargs={"payload": plan.model_dump(mode="json")}, queue=queue,
+                              soft_time_limit=limit, time_limit=limit + 60, retry=True,
+                              retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5})
+            except OperationalError as exc:
+                self.store.update_run(plan.run_id, status="not_submitted", error_class="application",
+                                      error_message=f"ブローカーに接続できず投入できませんでした（{exc.__class__.__name__}）。"
+                                                    f"kyodo runs rerun {plan.run_id} で再投入できます。",
+                                      finished_at=datetime.now(timezone.utc))
+                failed.append(plan.run_id)
+                continue
+            results.append(RunResult(plan.run_id, scenario.name, plan.owner, "queued", artifact_dir))
+        for w in sorted(set(self.warnings)):
+            log.warning(w)
+        if failed:
+            raise ApplicationError(f"ブローカー（{_safe(self.settings)}）に接続できないため {len(failed)} 件を投入できませんでした。",
+                                   hint="実行は「未投入」として記録されています。ブローカーを確認し kyodo runs rerun で再投入してください。")
+        return results
+
+
+def _path(p: str) -> Any:
+    from pathlib import Path
+
+    return Path(p) if p else Path()
+
+
+def _safe(settings: Settings) -> str:
+    from runner.worker.app import broker_url
+
+    url = broker_url()
+    return url.split("@")[-1] if "@" in url else url
