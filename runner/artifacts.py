@@ -3,8 +3,9 @@
 Encryption: a scenario with ``encrypt_artifacts: true`` has every output file of a run
 encrypted with the key in the secret ``ARTIFACT_KEY`` (``kyodo artifacts keygen`` makes one);
 the plaintext is removed, the dashboard decrypts on download for authorised staff.
-Retention: runs older than their scenario's ``retention_days`` lose their folder; the run
-record stays (marked purged) and each deletion is written to the audit log.
+Retention: runs older than their scenario's ``retention_days`` lose their folder, and the
+published copies (``outputs/<code>/<scenario>/<date>``) go too; the run record stays (marked
+purged) and each deletion is written to the audit log.
 """
 
 from __future__ import annotations
@@ -75,10 +76,11 @@ class Purged:
     folder: str
 
 
-def purge_expired(now: datetime | None = None, *, dry_run: bool = False) -> list[Purged]:
-    """Delete run folders past their scenario's retention; record each in the audit log."""
+def purge_expired(now: datetime | None = None, *, dry_run: bool = False, actor: str = "system") -> list[Purged]:
+    """Delete run folders and published outputs past their scenario's retention; audit each deletion."""
     from runner.audit import record
     from runner.scenario.loader import available_scenarios, load_scenario
+    from runner.settings import get_settings
     from runner.store import open_store
     from runner.store.models import Run
 
@@ -87,7 +89,7 @@ def purge_expired(now: datetime | None = None, *, dry_run: bool = False) -> list
     for name in available_scenarios():
         try:
             retention[name] = load_scenario(name).retention_days
-        except Exception:
+        except Exception:  # a broken scenario file must not stop the purge of the others
             retention[name] = None
     store = open_store()
     out = []
@@ -103,5 +105,30 @@ def purge_expired(now: datetime | None = None, *, dry_run: bool = False) -> list
             shutil.rmtree(r.artifact_dir, ignore_errors=True)
             store.update_run(r.id, artifact_dir="")
             store.record_artifacts(r.id, Path("/nonexistent"))
-            record("system", "artifact.purge", f"{r.scenario}/{r.municipality}", f"run={r.id} retention_days={days}")
+            record(actor, "artifact.purge", f"{r.scenario}/{r.municipality}", f"run={r.id} retention_days={days}")
+    out += _purge_published(get_settings().home / "outputs", retention, now, dry_run, actor)
+    return out
+
+
+def _purge_published(root: Path, retention: dict[str, int | None], now: datetime, dry_run: bool, actor: str) -> list[Purged]:
+    """Published copies live in ``outputs/<code>/<scenario>/<logical date>/``: same retention."""
+    from datetime import date
+
+    from runner.audit import record
+
+    out = []
+    today = now.astimezone(timezone(timedelta(hours=9))).date()
+    for folder in sorted(root.glob("*/*/*")) if root.is_dir() else []:
+        code, scenario, day = folder.parts[-3:]
+        days = retention.get(scenario)
+        try:
+            logical = date.fromisoformat(day)
+        except ValueError:
+            continue
+        if not days or not folder.is_dir() or logical > today - timedelta(days=days):
+            continue
+        out.append(Purged("-", code, scenario, str(folder)))
+        if not dry_run:
+            shutil.rmtree(folder, ignore_errors=True)
+            record(actor, "artifact.purge", f"{scenario}/{code}", f"published={day} retention_days={days}")
     return out

@@ -13,6 +13,8 @@ import yaml
 from robots.errors import BusinessError
 
 MAX_YAML_BYTES = 2_000_000
+# libyaml's C parser when present (10x faster on a 1,741-municipality registry); both are safe loaders.
+_FastSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def load_yaml(path: str | Path, *, expand: bool = False) -> Any:
@@ -37,7 +39,7 @@ def expand_env(text: str) -> str:
 def parse_yaml(text: str, where: str) -> Any:
     """Parse YAML text safely; tabs and syntax errors become located Japanese messages."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_FastSafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)

@@ -2,20 +2,38 @@
 
 Each entry stores who, when, what (masked) and the SHA-256 of the previous entry; its own hash
 covers all of that. Editing an entry breaks its hash; deleting one breaks the chain (ids are
-consecutive and ``prev_hash`` must match). ``kyodo audit verify`` says which entry is wrong.
-The log lives in the run store's database (SQLite or PostgreSQL) so it is backed up with it.
+consecutive and ``prev_hash`` must match). Deleting the *newest* entries leaves a valid but
+shorter chain, so every writer also keeps the latest (id, hash) it wrote in a small "head"
+file beside the kyodo home; ``verify`` checks the database still reaches that head.
+
+Why the run-store database and not a JSONL file: the log is then backed up, replicated and
+access-controlled with the run history it describes, Celery workers on several machines append
+to one chain (the primary key on ``id`` makes two writers that raced for the same id fail
+instead of forking the chain; the loser retries), and the dashboard can read it. The hash chain
+gives the tamper evidence a file would not have anyway.
+
+Call :func:`record` for every sensitive action, e.g. from the dashboard::
+
+    from runner.audit import record
+    record(user.username, "dashboard.login", "dashboard", "成功")
+    record(user.username, "artifact.download", f"{run.id}/{name}", run.municipality)
 """
 
 from __future__ import annotations
 
+import getpass
 import hashlib
 import json
+import os
 import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from robots.privacy import mask_text
 
@@ -34,32 +52,77 @@ def _store(url: str | None = None) -> Any:
     return _stores[url]
 
 
+def current_user() -> str:
+    """Who is at the keyboard for CLI actions (the OS account), e.g. ``cli:tanaka``."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in a minimal container
+        return f"cli:uid{os.getuid()}"
+
+
 def entry_hash(id_: int, at: str, actor: str, action: str, target: str, detail: str, prev: str) -> str:
     payload = json.dumps([id_, at, actor, action, target, detail, prev], ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def _head_path(url: str) -> Path:
+    from runner.settings import get_settings
+
+    return get_settings().home / f"audit-head-{hashlib.sha256(url.encode()).hexdigest()[:12]}.json"
+
+
+def _read_head(url: str) -> tuple[int, str] | None:
+    try:
+        d = json.loads(_head_path(url).read_text(encoding="utf-8"))
+        return int(d["id"]), str(d["hash"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write_head(url: str, id_: int, h: str) -> None:
+    """Remember the newest entry this machine wrote (fsynced; never moves backwards)."""
+    head = _read_head(url)
+    if head is not None and head[0] >= id_:
+        return
+    p = _head_path(url)
+    tmp = p.with_name(p.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump({"id": id_, "hash": h}, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, p)
+
+
 def record(actor: str, action: str, target: str, detail: str = "", *, url: str | None = None) -> int:
-    """Append one entry (masked) and return its id. Serialised across threads and processes."""
+    """Append one entry (masked) and return its id. Safe across threads, processes and machines."""
     from filelock import FileLock
 
     from runner.settings import get_settings
     from runner.store.models import AuditRecord
 
     store = _store(url)
-    lock_path = get_settings().home / "audit.lock"
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    home = get_settings().home
+    home.mkdir(parents=True, exist_ok=True)
     actor, target, detail = mask_text(actor)[:100], mask_text(target), mask_text(detail)
-    with _lock, FileLock(str(lock_path)), store.session() as s, s.begin():
-        q = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1)
-        if store.engine.dialect.name == "postgresql":
-            q = q.with_for_update()
-        last = s.scalar(q)
-        new_id = (last.id + 1) if last else 1
-        prev = last.hash if last else GENESIS
-        at = datetime.now(timezone.utc).replace(microsecond=0)
-        h = entry_hash(new_id, at.isoformat(), actor, action, target, detail, prev)
-        s.add(AuditRecord(id=new_id, at=at, actor=actor, action=action, target=target, detail=detail, prev_hash=prev, hash=h))
+    for attempt in range(50):
+        try:
+            with _lock, FileLock(str(home / "audit.lock")), store.session() as s, s.begin():
+                q = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1)
+                last = s.scalar(q)
+                new_id = (last.id + 1) if last else 1
+                prev = last.hash if last else GENESIS
+                at = datetime.now(timezone.utc).replace(microsecond=0)
+                h = entry_hash(new_id, at.isoformat(), actor, action, target, detail, prev)
+                s.add(AuditRecord(id=new_id, at=at, actor=actor, action=action, target=target, detail=detail,
+                                  prev_hash=prev, hash=h))
+            break
+        except (IntegrityError, OperationalError):  # another machine took this id, or SQLite was busy
+            if attempt == 49:
+                raise
+            time.sleep(0.01 * (1 + attempt % 10))
+    with _lock, FileLock(str(home / "audit.lock")):
+        _write_head(store.url, new_id, h)
     return new_id
 
 
@@ -71,13 +134,15 @@ class VerifyResult:
 
 
 def verify(url: str | None = None) -> VerifyResult:
-    """Recompute the chain; report edited entries (hash) and deleted ones (gaps, broken links)."""
+    """Recompute the chain; report edited entries (hash) and deleted ones (gaps, broken links, lost tail)."""
     from runner.store.models import AuditRecord
 
     store = _store(url)
     with store.session() as s:
         rows = list(s.scalars(select(AuditRecord).order_by(AuditRecord.id)))
-    problems, prev, expect_id = [], GENESIS, 1
+    problems: list[str] = []
+    prev, expect_id = GENESIS, 1
+    by_id: dict[int, str] = {}
     for r in rows:
         at = r.at if r.at.tzinfo else r.at.replace(tzinfo=timezone.utc)
         if r.id != expect_id:
@@ -87,6 +152,15 @@ def verify(url: str | None = None) -> VerifyResult:
         if entry_hash(r.id, at.isoformat(), r.actor, r.action, r.target, r.detail, r.prev_hash) != r.hash:
             problems.append(f"記録 {r.id}（{r.action} {r.target}）: 内容が書き換えられています。")
         prev, expect_id = r.hash, r.id + 1
+        by_id[r.id] = r.hash
+    head = _read_head(store.url)
+    if head is not None:
+        head_id, head_hash = head
+        last = rows[-1].id if rows else 0
+        if head_id > last:
+            problems.append(f"記録 {last + 1}〜{head_id} が削除されています（最新の記録が消されています）。")
+        elif by_id.get(head_id, head_hash) != head_hash:
+            problems.append(f"記録 {head_id}: 控えのハッシュと一致しません（記録が作り直されています）。")
     return VerifyResult(not problems, len(rows), problems)
 
 

@@ -16,8 +16,9 @@ app = typer.Typer(help="成果物の保存期間・暗号化。Artifacts.", no_a
 def purge(dry_run: bool = typer.Option(False, "--dry-run", help="削除せず、対象だけ表示")) -> None:
     """保存期間（retention_days）を過ぎた成果物を削除し、監査ログに記録します。Purge expired artifacts."""
     from runner.artifacts import purge_expired
+    from runner.audit import current_user
 
-    done = purge_expired(dry_run=dry_run)
+    done = purge_expired(dry_run=dry_run, actor=current_user())
     for p in done:
         console.print(f"{'削除対象' if dry_run else '削除'}: {p.run_id} {p.scenario} {p.municipality} {p.folder}", highlight=False)
     console.print(f"{len(done)} 件{'（試行: 何も削除していません）' if dry_run else 'を削除しました'}。")
@@ -37,9 +38,13 @@ def decrypt(path: Path = typer.Argument(..., help="暗号化された成果物�
             output: Path = typer.Option(..., "--output", "-o", help="復号したファイルの保存先")) -> None:
     """暗号化された成果物を復号します。Decrypt an artifact."""
     from runner.artifacts import decrypt_bytes
-    from runner.audit import record
+    from runner.audit import current_user, record
 
-    output.write_bytes(decrypt_bytes(path.read_bytes()))
-    output.chmod(0o600)
-    record("staff", "artifact.decrypt", str(path.name), "")
+    import os
+
+    plain = decrypt_bytes(path.read_bytes())
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # never readable by others, not even briefly
+    with os.fdopen(fd, "wb") as f:
+        f.write(plain)
+    record(current_user(), "artifact.decrypt", str(path.name), "")
     console.print(f"復号しました: {output}")

@@ -29,9 +29,11 @@ def demo() -> None:
     console.rule("まとめ")
     console.print(f"所要時間: {report.seconds:.1f} 秒 / 実行履歴: kyodo runs list / データベース: {settings.db_url}")
     console.print(f"成果物フォルダ: {settings.runs_dir}")
-    try:
-        from runner.scheduler.service import next_fire_times  # noqa: F401
-        console.print("今後のスケジュール: kyodo schedule list")
-    except ImportError:
-        pass
+    from runner.scheduler.service import next_fire_times
+
+    rows, _ = next_fire_times(load_registry(settings.registry_path))
+    console.print("今後の実行予定（先頭5件、全件は kyodo schedule list）:")
+    for r in rows[:5]:
+        console.print(f"  {r.next_run:%Y-%m-%d %H:%M}  {r.name}({r.code})  {r.scenario}  [{r.when}]", highlight=False)
+    console.print("ダッシュボード: kyodo users add 名前 で職員を登録し、kyodo dashboard → http://127.0.0.1:8600/")
     raise typer.Exit(code)

@@ -16,12 +16,12 @@ app = typer.Typer(help="シークレット（パスワード等）の管理。Se
 def set_(name: str = typer.Argument(..., help="シークレット名（例: PORTAL_352039）"),
          stdin: bool = typer.Option(False, "--stdin", help="値を標準入力から読む（自動化用）")) -> None:
     """シークレットを登録します（値は画面に表示されない入力で受け取ります）。Set a secret."""
-    from runner.audit import record
+    from runner.audit import current_user, record
     from runner.secrets import set_secret
 
     value = sys.stdin.readline().rstrip("\n") if stdin else typer.prompt("値", hide_input=True, confirmation_prompt=True)
     set_secret(name, value)
-    record("staff", "secret.set", name, "")
+    record(current_user(), "secret.set", name, "")
     console.print(f"シークレット「{name}」を登録しました。")
 
 
@@ -39,9 +39,9 @@ def list_() -> None:
 @friendly_errors
 def delete(name: str = typer.Argument(..., help="シークレット名")) -> None:
     """シークレットを削除します。Delete a secret."""
-    from runner.audit import record
+    from runner.audit import current_user, record
     from runner.secrets import delete_secret
 
     found = delete_secret(name)
-    record("staff", "secret.delete", name, "" if found else "未登録")
+    record(current_user(), "secret.delete", name, "" if found else "未登録")
     console.print(f"シークレット「{name}」を削除しました。" if found else f"シークレット「{name}」は登録されていません。")

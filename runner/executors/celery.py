@@ -47,8 +47,9 @@ class CeleryExecutor:
         app = celery_app()
         served = served_queues() if self.check_workers else None
         results, failed = [], []
+        scenarios: dict[str, Any] = {}
         for plan in plans:
-            scenario = load_scenario(plan.scenario)
+            scenario = scenarios.get(plan.scenario) or scenarios.setdefault(plan.scenario, load_scenario(plan.scenario))
             if plan.idempotency_key:
                 done = self.store.find_by_key(plan.idempotency_key)
                 if done is not None and done.status in ("succeeded", "partial", "queued", "running"):

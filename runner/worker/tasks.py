@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from functools import lru_cache
 
 from pydantic import ValidationError
 
@@ -13,19 +14,47 @@ log = logging.getLogger("kyodo.worker")
 app = celery_app()
 
 
+def _mtime(path) -> float:
+    from pathlib import Path
+
+    try:
+        return Path(path).stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+@lru_cache(maxsize=4)
+def _store(url: str):
+    """One store (engine and connection pool) per worker process, migrated once."""
+    from runner.store import open_store
+
+    return open_store(url)
+
+
+@lru_cache(maxsize=8)
+def _registry(path: str, mtime: float):
+    """Parsed once per file version: a 1,741-municipality registry takes a while to validate."""
+    from runner.registry import load_registry
+
+    return load_registry(path)
+
+
+@lru_cache(maxsize=256)
+def _scenario(name: str, path: str, mtime: float):
+    from runner.scenario.loader import load_scenario
+
+    return load_scenario(name)
+
+
 @app.task(name="kyodo.run", bind=True, max_retries=2, acks_late=True)
 def run_plan(self, payload: dict) -> dict:
     """Validate the payload, refuse a different kyodo version, execute, retry application errors."""
     import runner
     from runner.engine import execute
     from runner.plan import RunPlan
-    from runner.registry import load_registry
-    from runner.scenario.loader import load_scenario
     from runner.settings import get_settings
-    from runner.store import open_store
-
     settings = get_settings()
-    store = open_store(settings.db_url)
+    store = _store(settings.db_url)
     try:
         plan = RunPlan.model_validate(payload)
     except ValidationError as exc:
@@ -39,8 +68,11 @@ def run_plan(self, payload: dict) -> dict:
         if plan.run_id and store.get_run(plan.run_id):
             store.update_run(plan.run_id, status="failed", error_class="application", error_message=msg)
         return {"status": "rejected", "reason": msg}
-    scenario = load_scenario(plan.scenario)
-    registry = load_registry(settings.registry_path)
+    from runner.scenario.loader import scenario_path
+
+    spath = scenario_path(plan.scenario)
+    scenario = _scenario(plan.scenario, str(spath), _mtime(spath))
+    registry = _registry(str(settings.registry_path), _mtime(settings.registry_path))
     result = execute(plan, scenario, registry, store, settings, worker=f"{socket.gethostname()}:{self.request.hostname}")
     if result.status == "failed" and result.error_class == "application" and self.request.retries < self.max_retries:
         store.release_key(result.run_id)
