@@ -117,3 +117,15 @@ def test_scenario_end_to_end_with_review_sheet(kyodo_home, forms):
     assert [c.value for c in wb["要確認（ファイル）"]["A"]][1:] == ["broken.jpg"]
     review = wb["要確認（項目）"]
     assert len(review._images) == review.max_row - 1
+
+
+def test_pdf_scans_are_rendered_and_read(forms, tmp_path):
+    d, clean, _ = forms
+    pdf = tmp_path / "scan.pdf"
+    Image.open(clean[0]).convert("RGB").save(pdf, "PDF", resolution=300)
+    batch = read_batch([pdf], all_templates())
+    assert len(batch.pages) == 1 and not batch.rejected
+    truth = json.loads(clean[0].with_suffix(".json").read_text(encoding="utf-8"))
+    assert batch.pages[0].form == truth["form"]
+    dates = {f.name: f.value for f in batch.pages[0].fields if f.type == "日付"}
+    assert dates == {k: v for k, v in truth["values"].items() if k in dates}
