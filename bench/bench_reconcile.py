@@ -85,7 +85,7 @@ def naive(a, p) -> dict:
 def xlsx_bench(rows: int) -> tuple[float, float]:
     from openpyxl import Workbook, load_workbook
 
-    from robots.excel.ledger import read_values
+    from robots.workbook.values import read_values
 
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "big.xlsx"

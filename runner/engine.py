@@ -12,7 +12,7 @@ import logging
 import time
 import traceback
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
@@ -149,8 +149,10 @@ def execute(
     runner = _StepRunner(ctx, store, run_id, progress, scenario)
     status, err_text, err_class = "succeeded", None, None
     started = time.monotonic()
+    digest = scenario_digest(scenario.name)
+    audit("system", "scenario.change", scenario.name, digest)  # only written when the file's hash changed
     audit("system" if plan.trigger == "schedule" else "staff", "run.start", f"{scenario.name}/{owner.code}",
-          f"run={run_id} trigger={plan.trigger} scenario_sha256={scenario_digest(scenario.name)}")
+          f"run={run_id} trigger={plan.trigger} scenario_sha256={digest}")
     privacy = personal_scope()
     privacy.__enter__()
     try:
@@ -173,12 +175,14 @@ def execute(
         run_log.removeHandler(handler)
         handler.close()
         if status in ("succeeded", "partial") and not plan.dry_run and not scenario.encrypt_artifacts:
-            publish_outputs(artifact_dir, settings.home / "outputs" / owner.code / scenario.name / today.isoformat())
+            published = settings.home / "outputs" / owner.code / scenario.name / today.isoformat()
+            publish_outputs(artifact_dir, published)
+            secure_tree(published, settings.home)
         if scenario.encrypt_artifacts:
             from runner.artifacts import encrypt_tree
 
             encrypt_tree(artifact_dir)
-        secure_tree(artifact_dir)
+        secure_tree(artifact_dir, settings.home)
         store.record_artifacts(run_id, artifact_dir)
         store.update_run(
             run_id, status=status, finished_at=datetime.now(timezone.utc), items_ok=ctx.stats.items_ok,
@@ -196,11 +200,12 @@ def execute(
     )
 
 
-def secure_tree(root: Path) -> None:
-    """Run folders are for the run's municipality only: 0700 folders, 0600 files."""
+def secure_tree(root: Path, home: Path | None = None) -> None:
+    """Run folders are for the run's municipality only: 0700 folders, 0600 files (and folders below ``home``)."""
     import os
 
-    for p in [root, *root.rglob("*")]:
+    above = [p for p in root.parents if home is not None and home in p.parents]
+    for p in [*above, root, *root.rglob("*")]:
         try:
             os.chmod(p, 0o700 if p.is_dir() else 0o600)
         except OSError:
@@ -222,9 +227,12 @@ def scenario_digest(name: str) -> str:
 def audit(actor: str, action: str, target: str, detail: str) -> None:
     """Append to the audit log (never lets an audit failure hide the run's outcome)."""
     try:
-        from runner.audit import record
+        from runner.audit import note_scenario, record
 
-        record(actor, action, target, detail)
+        if action == "scenario.change":
+            note_scenario(target, detail, actor)
+        else:
+            record(actor, action, target, detail)
     except Exception:
         log.warning("監査ログへの記録に失敗しました", exc_info=True)
 

@@ -129,4 +129,6 @@ def load_registry(path: str | Path) -> Registry:
     if dups:
         raise BusinessError(f"自治体コードが重複しています: {', '.join(dups)}", where=str(path))
     reg.source = str(path)
-    return reg
+    from runner.scenario.overlay import apply_overlay_files
+
+    return apply_overlay_files(reg, path)

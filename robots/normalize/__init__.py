@@ -1,33 +1,64 @@
-"""Normalising messy Japanese business data on purpose, used by every robot that reads it.
+"""Normalising messy Japanese business data on purpose; every robot that reads such data uses it.
 
-- :func:`normalize_text` — NFKC with hyphens unified and 〜 kept; :func:`to_fullwidth_kana`.
-- :func:`parse_date` — 和暦 and Western dates, Excel serials, era boundaries checked;
-  :func:`to_wareki`, :func:`fiscal_year` (年度), :func:`resolve_yymmdd`, :func:`resolve_mmdd`.
-- :func:`parse_yen` — ¥1,234 / 1,234円 / △500 → int.
-- :func:`is_valid_lg_code`, :func:`is_valid_corporate_number`, :func:`is_valid_my_number`.
-- :func:`normalize_frame` — the same for whole DataFrame columns, with row-located errors.
+Public names (stable: OCR, browser/CSV, FAQ and privacy robots import them):
+
+Text
+- ``normalize_text(value) -> str`` — NFKC (full-width digits/letters → ASCII, half-width kana →
+  full-width) with the known exceptions on purpose: ``−‐－‒–`` → ``-``, ``～〜`` kept as ``〜``
+  (a range, not ASCII ``~``), ``ー`` between digits → ``-``, spaces collapsed, trimmed.
+- ``normalize_series(series)`` — the same, vectorised for a pandas Series.
+- ``to_halfwidth_kana`` / ``to_fullwidth_kana`` (jaconv), ``digits_only``.
+
+Dates (raise ``WarekiError``, a ``ValueError`` with a Japanese message)
+- ``parse_date(value) -> date`` — 和暦 (``令和6年4月1日``, ``令和元年5月1日``, ``R6.4.1``, ``R06.04.01``,
+  ``H31.4.30``, ``㍻31.4.30``), Western (``2024/4/1``, ``2024-04-01``, ``2024年4月1日``, ``20240401``),
+  Excel serials (also from cells with era number formats), ``date``/``datetime``.
+- ``parse_wareki(value) -> date`` — 和暦 only. ``era_date(era, y, m, d)``.
+- ``from_excel_serial(n)`` — 1900 date system including its fake 1900-02-29.
+- Era boundaries are exact: ``平成31年5月1日`` and ``昭和64年1月8日`` are errors.
+- ``to_wareki(date, short=False)`` → ``令和6年4月1日`` / ``R6.4.1``.
+- ``fiscal_year(value) -> int`` — 年度 (April–March, named by its starting year).
+- ``resolve_yymmdd`` / ``resolve_mmdd`` — year-less or 2-digit-era dates of bank files.
+
+Amounts (raise ``AmountError``)
+- ``parse_yen(value) -> int`` — ``¥1,234``, ``1,234円``, ``１，２３４``, ``△500``/``▲500``/``-500``/``(500)``
+  negative.
+
+Identifiers (``bool``, never raise)
+- ``is_valid_lg_code`` — 全国地方公共団体コード (6 digits, check digit last); ``lg_code_check_digit``.
+- ``is_valid_corporate_number`` — 法人番号 (13 digits, stdnum.jp.cn).
+- ``is_valid_my_number`` — マイナンバー (12 digits, stdnum.jp.in_); ``my_number_check_digit``.
+
+Frames
+- ``normalize_frame(df, text_columns=, date_columns=, amount_columns=, where=, row_offset=)`` — whole
+  columns at once; a bad value raises ``robots.BusinessError`` naming file, row and column.
 """
 
 from robots.normalize.codes import (
     is_valid_corporate_number,
     is_valid_lg_code,
     is_valid_my_number,
+    lg_code_check_digit,
     my_number_check_digit,
 )
-from robots.normalize.frame import normalize_frame
+from robots.normalize.frame import normalize_frame, normalize_series
 from robots.normalize.money import AmountError, parse_yen
 from robots.normalize.text import digits_only, normalize_text, to_fullwidth_kana, to_halfwidth_kana
 from robots.normalize.wareki import (
     WarekiError,
+    era_date,
     fiscal_year,
+    from_excel_serial,
     parse_date,
+    parse_wareki,
     resolve_mmdd,
     resolve_yymmdd,
     to_wareki,
 )
 
 __all__ = [
-    "AmountError", "WarekiError", "digits_only", "fiscal_year", "is_valid_corporate_number", "is_valid_lg_code",
-    "is_valid_my_number", "my_number_check_digit", "normalize_frame", "normalize_text", "parse_date", "parse_yen",
-    "resolve_mmdd", "resolve_yymmdd", "to_fullwidth_kana", "to_halfwidth_kana", "to_wareki",
+    "AmountError", "WarekiError", "digits_only", "era_date", "fiscal_year", "from_excel_serial",
+    "is_valid_corporate_number", "is_valid_lg_code", "is_valid_my_number", "lg_code_check_digit",
+    "my_number_check_digit", "normalize_frame", "normalize_series", "normalize_text", "parse_date", "parse_wareki",
+    "parse_yen", "resolve_mmdd", "resolve_yymmdd", "to_fullwidth_kana", "to_halfwidth_kana", "to_wareki",
 ]

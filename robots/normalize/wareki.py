@@ -1,9 +1,15 @@
 """和暦 (Japanese era) dates and 年度, with era boundaries checked.
 
 Accepted: ``令和6年4月1日``, ``令和元年5月1日``, ``R6.4.1``, ``R06.04.01``, ``H31.4.30``, ``令6/4/1``,
-``2024/4/1``, ``2024-04-01``, ``2024年4月1日``, ``20240401``, Excel serial numbers (the 1900 date
-system; a cell with an era number format is still a serial), ``date``/``datetime`` objects. A date
-outside its era (``平成31年5月1日``, ``昭和64年1月8日``) is an error, not silently shifted.
+``㍻31.4.30``, ``2024/4/1``, ``2024-04-01``, ``2024年4月1日``, ``20240401``, Excel serial numbers (the
+1900 date system; a cell with an era number format such as ``[$-ja-JP-x-gannen]ggge"年"m"月"d"日"``
+still stores a serial, so it arrives here as a number), ``date``/``datetime`` objects.
+
+Era boundaries: a date outside its era (``平成31年5月1日``, ``昭和64年1月8日``, ``令和元年4月30日``)
+is an error, never silently shifted into the next era. 昭和→平成 and 平成→令和 changed on the day
+after the last day (1989-01-07 / 01-08, 2019-04-30 / 05-01); 明治→大正 and 大正→昭和 changed on the
+same day (1912-07-30, 1926-12-25), so those two days are valid in both eras. 明治 dates before
+1873 were lunar-calendar dates and are not converted.
 """
 
 from __future__ import annotations
@@ -27,14 +33,15 @@ ERAS = (
     Era("令和", "R", date(2019, 5, 1), None),
     Era("平成", "H", date(1989, 1, 8), date(2019, 4, 30)),
     Era("昭和", "S", date(1926, 12, 25), date(1989, 1, 7)),
-    Era("大正", "T", date(1912, 7, 30), date(1926, 12, 24)),
-    Era("明治", "M", date(1868, 1, 25), date(1912, 7, 29)),
+    Era("大正", "T", date(1912, 7, 30), date(1926, 12, 25)),
+    Era("明治", "M", date(1868, 1, 25), date(1912, 7, 30)),
 )
 _BY_KEY = {e.name: e for e in ERAS} | {e.letter: e for e in ERAS} | {e.name[0]: e for e in ERAS}
 _ERA_RE = re.compile(r"^(令和|平成|昭和|大正|明治|[RHSTMrhstm令平昭大明])\s*(元|\d{1,2})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
 _ISO_RE = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
 _COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 EXCEL_EPOCH = date(1899, 12, 30)
+GREGORIAN_START = date(1873, 1, 1)  # 明治6年: Japan adopted the Gregorian calendar
 
 
 class WarekiError(ValueError):
@@ -52,6 +59,8 @@ def era_date(era_key: str, year: int, month: int, day: int) -> date:
         d = date(era.start.year + year - 1, month, day)
     except ValueError:
         raise WarekiError(f"{era.name}{year}年{month}月{day}日 は存在しない日付です") from None
+    if d < GREGORIAN_START:
+        raise WarekiError(f"{era.name}{year}年{month}月{day}日 は旧暦の日付のため変換できません（明治6年1月1日から）")
     if d < era.start or (era.end is not None and d > era.end):
         span = f"{era.start:%Y/%m/%d}〜{era.end:%Y/%m/%d}" if era.end else f"{era.start:%Y/%m/%d}〜"
         raise WarekiError(f"{era.name}{'元' if year == 1 else year}年{month}月{day}日 は{era.name}の期間（{span}）の外です")
@@ -65,9 +74,7 @@ def parse_date(value: object) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not 1 <= value < 2958466:
-            raise WarekiError(f"Excelの日付シリアル値 {value} は範囲外です")
-        return EXCEL_EPOCH + timedelta(days=int(value))
+        return from_excel_serial(value)
     s = re.sub(r"\s+\d{1,2}:\d{2}(:\d{2})?$", "", normalize_text(value)).replace(" ", "")
     if not s:
         raise WarekiError("日付が空です")
@@ -84,6 +91,33 @@ def parse_date(value: object) -> date:
     raise WarekiError(f"「{value}」を日付として読めません（例: 令和6年4月1日, R6.4.1, 2024/4/1）")
 
 
+def from_excel_serial(value: float) -> date:
+    """Excel 1900-system serial → ``date`` (time of day dropped).
+
+    Excel counts 1900-02-29, a day that never existed (Lotus compatibility): serial 60 is
+    refused and serials 1–59 are one day later than the plain epoch arithmetic gives.
+    """
+    if value != value or not 1 <= value < 2958466:
+        raise WarekiError(f"Excelの日付シリアル値 {value} は範囲外です")
+    n = int(value)
+    if n == 60:
+        raise WarekiError("Excelの日付シリアル値 60（1900年2月29日）は存在しない日付です")
+    return EXCEL_EPOCH + timedelta(days=n + (1 if n < 60 else 0))
+
+
+def parse_wareki(value: object) -> date:
+    """Strictly a 和暦 date (``令和6年4月1日``, ``R6.4.1``, ``H31.4.30`` …); Western dates are refused.
+
+    Use it where a form prints only 和暦 and a Western-looking value means a mis-keyed field.
+    """
+    s = normalize_text(value).replace(" ", "")
+    m = _ERA_RE.match(s)
+    if not m:
+        raise WarekiError(f"「{value}」は和暦の日付ではありません（例: 令和6年4月1日, R6.4.1）")
+    era, y, mo, d = m.groups()
+    return era_date(era, 1 if y == "元" else int(y), int(mo), int(d))
+
+
 def to_wareki(d: date, *, short: bool = False) -> str:
     """``date`` → ``令和6年4月1日`` (or ``R6.4.1`` with ``short``); 元年 for year 1."""
     for era in ERAS:
@@ -95,8 +129,12 @@ def to_wareki(d: date, *, short: bool = False) -> str:
     raise WarekiError(f"{d} は明治より前です")
 
 
-def fiscal_year(d: date) -> int:
-    """年度: April to March, named by the year in which it starts (2025-03-31 → 2024)."""
+def fiscal_year(value: object) -> int:
+    """年度: April to March, named by the year in which it starts (2025-03-31 → 2024).
+
+    Accepts anything :func:`parse_date` accepts (``R7.3.31`` → 2024).
+    """
+    d = parse_date(value)
     return d.year if d.month >= 4 else d.year - 1
 
 

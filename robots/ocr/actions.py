@@ -1,12 +1,60 @@
-"""OCR actions: read a folder of scanned forms into rows plus a review list."""
+"""OCR actions: read a folder of scanned forms into rows plus a review list, and write the workbook."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from robots import RunContext, action
-from robots.errors import BusinessError
+from robots.errors import BusinessError, KyodoError
+
+
+@dataclass
+class OcrResult:
+    """The outcome of ``ocr.read_forms``: per-form tables, the review list and unreadable files.
+
+    ``tables`` maps each form's title to a DataFrame (one row per page), ``rows`` is all pages in
+    one DataFrame, ``review`` the fields a person must check, ``rejected`` the files (and broken
+    templates) that could not be read, with the reason.
+    """
+
+    batch: Any
+    templates: list[Any]
+    template_problems: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def tables(self) -> dict[str, Any]:
+        import pandas as pd
+
+        out = {}
+        for t in self.templates:
+            cols = ["ファイル", *[f.name for f in t.fields], "要確認項目"]
+            out[t.title] = pd.DataFrame(self.batch.rows(t.name), columns=cols, dtype=object)
+        return out
+
+    @property
+    def rows(self) -> Any:
+        import pandas as pd
+
+        titles = {t.name: t.title for t in self.templates}
+        records = [{"様式": titles[p.form], **r} for t in self.templates for p, r in
+                   zip([p for p in self.batch.pages if p.form == t.name], self.batch.rows(t.name))]
+        return pd.DataFrame(records, dtype=object)
+
+    @property
+    def review(self) -> Any:
+        import pandas as pd
+
+        cols = ["ファイル", "様式", "項目", "読み取り値", "確信度", "理由"]
+        return pd.DataFrame([[i.file, i.form, i.field, i.value, i.confidence, i.reason] for i in self.batch.review],
+                            columns=cols, dtype=object)
+
+    @property
+    def rejected(self) -> Any:
+        import pandas as pd
+
+        return pd.DataFrame(self.template_problems + self.batch.rejected, columns=["ファイル", "理由"], dtype=object)
 
 
 @action("ocr.read_forms", title="紙の申請書を読み取る（OCR）", zones=("lgwan", "mynumber"), personal_data=True, example="""
@@ -16,35 +64,57 @@ from robots.errors import BusinessError
         folder: scans
         templates: [risai_shomei, jido_teate_genkyo]
     """)
-def read_forms(ctx: RunContext, *, folder: str, templates: list[str], ) -> Any:
+def read_forms(ctx: RunContext, *, folder: str, templates: list[str]) -> OcrResult:
     """スキャンした申請書（PNG / JPEG / TIFF / PDF）をフォルダごと読み取ります。
 
-    用紙の四隅のマークで位置と傾きを補正し、表題から様式を見分け、項目ごとに読み取ります。
-    日付（和暦）・電話番号・郵便番号・数字・金額は形式を確かめ、確信度が低い項目や形式に合わない項目は
-    「要確認」として人が確認する一覧に回します（黙ってデータに入れません）。
-    白紙・上下逆さ・別の様式・壊れたファイルも止まらずに「要確認（ファイル）」に載せ、残りを処理します。
+    用紙の四隅のマークで位置と傾き（1〜3度）を補正し、上下逆さのページは向きを直し、表題から様式を
+    見分けて、項目ごとに読み取ります。日付（和暦）・電話番号・郵便番号・数字・金額は文字を限定して
+    読み、形式を確かめます。各項目は3回読み、結果が一致しない項目・確信度が低い項目・形式に合わない
+    項目は「要確認」として人が確認する一覧に回します（黙ってデータに入れません）。
+    白紙・別の様式・壊れたファイル・誤りのあるテンプレートは止まらずに「要確認（ファイル）」に載せ、
+    残りを処理します。
 
     引数:
       folder: スキャン画像のフォルダ（自治体の入力フォルダからの相対パス）。
-      templates: 読み取る様式のテンプレート名（scenarios/forms の名前、またはテンプレートファイル）。
+      templates: 読み取る様式（scenarios/forms のテンプレート名、または入力フォルダ内の .yaml ファイル）。
 
-    戻り値: 読み取り結果（ocr.write_workbook に渡します）。
+    戻り値: 読み取り結果。``tables``（様式ごとの表）、``rows``（全ページの表）、``review``（要確認の項目）、
+      ``rejected``（読めなかったファイル）を持ち、ocr.write_workbook に渡せます。
     """
     from robots.ocr.reader import SCAN_SUFFIXES, read_batch
     from robots.ocr.templates import load_template
 
     base = ctx.input_path(folder)
     if not base.is_dir():
-        raise BusinessError(f"フォルダ「{folder}」がありません。", where=str(base))
-    tpls = [load_template(t if t.endswith(".yaml") is False else ctx.input_path(t)) for t in templates]
-    files = sorted(p for p in base.iterdir() if p.suffix.lower() in SCAN_SUFFIXES)
-    batch = read_batch(files, tpls, ctx.log)
+        raise BusinessError(f"フォルダ「{folder}」がありません。", where=folder,
+                            hint="自治体の入力フォルダにスキャン画像のフォルダを置いてください。")
+    if not templates:
+        raise BusinessError("templates に読み取る様式を1つ以上指定してください。", where="templates")
+    loaded, problems = [], []
+    for name in templates:
+        try:
+            loaded.append(load_template(ctx.input_path(name) if name.endswith((".yaml", ".yml")) else name))
+        except KyodoError as exc:
+            problems.append({"ファイル": f"テンプレート {name}", "理由": str(exc)})
+            ctx.log.warning("帳票テンプレート %s を使えません: %s", name, exc.message)
+    if not loaded:
+        raise BusinessError("使える帳票テンプレートがありません: " + " / ".join(p["理由"] for p in problems),
+                            where="templates", hint="テンプレートの誤りを直してから実行してください。")
+    files = sorted(p for p in base.iterdir() if p.is_file() and p.suffix.lower() in SCAN_SUFFIXES)
+    skipped = sorted(p.name for p in base.iterdir() if p.is_file() and p.suffix.lower() not in SCAN_SUFFIXES
+                     and not p.name.startswith(".") and p.suffix.lower() not in (".json",))
+    if not files:
+        ctx.log.warning("フォルダ「%s」にスキャン画像がありません", folder)
+    batch = read_batch(files, loaded, ctx.log)
+    batch.rejected += [{"ファイル": n, "理由": "対応していない形式です（PNG / JPEG / TIFF / PDF のみ）"} for n in skipped]
     # Pages with doubtful fields are read (a person confirms them on the review sheet); only files
     # that could not be read at all count as failed items.
     ctx.count_items(ok=len(batch.pages))
-    for r in batch.rejected:
+    for r in problems + batch.rejected:
         ctx.item_error(r["ファイル"], r["理由"])
-    return {"batch": batch, "templates": tpls}
+    ctx.log.info("OCR: %d ページ読取、要確認 %d 項目、読めないファイル %d 件",
+                 len(batch.pages), len(batch.review), len(batch.rejected))
+    return OcrResult(batch, loaded, problems)
 
 
 @action("ocr.write_workbook", title="読み取り結果をExcelに書き出す（要確認シート付き）", zones=("lgwan", "mynumber"), example="""
@@ -53,20 +123,27 @@ def read_forms(ctx: RunContext, *, folder: str, templates: list[str], ) -> Any:
         result: ${forms}
         path: 申請書読取_${municipality.code}_${run.yyyymmdd}.xlsx
     """)
-def write_workbook(ctx: RunContext, *, result: dict[str, Any], path: str) -> Path:
-    """読み取り結果をExcelに書き出します。
+def write_workbook(ctx: RunContext, *, result: Any, path: str) -> Path:
+    """読み取り結果をExcelに書き出します（一時ファイルに書いてから置き換えるので、途中で失敗しても前のファイルは残ります）。
 
-    様式ごとのシート（要確認の行は黄色）、「要確認（項目）」シート（読み取り値の横に原本の画像）、
-    「要確認（ファイル）」シート（読めなかったファイルと理由）を作ります。
+    様式ごとのシート（要確認の項目がある行は黄色）、「要確認（項目）」シート（読み取り値の横に原本の
+    該当部分の画像、正しい値を記入する欄）、「要確認（ファイル）」シート（読めなかったファイルと理由）を作ります。
 
     引数:
       result: ocr.read_forms の結果。
-      path: 出力ファイル名。
+      path: 出力ファイル名（.xlsx）。
 
     戻り値: 書き出したファイル。
     """
     from robots.ocr.reader import write_review_workbook
 
-    if "batch" not in result:
-        raise BusinessError("result には ocr.read_forms の結果を指定してください。")
-    return write_review_workbook(result["batch"], result["templates"], ctx.artifact_path(path))
+    if not isinstance(result, OcrResult):
+        raise BusinessError("result には ocr.read_forms の結果（例: ${forms}）を指定してください。", where="result")
+    if not path.lower().endswith(".xlsx"):
+        raise BusinessError(f"出力ファイル名「{path}」は .xlsx で終わる必要があります。", where="path")
+    batch = result.batch
+    if result.template_problems:
+        from dataclasses import replace
+
+        batch = replace(batch, rejected=result.template_problems + batch.rejected)
+    return write_review_workbook(batch, result.templates, ctx.artifact_path(path))

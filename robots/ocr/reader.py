@@ -1,34 +1,41 @@
-"""Reading a folder of scanned forms: align, recognise the form, read fields, sort out doubts.
+"""Reading a batch of scanned forms: align, recognise the form, read fields, sort out doubts.
 
-Every file ends up somewhere: its rows in the form's table, uncertain fields in the review list
-(with the crop image), and files that cannot be read at all (blank, wrong form, corrupt) in the
-要確認 list with the reason — the rest of the batch is always processed.
+Every file ends up somewhere: its row in the form's table, uncertain fields in the review list
+(with the crop image), and files that cannot be read at all (blank, wrong form, corrupt, a broken
+template) in the 要確認 list with the reason — the rest of the batch is always processed.
+Pages are read two at a time: tesseract runs in its own process, so threads use both cores.
 """
 
 from __future__ import annotations
 
 import difflib
+import os
+import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from robots.errors import KyodoError
+from robots.errors import ApplicationError, KyodoError
 from robots.ocr.align import align, is_blank, load_pages
-from robots.ocr.fields import FieldResult, crop, read_field
+from robots.ocr.fields import FieldResult, crop, read_fields
 from robots.ocr.templates import FormTemplate
 
 SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
+ANCHOR_MIN = 0.6  # fuzzy title match needed to accept a form (罹災 is read as 殿災: 0.9)
 
 
 @dataclass
 class ReviewItem:
+    """A field a person must check, with the crop of the original beside the read value."""
+
     file: str
     form: str
     field: str
     value: Any
     confidence: float
     reason: str
-    image: Any  # numpy crop
+    image: Any  # numpy crop of the aligned page
 
 
 @dataclass
@@ -41,6 +48,8 @@ class PageResult:
 
 @dataclass
 class Batch:
+    """What a batch produced: pages read, fields to review, files that could not be read."""
+
     pages: list[PageResult] = field(default_factory=list)
     review: list[ReviewItem] = field(default_factory=list)
     rejected: list[dict[str, str]] = field(default_factory=list)
@@ -56,52 +65,106 @@ class Batch:
         return out
 
 
+def _title_text(page: Any, box: tuple[float, float, float, float]) -> str:
+    from robots.ocr import _prep, _tess
+
+    img = crop(page, box, inset=0)
+    cleaned, ink = _prep.clean(img)
+    if ink is None:
+        return ""
+    text, _ = _tess.read_one(_prep.fit_height(cleaned, ink, 40), "jpn", None)
+    return re.sub(r"\s+", "", text)
+
+
 def identify(page: Any, templates: list[FormTemplate]) -> tuple[FormTemplate | None, float, str]:
-    """The template whose printed title best matches the page's title line (fuzzy: OCR misreads kanji)."""
-    import pytesseract
-
-    from robots.ocr.sample_forms import H, W
-
-    title = page[int(0.055 * H): int(0.105 * H), int(0.1 * W): int(0.9 * W)]
-    text = pytesseract.image_to_string(title, lang="jpn", config="--psm 7 --oem 1").replace(" ", "").strip()
-    best, score = None, 0.0
+    """The template whose printed title best matches the page's title (fuzzy: OCR misreads kanji)."""
+    seen: dict[tuple[float, ...], str] = {}
+    best, score, best_text = None, 0.0, ""
     for t in templates:
+        key = tuple(t.anchor_box)
+        if key not in seen:
+            seen[key] = _title_text(page, t.anchor_box)
+        text = seen[key]
         s = difflib.SequenceMatcher(None, text, t.anchor).ratio()
         if s > score:
-            best, score = t, s
-    return (best if score >= 0.5 else None), score, text
+            best, score, best_text = t, s, text
+    text = best_text or next(iter(seen.values()), "")
+    return (best if score >= ANCHOR_MIN else None), score, text
 
 
-def read_batch(files: list[Path], templates: list[FormTemplate], log: Any = None) -> Batch:
-    batch = Batch()
-    for path in files:
+@dataclass
+class _FileOutcome:
+    pages: list[PageResult] = field(default_factory=list)
+    review: list[ReviewItem] = field(default_factory=list)
+    rejected: list[dict[str, str]] = field(default_factory=list)
+
+
+def _read_file(path: Path, templates: list[FormTemplate], log: Any) -> _FileOutcome:
+    out = _FileOutcome()
+    try:
+        pages = load_pages(path)
+    except KyodoError as exc:
+        out.rejected.append({"ファイル": path.name, "理由": exc.message})
+        return out
+    from robots.ocr._tess import TesseractMissing
+
+    for n, gray in enumerate(pages, 1):
+        label = path.name if len(pages) == 1 else f"{path.name} p{n}"
         try:
-            pages = load_pages(path)
+            _read_page(label, gray, templates, out, log)
         except KyodoError as exc:
-            batch.rejected.append({"ファイル": path.name, "理由": exc.message})
-            continue
-        for n, gray in enumerate(pages, 1):
-            label = path.name if len(pages) == 1 else f"{path.name} p{n}"
-            if is_blank(gray):
-                batch.rejected.append({"ファイル": label, "理由": "白紙のページです"})
-                continue
-            try:
-                page, flipped = align(gray)
-            except KyodoError as exc:
-                batch.rejected.append({"ファイル": label, "理由": exc.message})
-                continue
-            t, score, seen = identify(page, templates)
-            if t is None:
-                batch.rejected.append({"ファイル": label, "理由": f"様式を判別できません（表題の読み取り:「{seen[:30]}」）。別の様式か、対象外の書類です"})
-                continue
-            results = [read_field(page, f) for f in t.fields]
-            batch.pages.append(PageResult(label, t.name, results, flipped))
-            for f, r in zip(t.fields, results):
-                if r.needs_review:
-                    batch.review.append(ReviewItem(label, t.title, r.name, r.value if r.value is not None else r.raw,
-                                                   round(r.confidence, 2), r.problem or "確信度が低い", crop(page, f, inset=0)))
+            out.rejected.append({"ファイル": label, "理由": exc.message})
+        except TesseractMissing as exc:
+            raise ApplicationError(f"OCRエンジンを使えません: {exc}。", hint="サーバーに tesseract-ocr と tesseract-ocr-jpn を"
+                                   "インストールしてください（管理者向け）。") from None
+        except Exception as exc:  # one odd page must not stop the batch; the person sees it on 要確認
             if log:
-                log.info("OCR: %s → %s（要確認 %d 項目）", label, t.title, sum(r.needs_review for r in results))
+                log.warning("OCR: %s の読み取りで予期しないエラー", label, exc_info=True)
+            out.rejected.append({"ファイル": label, "理由": f"読み取り中に予期しないエラーが起きました（{type(exc).__name__}）。"
+                                                       "スキャンし直すか、手入力してください"})
+    return out
+
+
+def _read_page(label: str, gray: Any, templates: list[FormTemplate], out: _FileOutcome, log: Any) -> None:
+    if is_blank(gray):
+        out.rejected.append({"ファイル": label, "理由": "白紙のページです（裏面や差し込み用紙の可能性があります）"})
+        return
+    page, flipped = align(gray, templates)
+    t, score, seen = identify(page, templates)
+    if t is None:
+        shown = seen[:30] or "（読めません）"
+        out.rejected.append({"ファイル": label, "理由": f"様式を判別できません（表題の読み取り:「{shown}」）。"
+                                                   "別の様式か、対象外の書類です"})
+        return
+    results = read_fields(page, t.fields)
+    out.pages.append(PageResult(label, t.name, results, flipped))
+    for f, r in zip(t.fields, results):
+        if r.needs_review:
+            value = r.value if r.value is not None else r.raw
+            out.review.append(ReviewItem(label, t.title, r.name, value, round(r.confidence, 2),
+                                         r.problem or "確信度が低い", crop(page, f, inset=0)))
+    if log:
+        log.info("OCR: %s → %s（要確認 %d 項目）", label, t.title, sum(r.needs_review for r in results))
+
+
+def read_batch(files: list[Path], templates: list[FormTemplate], log: Any = None,
+               workers: int | None = None, progress: Callable[[Path], None] | None = None) -> Batch:
+    """Read ``files`` against ``templates``; one file's failure never stops the others."""
+    workers = workers or min(2, os.cpu_count() or 1)
+    batch = Batch()
+
+    def one(path: Path) -> _FileOutcome:
+        try:
+            return _read_file(path, templates, log)
+        finally:
+            if progress:
+                progress(path)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for outcome in pool.map(one, files):
+            batch.pages += outcome.pages
+            batch.review += outcome.review
+            batch.rejected += outcome.rejected
     return batch
 
 
@@ -111,7 +174,7 @@ def write_review_workbook(batch: Batch, templates: list[FormTemplate], dest: Pat
 
     from openpyxl import Workbook
     from openpyxl.drawing.image import Image as XLImage
-    from openpyxl.styles import Font, PatternFill
+    from openpyxl.styles import Alignment, Font, PatternFill
     from PIL import Image
 
     from robots.excel import atomic_path
@@ -122,41 +185,59 @@ def write_review_workbook(batch: Batch, templates: list[FormTemplate], dest: Pat
     used: set[str] = set()
     bold, yellow = Font(name=FONT_NAME, bold=True), PatternFill("solid", fgColor="FFF2CC")
     for t in templates:
-        rows = batch.rows(t.name)
         ws = wb.create_sheet(sheet_name(t.title, used))
         header = ["ファイル", *[f.name for f in t.fields], "要確認項目"]
         ws.append(header)
         for c in ws[1]:
             c.font = bold
-        for r in rows:
-            ws.append([("✓" if r.get(h) is True else "" if r.get(h) is False else r.get(h)) for h in header])
+        for r in batch.rows(t.name):
+            ws.append([_cell(r.get(h)) for h in header])
             if r["要確認項目"]:
                 for c in ws[ws.max_row]:
                     c.fill = yellow
-        for col, w in zip("ABCDEFGHIJKLM", [16] + [22] * 12):
-            ws.column_dimensions[col].width = w
+        for i in range(len(header)):
+            ws.column_dimensions[_col(i)].width = 16 if i == 0 else 22
+        ws.freeze_panes = "B2"
     rv = wb.create_sheet("要確認（項目）")
     rv.append(["ファイル", "様式", "項目", "読み取り値", "確信度", "理由", "画像（原本の該当部分）", "正しい値（記入）"])
     for c in rv[1]:
         c.font = bold
-    rv.column_dimensions["G"].width = 70
-    rv.column_dimensions["D"].width = 30
-    rv.column_dimensions["F"].width = 30
+    for col, width in zip("ABCDEFGH", (18, 22, 14, 30, 8, 34, 70, 24)):
+        rv.column_dimensions[col].width = width
     for i, item in enumerate(batch.review, start=2):
-        rv.append([item.file, item.form, item.field, str(item.value), item.confidence, item.reason, "", ""])
+        rv.append([item.file, item.form, item.field, _cell(item.value), item.confidence, item.reason, "", ""])
+        for c in rv[i]:
+            c.alignment = Alignment(vertical="center", wrap_text=True)
         im = Image.fromarray(item.image)
         im.thumbnail((480, 60))
         buf = io.BytesIO()
         im.save(buf, "PNG")
         buf.seek(0)
-        xl = XLImage(buf)
-        rv.add_image(xl, f"G{i}")
+        rv.add_image(XLImage(buf), f"G{i}")
         rv.row_dimensions[i].height = max(20, im.size[1] * 0.75 + 4)
+    rv.freeze_panes = "A2"
     bad = wb.create_sheet("要確認（ファイル）")
     bad.append(["ファイル", "理由"])
+    for c in bad[1]:
+        c.font = bold
     for r in batch.rejected:
         bad.append([r["ファイル"], r["理由"]])
-    bad.column_dimensions["A"].width, bad.column_dimensions["B"].width = 24, 80
+    bad.column_dimensions["A"].width, bad.column_dimensions["B"].width = 28, 90
     with atomic_path(dest) as tmp:
         wb.save(tmp)
     return dest
+
+
+def _cell(v: Any) -> Any:
+    """Checkboxes as ✓ / blank; everything else as read."""
+    if v is True:
+        return "✓"
+    if v is False or v is None:
+        return ""
+    return v
+
+
+def _col(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(i + 1)

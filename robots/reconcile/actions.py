@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from robots import RunContext, action
+from robots.errors import BusinessError
 
 
 @action("reconcile.match", title="調定と収納を照合する", zones=("lgwan", "mynumber"), example="""
@@ -24,7 +25,7 @@ def match(ctx: RunContext, *, assessments: Any, payments: Any, keys: list[str], 
     区分: 完納 / 一部納付 / 過誤納（多く払われた）/ 重複納付（2回以上払われた）/ 未納 / 収納のみ（調定が無い入金）。
 
     引数:
-      assessments: 調定の表（excel.read_ledger の結果）。
+      assessments: 調定の表（workbook.read_ledger の結果）。
       payments: 収納の表（zengin.read_payments の結果）。
       keys: 突き合わせるキーの列（例: 宛名番号・年度・税目・期別）。
       assessed_column: 調定額の列名。
@@ -48,8 +49,8 @@ def match(ctx: RunContext, *, assessments: Any, payments: Any, keys: list[str], 
         path: 調定収納照合_${municipality.code}_${run.yyyymmdd}.xlsx
         template: templates/tax_reconciliation.xlsx
     """)
-def write_report(ctx: RunContext, *, result: Any, path: str, template: str | None = None,
-                 title: str | None = None) -> Path:
+def write_report(ctx: RunContext, *, result: Any, path: str, template: str = "templates/tax_reconciliation.xlsx",
+                 title: str | None = None, assessed_column: str = "調定額", paid_column: str = "収納額") -> Path:
     """照合結果を、自治体の様式（テンプレート）を崩さずにExcelへ書き込みます。
 
     シート: 集計（区分ごとの件数と金額）、要対応（未納・過誤納など、担当者が対応状況を選べる一覧）、
@@ -61,47 +62,38 @@ def write_report(ctx: RunContext, *, result: Any, path: str, template: str | Non
       path: 出力ファイル名。
       template: 様式ファイル（標準の scenarios/templates/tax_reconciliation.xlsx か、自治体の入力フォルダのファイル）。
       title: 集計シートに書く自治体名（省略時は実行中の自治体）。
+      assessed_column: 調定額の列名（reconcile.match と同じもの）。
+      paid_column: 収納額の列名（reconcile.match と同じもの）。
 
     戻り値: 書き出したファイル。
     """
-    from robots.excel.template import fill_rows, open_template, save_workbook
     from robots.reconcile.match import CLASSES, FOLLOW_UP, summarize
-    from robots.reconcile.template import DETAIL_COLUMNS, SUMMARY_COLUMNS, build_default_template
+    from robots.reconcile.template import DETAIL_COLUMNS, SUMMARY_COLUMNS
+    from robots.workbook.actions import template_path
+    from robots.workbook.template import fill_table, open_template, save_atomic, set_cells
 
-    tpl = _template_path(ctx, template)
-    if not tpl.exists() and template is None:
-        build_default_template(tpl)
-    wb = open_template(tpl)
-    summary = summarize(result)
+    wb = open_template(template_path(ctx, template))
+    missing = [s for s in ("集計", "要対応", "明細") if s not in wb.sheetnames]
+    if missing:
+        raise BusinessError(f"様式にシート「{'」「'.join(missing)}」がありません。", where=template,
+                            hint="標準様式 templates/tax_reconciliation.xlsx をもとに作ってください。")
+    summary = summarize(result, assessed_column=assessed_column, paid_column=paid_column)
     ws = wb["集計"]
-    ws["B3"] = title or f"{ctx.municipality_name or ''}（{ctx.municipality_code or ''}）"
-    ws["B4"] = date.today()
-    fill_rows(ws, 6, SUMMARY_COLUMNS, summary)
-    detail = result.copy()
+    set_cells(ws, {"B3": title or f"{ctx.municipality_name or ''}（{ctx.municipality_code or ''}）", "B4": date.today()})
+    fill_table(ws, "A6", SUMMARY_COLUMNS, summary)
+    detail = result.rename(columns={assessed_column: "調定額", paid_column: "収納額"})
     for col in DETAIL_COLUMNS:
         if col not in detail.columns:
             detail[col] = None
     detail["区分"] = detail["区分"].astype(str)
-    fill_rows(wb["要対応"], 5, DETAIL_COLUMNS, detail[detail["区分"].isin(FOLLOW_UP)])
+    fill_table(wb["要対応"], "A5", DETAIL_COLUMNS, detail[detail["区分"].isin(FOLLOW_UP)])
     base = wb["明細"]
     for cls in CLASSES:
         sh = wb.copy_worksheet(base)
         sh.title = cls
         sh["A1"] = f"明細: {cls}"
-        fill_rows(sh, 5, DETAIL_COLUMNS, detail[detail["区分"] == cls])
+        fill_table(sh, "A5", DETAIL_COLUMNS, detail[detail["区分"] == cls])
     wb.remove(base)
-    dest = save_workbook(wb, ctx.artifact_path(path))
+    dest = save_atomic(wb, ctx.artifact_path(path))
     ctx.log.info("照合結果出力: %s", dest.name)
     return dest
-
-
-STANDARD_SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
-
-
-def _template_path(ctx: RunContext, template: str | None) -> Path:
-    if template is None:
-        return STANDARD_SCENARIOS / "templates" / "tax_reconciliation.xlsx"
-    standard = STANDARD_SCENARIOS / template
-    if template.startswith("templates/") and standard.exists():
-        return standard
-    return ctx.input_path(template)

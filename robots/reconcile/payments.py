@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from robots.errors import BusinessError
+from robots.zengin.layouts import PAID_CODE
 from robots.zengin.parser import ZenginFile
 
 
@@ -24,7 +25,7 @@ def payments_frame(files: list[ZenginFile], key_layout: dict[str, list[int]], pa
             continue
         df = pd.DataFrame(zf.rows)
         if zf.layout.kind == "91":
-            df = df[df["振替結果コード"] == 0]
+            df = df[df["振替結果コード"] == PAID_CODE]
             ref, amount, day, route = df["顧客番号"], df["引落金額"], df["引落日"], "口座振替"
         else:
             df = df[df["取消区分"].isin(["", "0"])]

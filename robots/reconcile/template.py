@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from robots.workbook.template import ERA_DATE, YEN
+
 DETAIL_COLUMNS = ["宛名番号", "氏名", "年度", "税目", "期別", "納期限", "調定額", "収納額", "差額", "収納件数", "区分"]
 SUMMARY_COLUMNS = ["区分", "件数", "調定額", "収納額", "差額"]
-YEN = '#,##0"円";[Red]-#,##0"円"'
-ERA_DATE = '[$-ja-JP-x-gannen]ggge"年"m"月"d"日";@'
+__all__ = ["DETAIL_COLUMNS", "ERA_DATE", "SUMMARY_COLUMNS", "YEN", "build_default_template"]
 
 
 def build_default_template(path: Path) -> Path:
@@ -17,7 +18,7 @@ def build_default_template(path: Path) -> Path:
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from robots.excel._atomic import atomic_path
+    from robots.workbook.template import save_atomic
 
     font, bold = Font(name="游ゴシック", size=10), Font(name="游ゴシック", size=10, bold=True)
     thin = Side(style="thin", color="808080")
@@ -66,6 +67,4 @@ def build_default_template(path: Path) -> Path:
             dv.add("L5:L20000")
             red = PatternFill("solid", fgColor="FFC7CE")
             sh.conditional_formatting.add("A5:K20000", FormulaRule(formula=['$K5="未納"'], fill=red))
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
+    return save_atomic(wb, path)

@@ -1,7 +1,14 @@
-"""全銀協 fixed-length bank files: 口座振替結果 (91, 120 bytes) and 振込入金通知 (01, 200 bytes)."""
+"""全銀協 fixed-length bank files: 口座振替結果 (91, 120 bytes) and 振込入金通知 (01, 200 bytes).
+
+- :func:`parse_zengin` / :func:`read_zengin` — records checked, trailer totals checked, dates
+  resolved (rule in :mod:`robots.zengin.parser`), half-width kana shown full-width.
+- :func:`write_zengin` / :func:`demo_zengin` — files for tests and demos (deterministic).
+- :data:`RESULT_CODES` — 振替結果コード → Japanese meaning.
+"""
 
 from robots.zengin.layouts import FURIKAE, LAYOUTS, NYUKIN, RESULT_CODES
-from robots.zengin.parser import ZenginFile, parse_zengin, read_zengin
-from robots.zengin.writer import write_zengin
+from robots.zengin.parser import ZenginFile, ZenginGroup, is_paid, parse_zengin, read_zengin
+from robots.zengin.writer import demo_zengin, write_zengin
 
-__all__ = ["FURIKAE", "LAYOUTS", "NYUKIN", "RESULT_CODES", "ZenginFile", "parse_zengin", "read_zengin", "write_zengin"]
+__all__ = ["FURIKAE", "LAYOUTS", "NYUKIN", "RESULT_CODES", "ZenginFile", "ZenginGroup", "demo_zengin", "is_paid",
+           "parse_zengin", "read_zengin", "write_zengin"]

@@ -3,8 +3,12 @@
 - 口座振替結果 (種別コード 91): 120-byte records.
 - 振込入金通知 (種別コード 01): 200-byte records.
 
-Each file is header (データ区分 1), data (2), trailer (8), end (9). Text is JIS X 0201 /
-CP932 half-width kana; numbers are zero-padded digits.
+A file is one or more groups of header (データ区分 1), data (2) and trailer (8), closed by one
+end record (9); a bank sends several groups when it reports several accounts in one file.
+Text is JIS X 0201 half-width kana (read as CP932, which contains it); numbers are zero-padded
+digits. Layouts follow the 全銀協 standard as published in banks' manuals (e.g. 阿波銀行
+振込入金通知, 宮崎銀行 口座振替); 顧客番号 (20) is the municipality's own reference, often
+printed as 顧客番号1/顧客番号2 of 10 digits each.
 """
 
 from __future__ import annotations
@@ -49,7 +53,7 @@ FURIKAE = Layout(
     data=_fields(("データ区分", 1, True), ("引落銀行番号", 4, True), ("引落銀行名", 15, False), ("引落支店番号", 3, True),
                  ("引落支店名", 15, False), ("ダミー1", 4, False), ("預金種目", 1, True), ("口座番号", 7, True),
                  ("預金者名", 30, False), ("引落金額", 10, True), ("新規コード", 1, True), ("顧客番号", 20, False),
-                 ("振替結果コード", 1, True), ("ダミー2", 8, False)),
+                 ("振替結果コード", 1, False), ("ダミー2", 8, False)),
     trailer=_fields(("データ区分", 1, True), ("合計件数", 6, True), ("合計金額", 12, True), ("振替済件数", 6, True),
                     ("振替済金額", 12, True), ("振替不能件数", 6, True), ("振替不能金額", 12, True), ("ダミー", 65, False)),
 )
@@ -60,19 +64,19 @@ NYUKIN = Layout(
     record_length=200,
     header=_fields(("データ区分", 1, True), ("種別コード", 2, True), ("コード区分", 1, True), ("作成日", 6, True),
                    ("勘定日自", 6, True), ("勘定日至", 6, True), ("銀行番号", 4, True), ("銀行名", 15, False),
-                   ("支店番号", 3, True), ("支店名", 15, False), ("ダミー1", 3, False), ("預金種目", 1, True),
-                   ("口座番号", 10, True), ("口座名", 40, False), ("ダミー2", 87, False)),
-    data=_fields(("データ区分", 1, True), ("照会番号", 8, True), ("勘定日", 6, True), ("起算日", 6, True),
+                   ("支店番号", 3, True), ("支店名", 15, False), ("預金種目", 1, True), ("口座番号", 7, True),
+                   ("口座名", 40, False), ("ダミー", 93, False)),
+    data=_fields(("データ区分", 1, True), ("照会番号", 6, True), ("勘定日", 6, True), ("起算日", 6, True),
                  ("金額", 10, True), ("うち他店券金額", 10, True), ("振込依頼人コード", 10, False),
                  ("振込依頼人名", 48, False), ("仕向銀行名", 15, False), ("仕向店名", 15, False), ("取消区分", 1, False),
-                 ("EDI情報", 20, False), ("ダミー", 50, False)),
+                 ("EDI情報", 20, False), ("ダミー", 52, False)),
     trailer=_fields(("データ区分", 1, True), ("振込合計件数", 6, True), ("振込合計金額", 12, True),
                     ("取消合計件数", 6, True), ("取消合計金額", 12, True), ("ダミー", 163, False)),
 )
 
 LAYOUTS = {"91": FURIKAE, "01": NYUKIN}
 
-# 振替結果コード (口座振替結果): what each code means to staff.
+# 振替結果コード (口座振替結果): what each code means to staff. Only "0" is a payment.
 RESULT_CODES = {
     "0": "振替済",
     "1": "資金不足",
@@ -81,7 +85,15 @@ RESULT_CODES = {
     "4": "預金口座振替依頼書なし",
     "8": "委託者の都合による振替停止",
     "9": "その他",
+    "E": "データエラー",  # used by some banks (銀行独自)
 }
+PAID_CODE = "0"
+
+# Fields that are numeric in the layout but are codes (leading zeros matter) or dates.
+CODE_FIELDS = frozenset({
+    "口座番号", "委託者コード", "引落銀行番号", "引落支店番号", "銀行番号", "支店番号", "照会番号", "取引銀行番号",
+    "取引支店番号", "作成日", "勘定日自", "勘定日至", "勘定日", "起算日", "引落日", "預金種目", "新規コード",
+})
 
 for _layout in LAYOUTS.values():
     for _part in (_layout.header, _layout.data, _layout.trailer):

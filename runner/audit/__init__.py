@@ -107,7 +107,7 @@ def record(actor: str, action: str, target: str, detail: str = "", *, url: str |
     actor, target, detail = mask_text(actor)[:100], mask_text(target), mask_text(detail)
     for attempt in range(50):
         try:
-            with _lock, FileLock(str(home / "audit.lock")), store.session() as s, s.begin():
+            with _lock, FileLock(str(home / "audit.lock"), mode=0o600), store.session() as s, s.begin():
                 q = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1)
                 last = s.scalar(q)
                 new_id = (last.id + 1) if last else 1
@@ -121,9 +121,30 @@ def record(actor: str, action: str, target: str, detail: str = "", *, url: str |
             if attempt == 49:
                 raise
             time.sleep(0.01 * (1 + attempt % 10))
-    with _lock, FileLock(str(home / "audit.lock")):
+    with _lock, FileLock(str(home / "audit.lock"), mode=0o600):
         _write_head(store.url, new_id, h)
     return new_id
+
+
+def note_scenario(name: str, digest: str, actor: str = "system", *, url: str | None = None) -> bool:
+    """Record a ``scenario.change`` entry when a scenario file's hash differs from the last one seen.
+
+    Called at every run start, so an edited scenario shows up in the audit log before the first
+    run that used it, whoever edited it and however (editor, git pull, dashboard).
+    """
+    from runner.store.models import AuditRecord
+
+    if not digest or digest == "-":
+        return False
+    with _store(url).session() as s:
+        last = s.scalar(select(AuditRecord.detail).where(AuditRecord.action == "scenario.change", AuditRecord.target == name)
+                        .order_by(AuditRecord.id.desc()).limit(1))
+    current = f"sha256={digest}"
+    previous = last.split(" ", 1)[0] if last else ""
+    if previous == mask_text(current):  # compared as stored (masked), so a digit run never fakes a change
+        return False
+    record(actor, "scenario.change", name, f"{current} 前回={previous.removeprefix('sha256=') or 'なし'}", url=url)
+    return True
 
 
 @dataclass
@@ -144,7 +165,7 @@ def verify(url: str | None = None) -> VerifyResult:
     prev, expect_id = GENESIS, 1
     by_id: dict[int, str] = {}
     for r in rows:
-        at = r.at if r.at.tzinfo else r.at.replace(tzinfo=timezone.utc)
+        at = r.at.astimezone(timezone.utc) if r.at.tzinfo else r.at.replace(tzinfo=timezone.utc)  # PG answers in its own zone
         if r.id != expect_id:
             problems.append(f"記録 {expect_id}〜{r.id - 1} が削除されています。")
         if r.prev_hash != prev:

@@ -28,12 +28,19 @@ def effect(
     names = {m.code: m.name for m in [registry.prefecture, *registry.municipalities]}
     rows = effect_rows(store, month, names, [registry.get(municipality).code] if municipality else None)
     t = Table(title=f"効果測定 {month}")
-    for c in ("自治体", "シナリオ", "実行回数", "処理件数", "1件あたり(分)", "削減時間"):
-        t.add_column(c)
+    for c in ("自治体", "シナリオ", "実行回数", "処理件数", "要手作業", "1件あたり(分)", "削減時間"):
+        t.add_column(c, justify="left" if c in ("自治体", "シナリオ") else "right")
     for r in rows:
-        t.add_row(r.name, r.scenario, str(r.runs), f"{r.items:,}", f"{r.minutes_per_item:g}", f"{r.hours_saved:,.1f} 時間")
+        t.add_row(r.name, r.scenario, str(r.runs), f"{r.items:,}", f"{r.items_failed:,}", f"{r.minutes_per_item:g}",
+                  f"{r.hours_saved:,.1f} 時間")
     console.print(t)
-    console.print(f"削減時間の合計: {sum(r.hours_saved for r in rows):,.1f} 時間")
+    if not rows:
+        console.print(f"{month} に完了した実行はありません。")
+    console.print(f"処理件数の合計: {sum(r.items for r in rows):,} 件　削減時間の合計: {sum(r.minutes for r in rows) / 60:,.1f} 時間")
     if output:
+        if output.suffix.lower() != ".xlsx":
+            from robots.errors import BusinessError
+
+            raise BusinessError(f"出力先「{output}」は .xlsx にしてください。")
         write_effect_workbook(rows, month, output)
         console.print(f"Excel: {output}")

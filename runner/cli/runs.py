@@ -1,91 +1,176 @@
-"""``kyodo runs``: run history for staff — list, show, rerun."""
+"""``kyodo runs``: run history for staff — list, show, rerun.
+
+Dates on the command line and on screen are Japanese calendar days and times (JST); the store
+keeps UTC.
+"""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Optional
+from datetime import date, datetime
+from typing import Any, Optional
+from zoneinfo import ZoneInfo
 
 import typer
+from rich.markup import escape
 
 from runner.cli._common import console, friendly_errors, load_context
 
 app = typer.Typer(help="実行履歴を見る・再実行する。Run history.", no_args_is_help=True)
 
+JST = ZoneInfo("Asia/Tokyo")
 STATUS_JA = {"succeeded": "成功", "partial": "一部エラー", "failed": "失敗", "running": "実行中", "queued": "待機中",
              "interrupted": "中断", "skipped": "スキップ", "not_submitted": "未投入"}
+TRIGGER_JA = {"schedule": "予定", "manual": "手動", "rerun": "再実行"}
+ERROR_JA = {"business": "業務（データ）", "application": "システム"}
+
+
+def jst(d: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return d.astimezone(JST).strftime(fmt) if d else "-"
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    """``2026-10-01``, ``2026/10/1`` or ``20261001`` (full-width digits too) as a date."""
+    from robots.errors import BusinessError
+
+    if not value:
+        return None
+    import unicodedata
+
+    v = unicodedata.normalize("NFKC", value).strip().replace("/", "-")
+    try:
+        if v.isdigit() and len(v) == 8:
+            return date(int(v[:4]), int(v[4:6]), int(v[6:]))
+        y, m, d = (int(x) for x in v.split("-"))
+        return date(y, m, d)
+    except ValueError:
+        raise BusinessError(f"{option} の日付「{value}」を読めません。", hint="YYYY-MM-DD の形で指定してください（例: 2026-10-01）。") from None
+
+
+def parse_status(value: str | None) -> str | None:
+    """A status in English or Japanese (「失敗」 works as well as ``failed``)."""
+    from robots.errors import BusinessError
+
+    if not value:
+        return None
+    v = value.strip().lower()
+    if v in STATUS_JA:
+        return v
+    for k, ja in STATUS_JA.items():
+        if value.strip() == ja:
+            return k
+    choices = " / ".join(f"{k}（{ja}）" for k, ja in STATUS_JA.items())
+    raise BusinessError(f"状態「{value}」はありません。", hint=f"使える状態: {choices}")
 
 
 @app.command("list")
 @friendly_errors
 def list_(
-    municipality: Optional[str] = typer.Option(None, "--municipality", "-m", help="自治体コード"),
+    municipality: Optional[str] = typer.Option(None, "--municipality", "-m", help="自治体コードまたは名前"),
     scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="シナリオ名"),
-    status: Optional[str] = typer.Option(None, "--status", help="succeeded / partial / failed / interrupted ..."),
+    status: Optional[str] = typer.Option(None, "--status", help="succeeded / partial / failed / interrupted …（失敗 などの日本語も可）"),
+    on: Optional[str] = typer.Option(None, "--date", help="この日の実行（YYYY-MM-DD）"),
     since: Optional[str] = typer.Option(None, "--since", help="この日以降（YYYY-MM-DD）"),
     until: Optional[str] = typer.Option(None, "--until", help="この日まで（YYYY-MM-DD）"),
-    limit: int = typer.Option(50, "--limit", help="表示する件数"),
+    limit: int = typer.Option(50, "--limit", min=1, max=10000, help="表示する件数"),
 ) -> None:
-    """実行履歴の一覧。List runs."""
+    """実行履歴の一覧（新しい順）。List runs, newest first."""
     from rich.table import Table
 
     from runner.store import RunFilter
 
-    _, _, store = load_context()
-    f = RunFilter(municipality=municipality, scenario=scenario, status=status, limit=limit,
-                  since=date.fromisoformat(since) if since else None, until=date.fromisoformat(until) if until else None)
-    t = Table(title="実行履歴")
+    _, registry, store = load_context()
+    code = registry.get(municipality).code if municipality else None
+    day = parse_day(on, "--date")
+    f = RunFilter(municipality=code, scenario=scenario, status=parse_status(status), limit=limit,
+                  since=day or parse_day(since, "--since"), until=day or parse_day(until, "--until"))
+    names = {m.code: m.name for m in [registry.prefecture, *registry.all()]}
+    rows = store.list_runs(f)
+    t = Table(title=f"実行履歴（{len(rows)} 件）")
     for c in ("実行ID", "自治体", "シナリオ", "起動", "状態", "件数", "エラー", "開始"):
         t.add_column(c)
-    for r in store.list_runs(f):
-        t.add_row(r.id, r.municipality, r.scenario, r.trigger, STATUS_JA.get(r.status, r.status), str(r.items_ok),
-                  str(r.items_failed), f"{r.created_at:%Y-%m-%d %H:%M}" if r.created_at else "")
+    for r in rows:
+        t.add_row(r.id, names.get(r.municipality, r.municipality), escape(r.scenario), TRIGGER_JA.get(r.trigger, r.trigger),
+                  STATUS_JA.get(r.status, r.status), str(r.items_ok), str(r.items_failed), jst(r.started_at or r.created_at))
     console.print(t)
+    if not rows:
+        console.print("条件に合う実行はありません。")
 
 
 @app.command("show")
 @friendly_errors
 def show(run_id: str = typer.Argument(..., help="実行ID")) -> None:
     """実行の詳細（ステップ記録と成果物）。Show one run."""
-    from robots.errors import BusinessError
+    from robots.privacy import mask_text
 
-    _, _, store = load_context()
-    r = store.get_run(run_id)
-    if r is None:
-        raise BusinessError(f"実行ID「{run_id}」はありません。", hint="kyodo runs list で確認してください。")
-    console.print(f"[bold]{r.id}[/] {r.scenario} v{r.scenario_version} / 自治体 {r.municipality} / {STATUS_JA.get(r.status, r.status)}")
-    console.print(f"  起動: {r.trigger}  開始: {r.started_at}  終了: {r.finished_at}  件数: {r.items_ok}  エラー: {r.items_failed}")
+    _, registry, store = load_context()
+    r = _get(store, run_id)
+    names = {m.code: m.name for m in [registry.prefecture, *registry.all()]}
+    out = console.print
+    out(f"[bold]{r.id}[/] {escape(r.scenario)} v{escape(r.scenario_version)} / {names.get(r.municipality, r.municipality)}"
+        f"（{r.municipality}） / [bold]{STATUS_JA.get(r.status, r.status)}[/]", highlight=False)
+    out(f"  起動: {TRIGGER_JA.get(r.trigger, r.trigger)}  対象日: {r.logical_date or '-'}  開始: {jst(r.started_at)}"
+        f"  終了: {jst(r.finished_at)}  件数: {r.items_ok}  エラー: {r.items_failed}  試行: {r.attempt}", highlight=False)
+    if r.rerun_of:
+        out(f"  再実行元: {r.rerun_of}", highlight=False)
     if r.error_message:
-        console.print(f"  [red]エラー（{r.error_class}）[/]: {r.error_message}", highlight=False)
-    console.print("[bold]ステップ[/]")
+        out(f"  [red]エラー（{ERROR_JA.get(r.error_class or '', r.error_class)}）[/]: {escape(mask_text(r.error_message))}", highlight=False)
+    out("[bold]ステップ[/]")
     for s in r.steps:
-        console.print(f"  {s.seq:>3} {s.status:<9} {s.item or '':<20} {s.step} {('— ' + s.message) if s.message else ''}", highlight=False)
-    console.print(f"[bold]成果物[/]（{r.artifact_dir}）")
+        msg = f" — {mask_text(s.message)}" if s.message else ""
+        retry = f"（{s.attempt}回目）" if s.attempt > 1 else ""
+        out(f"  {s.seq:>3} {jst(s.started_at, '%H:%M:%S')} {STATUS_JA.get(s.status, s.status):<5} {escape(s.item or '')} "
+            f"{escape(s.step)}{retry}{escape(msg)}", highlight=False)
+    out(f"[bold]成果物[/]（{escape(r.artifact_dir)}）")
     for a in r.artifacts:
-        console.print(f"  {a.kind:<10} {a.path} ({a.size:,} バイト)", highlight=False)
+        out(f"  {a.kind:<10} {escape(a.path)} ({a.size:,} バイト)", highlight=False)
+    if r.status in ("failed", "interrupted", "partial"):
+        out(f"再実行: kyodo runs rerun {r.id}")
 
 
 @app.command("rerun")
 @friendly_errors
 def rerun(
     run_id: str = typer.Argument(..., help="再実行する実行ID"),
-    force: bool = typer.Option(False, "--force", help="成功済みの実行もやり直す（公開先の成果物は置き換わります）"),
+    force: bool = typer.Option(False, "--force", help="成功済みの日もやり直す（公開先の成果物は置き換わります）"),
 ) -> None:
-    """失敗・中断した実行を同じ条件で再実行します（前の成果物は残ります）。Re-run a run."""
+    """失敗・中断した実行を同じ条件（パラメータ・対象日）で再実行します。Re-run a run.
+
+    それぞれの実行は自分の成果物フォルダを持ち、最終成果物は
+    var/outputs/<自治体>/<シナリオ>/<対象日>/ に置き換えで公開されるので、重複しません。
+    """
     from robots.errors import BusinessError
     from runner.cli.run import print_results
     from runner.executors import get_executor
-    from runner.plan import RunPlan
 
     settings, registry, store = load_context()
-    r = store.get_run(run_id)
-    if r is None:
-        raise BusinessError(f"実行ID「{run_id}」はありません。")
-    plan = RunPlan(scenario=r.scenario, owner=r.municipality, municipalities=list(r.municipalities or [r.municipality]),
-                   params=dict(r.params or {}), trigger="rerun", rerun_of=r.id,
-                   logical_date=r.logical_date)
+    interrupted = store.mark_interrupted()
+    r = _get(store, run_id)
+    if r.status in ("running", "queued"):
+        raise BusinessError(f"実行「{run_id}」はまだ{STATUS_JA[r.status]}です（別の処理が実行しています）。",
+                            hint="終わってから再実行してください。止まっている場合はその処理を終了させてから再実行してください。")
+    if interrupted:
+        console.print(f"停止したプロセスの実行 {len(interrupted)} 件を「中断」にしました。")
+    plan = rerun_plan(r)
     if force and plan.idempotency_key:
         done = store.find_by_key(plan.idempotency_key)
         if done is not None:
             store.release_key(done.id)
     results = get_executor(registry, store, settings).submit([plan])
     raise typer.Exit(print_results(results))
+
+
+def rerun_plan(r: Any) -> Any:
+    """The plan that repeats run ``r``: same scenario, municipalities, parameters and logical date."""
+    from runner.plan import RunPlan
+
+    return RunPlan(scenario=r.scenario, owner=r.municipality, municipalities=list(r.municipalities or [r.municipality]),
+                   params=dict(r.params or {}), trigger="rerun", rerun_of=r.id, logical_date=r.logical_date)
+
+
+def _get(store: Any, run_id: str) -> Any:
+    from robots.errors import BusinessError
+
+    r = store.get_run(run_id.strip())
+    if r is None:
+        raise BusinessError(f"実行ID「{run_id}」はありません。", hint="kyodo runs list で実行IDを確認してください。")
+    return r

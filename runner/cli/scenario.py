@@ -14,18 +14,21 @@ app = typer.Typer(help="シナリオの確認・作成・説明。Scenario tools
 
 
 @app.command("validate")
-def validate(files: list[Path] = typer.Argument(..., help="シナリオファイル（複数可）またはシナリオ名")) -> None:
+def validate(files: list[Path] = typer.Argument(..., help="シナリオファイル・フォルダ（複数可）またはシナリオ名")) -> None:
     """シナリオの誤りを、行・列と直し方つきで全部表示します。Validate scenarios."""
+    files = [g for f in files for g in (sorted(f.glob("*.yaml")) if f.is_dir() else [f])]
     from robots.errors import KyodoError
     from runner.scenario.loader import scenario_path
-    from runner.scenario.validate import check_scenario
-    from runner.yamlfile import load_yaml
+    from runner.scenario.validate import validate_file
 
     bad = 0
     for f in files:
         try:
             path = scenario_path(str(f))
-            problems = check_scenario(load_yaml(path), path, path.read_text(encoding="utf-8-sig"))
+            if _is_overlay_file(path):
+                problems = _overlay_problems(path)
+            else:
+                _, problems = validate_file(path)
         except KyodoError as exc:
             err_console.print(f"[red]×[/] {escape(str(exc))}", highlight=False)
             bad += 1
@@ -38,6 +41,27 @@ def validate(files: list[Path] = typer.Argument(..., help="シナリオファイ
         else:
             console.print(f"[green]✓[/] {escape(str(path))}: 問題ありません", highlight=False)
     raise typer.Exit(1 if bad else 0)
+
+
+def _is_overlay_file(path: Path) -> bool:
+    """``config/municipalities/<code>.yaml``: a municipality's own settings, not a scenario."""
+    from runner.settings import get_settings
+
+    return path.stem.isdigit() and path.parent.name == Path(get_settings().registry_path).stem
+
+
+def _overlay_problems(path: Path) -> list[str]:
+    from robots.errors import KyodoError
+    from runner.scenario.loader import available_scenarios, load_scenario
+    from runner.scenario.overlay import check_overlay
+
+    scenarios = {}
+    for name, f in available_scenarios().items():
+        try:
+            scenarios[name] = load_scenario(f)
+        except KyodoError:
+            continue  # a broken scenario is reported when it is validated itself
+    return check_overlay(path, scenarios)
 
 
 @app.command("schema")
@@ -89,26 +113,41 @@ def new(name: str = typer.Argument(..., help="シナリオID（半角英小文�
 @app.command("show")
 @friendly_errors
 def show(name: str = typer.Argument(..., help="シナリオ名またはファイル"),
-         municipality: str = typer.Option(..., "--municipality", "-m", help="自治体コード")) -> None:
+         municipality: str = typer.Option(..., "--municipality", "-m", help="自治体コード"),
+         param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="パラメータ 名前=値（kyodo run と同じ）")) -> None:
     """自治体ごとの設定を反映した「実際に使われる」シナリオを表示します。Show the effective scenario."""
     import yaml
     from rich.table import Table
 
+    from runner.cli._common import parse_params
+    from runner.plan import effective_params
     from runner.registry import load_registry
     from runner.scenario.loader import load_scenario, scenario_path
-    from runner.scenario.overlay import effective_view
+    from runner.scenario.overlay import effective_view, file_params_for, files_applied
     from runner.settings import get_settings
 
-    reg = load_registry(get_settings().registry_path)
+    settings = get_settings()
+    reg = load_registry(settings.registry_path)
     m = reg.get(municipality)
     sc = load_scenario(name)
     console.print(f"[bold]{escape(sc.title)}[/]（{sc.name} v{sc.version}） / {m.name}({m.code}) / ファイル: {escape(str(scenario_path(name)))}")
-    t = Table(title="パラメータ（優先順: シナリオ既定値 < 自治体設定 < スケジュール < コマンド）")
+    own_file, file_params = file_params_for(settings.registry_path, m.code, sc.name)
+    if own_file and not files_applied(m, sc.name, file_params):
+        err_console.print(f"[yellow]![/] 自治体ファイル {escape(str(own_file))} はこの版の kyodo では実行に反映されないため、表示にも含めていません。",
+                          highlight=False)
+        file_params = {}
+    cli = parse_params(param)
+    effective_params(sc, m, cli)  # unknown or unreadable values: the same error a run would give
+    values = effective_view(sc, m, cli=cli, file_params=file_params)
+    t = Table(title="パラメータ（優先順: シナリオ既定値 < 自治体台帳 < 自治体ファイル < スケジュール < コマンド）")
     for c in ("名前", "値", "設定元"):
         t.add_column(c)
-    for pv in effective_view(sc, m):
-        t.add_row(pv.name, escape(yaml.safe_dump(pv.value, allow_unicode=True, default_flow_style=True).strip().removesuffix("...").strip()), pv.source)
+    for pv in values:
+        t.add_row(pv.name, escape(yaml.safe_dump(pv.value, allow_unicode=True, default_flow_style=True).strip().removesuffix("...").strip()),
+                  pv.source + (f"（{own_file.name}）" if own_file and pv.source.startswith("自治体ファイル") else ""))
     console.print(t)
-    data = sc.model_dump(by_alias=True, exclude_none=True, exclude={"params"})
-    data["params"] = {pv.name: pv.value for pv in effective_view(sc, m)}
+    data = {"name": sc.name, "title": sc.title, "zone": sc.zone, "scope": sc.scope,
+            **sc.model_dump(by_alias=True, exclude_defaults=True, exclude={"params", "steps"}),
+            "params": {pv.name: pv.value for pv in values},
+            "steps": [st.model_dump(by_alias=True, exclude_defaults=True) for st in sc.steps]}
     console.print(escape(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)), highlight=False)

@@ -9,28 +9,44 @@ POST form carries a CSRF token, and file downloads are confined to the run's own
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
+import tempfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
-
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from sqlalchemy.exc import OperationalError
 from starlette.middleware.sessions import SessionMiddleware
 
+from robots.errors import KyodoError
 from robots.privacy import mask_text
+from runner.dashboard._throttle import LoginThrottle
 from runner.dashboard.users import Staff, authenticate, get_staff
 from runner.registry import Registry
 from runner.settings import Settings
-from runner.store import RunFilter, RunStore
+from runner.store import STATUSES, RunFilter, RunStore
+from runner.store.store import db_error
 
 JST = ZoneInfo("Asia/Tokyo")
+log = logging.getLogger("kyodo.dashboard")
 STATUS_JA = {"succeeded": "成功", "partial": "一部エラー", "failed": "失敗", "running": "実行中", "queued": "待機中",
              "interrupted": "中断", "skipped": "スキップ", "not_submitted": "未投入"}
+TRIGGER_JA = {"schedule": "予定", "manual": "手動", "rerun": "再実行"}
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                               "script-src 'none'; frame-ancestors 'none'; form-action 'self'",
+    "Cache-Control": "no-store",
+}
 
 
 class _Redirect(Exception):
@@ -38,20 +54,41 @@ class _Redirect(Exception):
         self.url = url
 
 
+def _day(value: str) -> date | None:
+    """A date from a form field; an unreadable one is ignored rather than an error page."""
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 def create_app(store: RunStore, registry: Registry, settings: Settings, *, session_secret: str | None = None,
                https_only: bool = False) -> FastAPI:
+    """The dashboard app. ``https_only`` marks the session cookie ``Secure`` (serve behind HTTPS)."""
     app = FastAPI(title="kyodo ダッシュボード", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(SessionMiddleware, secret_key=session_secret or secrets.token_hex(32), same_site="lax",
                        https_only=https_only, session_cookie="kyodo_session", max_age=8 * 3600)
     templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
     templates.env.filters["jst"] = lambda d: d.astimezone(JST).strftime("%Y-%m-%d %H:%M") if d else ""
-    templates.env.filters["mask"] = mask_text
-    names = {m.code: m.name for m in [registry.prefecture, *registry.municipalities]}
+    templates.env.filters["mask"] = lambda v: mask_text(str(v)) if v is not None else ""
+    names = {m.code: m.name for m in [registry.prefecture, *registry.all()]}
+    throttle = LoginThrottle()
+
+    @app.middleware("http")
+    async def _headers(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        for k, v in SECURITY_HEADERS.items():
+            response.headers.setdefault(k, v)
+        return response
+
+    def current(request: Request) -> Staff | None:
+        user = request.session.get("user") if "session" in request.scope else None
+        return get_staff(store, user) if user else None
 
     def staff(request: Request) -> Staff:
-        user = request.session.get("user")
-        s = get_staff(store, user) if user else None
+        s = current(request)
         if s is None:
+            request.session.pop("user", None)
             raise _Redirect("/login")
         return s
 
@@ -63,14 +100,15 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
 
     def check_csrf(request: Request, token: str) -> None:
         if not token or not hmac.compare_digest(token, request.session.get("csrf", "")):
-            raise HTTPException(403, "フォームの有効期限が切れました。画面を開き直してください。")
+            raise HTTPException(403, "フォームの有効期限が切れたか、不正な送信です。画面を開き直してからやり直してください。")
 
-    def page(request: Request, name: str, who: Staff | None, **ctx: Any) -> HTMLResponse:
+    def page(request: Request, name: str, who: Staff | None, status_code: int = 200, **ctx: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, {"me": who, "csrf": csrf_token(request), "names": names,
-                                                          "status_ja": STATUS_JA, **ctx})
+                                                          "status_ja": STATUS_JA, "trigger_ja": TRIGGER_JA, **ctx},
+                                          status_code=status_code)
 
     def visible_codes(who: Staff) -> list[str] | None:
-        return None if who.is_prefecture else [who.municipality]
+        return None if who.is_prefecture else [who.municipality or ""]
 
     def run_for(who: Staff, run_id: str) -> Any:
         run = store.get_run(run_id)
@@ -82,6 +120,23 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
     async def _redirect(_: Request, exc: _Redirect) -> Response:
         return RedirectResponse(exc.url, status_code=303)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        detail = exc.detail if isinstance(exc.detail, str) and not exc.detail.isascii() else "ページが見つかりません。"
+        return page(request, "error.html", current(request), status_code=exc.status_code, message=detail, hint=None)
+
+    @app.exception_handler(KyodoError)
+    async def _kyodo_error(request: Request, exc: KyodoError) -> Response:
+        code = 400 if exc.kind == "business" else 503  # bad input vs. database busy/unreachable
+        who = current(request) if code == 400 else None  # a busy database cannot be asked who is logged in
+        hint = " ".join(x for x in (exc.hint, f"（{exc.where}）" if exc.where and code == 503 else "") if x)
+        return page(request, "error.html", who, status_code=code, message=mask_text(exc.message), hint=mask_text(hint))
+
+    @app.exception_handler(OperationalError)
+    async def _db_down(request: Request, exc: OperationalError) -> Response:
+        err = db_error(store.url, exc)  # locked or unreachable: say so, name the database, never a traceback
+        return page(request, "error.html", None, status_code=503, message=err.message, hint=f"{err.hint}（{err.where}）")
+
     @app.get("/login", response_class=HTMLResponse)
     def login_form(request: Request) -> HTMLResponse:
         return page(request, "login.html", None, error=None)
@@ -89,12 +144,18 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
     @app.post("/login", response_class=HTMLResponse)
     def login(request: Request, username: str = Form(""), password: str = Form(""), csrf: str = Form("")) -> Response:
         check_csrf(request, csrf)
+        username = username.strip()[:100]
+        if throttle.blocked(username):
+            _audit(username or "?", "dashboard.login", "dashboard", "拒否（試行回数超過）")
+            return page(request, "login.html", None, status_code=429,
+                        error="ログインの失敗が続いたため、しばらくログインできません。15分ほどしてからやり直してください。")
         who = authenticate(store, username, password)
         _audit(username or "?", "dashboard.login", "dashboard", "成功" if who else "失敗")
         if who is None:
-            return templates.TemplateResponse(request, "login.html", {"me": None, "csrf": csrf_token(request),
-                                              "error": "ユーザー名またはパスワードが違います。"}, status_code=401)
-        request.session.clear()
+            throttle.failed(username)
+            return page(request, "login.html", None, status_code=401, error="ユーザー名またはパスワードが違います。")
+        throttle.reset(username)
+        request.session.clear()  # a fresh session: no fixation of a pre-login cookie
         request.session["user"] = who.username
         request.session["csrf"] = secrets.token_urlsafe(32)
         return RedirectResponse("/", status_code=303)
@@ -106,33 +167,40 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
         return RedirectResponse("/login", status_code=303)
 
     @app.get("/", response_class=HTMLResponse)
-    def runs(request: Request, municipality: str = "", scenario: str = "", status: str = "", since: str = "") -> HTMLResponse:
+    def runs(request: Request, municipality: str = "", scenario: str = "", status: str = "", since: str = "",
+             until: str = "") -> HTMLResponse:
         who = staff(request)
         codes = visible_codes(who)
         if municipality:
             codes = [municipality] if who.can_see(municipality) else []
-        f = RunFilter(municipality=codes, scenario=scenario or None, status=status or None, limit=200,
-                      since=date.fromisoformat(since) if since else None)
+        f = RunFilter(municipality=codes, scenario=scenario or None, status=status if status in STATUSES else None,
+                      limit=200, since=_day(since), until=_day(until))
         rows = store.list_runs(f) if codes != [] else []
+        overview = store.summary(RunFilter(municipality=codes, since=_day(since), until=_day(until))) if codes != [] else []
         towns = [(c, n) for c, n in names.items() if who.can_see(c)]
-        return page(request, "runs.html", who, runs=rows, towns=towns, q={"municipality": municipality, "scenario": scenario,
-                                                                          "status": status, "since": since})
+        scenarios = sorted({r["scenario"] for r in overview} | _scenario_names())
+        q = {"municipality": municipality, "scenario": scenario, "status": status, "since": since, "until": until}
+        return page(request, "runs.html", who, runs=rows, overview=overview, towns=towns, scenarios=scenarios, q=q)
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse)
     def run_detail(request: Request, run_id: str) -> HTMLResponse:
         who = staff(request)
         run = run_for(who, run_id)
-        shots = [a for a in run.artifacts if a.path.endswith(".png") and a.path.startswith("failure")]
-        return page(request, "run.html", who, run=run, shots=shots)
+        shots = [a for a in run.artifacts if a.kind == "screenshot" or (a.path.endswith(".png") and a.path.startswith("failure"))]
+        reruns = [r for r in store.list_runs(RunFilter(municipality=run.municipality, scenario=run.scenario, limit=500))
+                  if r.rerun_of == run.id]
+        return page(request, "run.html", who, run=run, shots=shots, reruns=reruns)
 
     @app.get("/runs/{run_id}/files/{path:path}")
     def artifact(request: Request, run_id: str, path: str) -> Response:
         who = staff(request)
         run = run_for(who, run_id)
+        known = {a.path for a in run.artifacts}
+        if path not in known or not run.artifact_dir:
+            raise HTTPException(404, "ファイルが見つかりません。")
         base = Path(run.artifact_dir).resolve()
         target = (base / path).resolve()
-        known = {a.path for a in run.artifacts}
-        if base not in target.parents or path not in known or not target.is_file():
+        if base not in target.parents or not target.is_file():  # symlinks and ../ cannot leave the run's folder
             raise HTTPException(404, "ファイルが見つかりません。")
         _audit(who.username, "artifact.download", f"{run.id}/{path}", run.municipality)
         if target.suffix == ".enc":
@@ -141,40 +209,41 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
             name = target.name.removesuffix(".enc")
             return Response(decrypt_bytes(target.read_bytes()), media_type="application/octet-stream",
                             headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
-        inline = target.suffix == ".png"
-        return FileResponse(target, filename=target.name, content_disposition_type="inline" if inline else "attachment")
+        inline = target.suffix.lower() == ".png"
+        return FileResponse(target, filename=target.name, content_disposition_type="inline" if inline else "attachment",
+                            media_type="image/png" if inline else None)
 
     @app.get("/schedule", response_class=HTMLResponse)
     def schedule(request: Request) -> HTMLResponse:
         who = staff(request)
-        from runner.scheduler.service import next_fire_times
-
-        rows, problems = next_fire_times(registry)
+        rows, problems, unavailable = _schedule(registry)
         rows = [r for r in rows if who.can_see(r.code)]
-        return page(request, "schedule.html", who, rows=rows, problems=[p for p in problems if who.can_see(p.code)])
+        problems = [p for p in problems if who.can_see(p.code)]
+        return page(request, "schedule.html", who, rows=rows, problems=problems, unavailable=unavailable)
 
     @app.get("/effect", response_class=HTMLResponse)
     def effect(request: Request, month: str = "") -> HTMLResponse:
         who = staff(request)
-        from runner.report.effect import effect_rows, svg_bars
+        from runner.report.effect import effect_rows, month_range, svg_bars
 
         month = month or datetime.now(JST).strftime("%Y-%m")
+        month = month_range(month)[0].strftime("%Y-%m")  # validated and normalised (全角, 2026/10)
         rows = effect_rows(store, month, names, visible_codes(who))
-        total = sum(r.hours_saved for r in rows)
-        return page(request, "effect.html", who, rows=rows, month=month, total=total, chart=svg_bars(rows))
+        return page(request, "effect.html", who, rows=rows, month=month, total=sum(r.minutes for r in rows) / 60,
+                    items=sum(r.items for r in rows), chart=svg_bars(rows))
 
     @app.get("/effect.xlsx")
     def effect_xlsx(request: Request, month: str = "") -> Response:
         who = staff(request)
-        import tempfile
+        from runner.report.effect import effect_rows, month_range, write_effect_workbook
 
-        from runner.report.effect import effect_rows, write_effect_workbook
-
-        month = month or datetime.now(JST).strftime("%Y-%m")
+        month = month_range(month or datetime.now(JST).strftime("%Y-%m"))[0].strftime("%Y-%m")
         rows = effect_rows(store, month, names, visible_codes(who))
-        tmp = Path(tempfile.mkdtemp()) / f"効果測定_{month}.xlsx"
-        write_effect_workbook(rows, month, tmp)
-        return FileResponse(tmp, filename=tmp.name)
+        with tempfile.TemporaryDirectory(prefix="kyodo-effect-") as tmp:
+            data = write_effect_workbook(rows, month, Path(tmp) / "effect.xlsx").read_bytes()
+        name = f"効果測定_{month}.xlsx"
+        return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -183,10 +252,36 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
     return app
 
 
+def _scenario_names() -> set[str]:
+    try:
+        from runner.scenario.loader import available_scenarios
+
+        return set(available_scenarios())
+    except Exception:  # a broken scenario folder must not take the history page down
+        return set()
+
+
+def _schedule(registry: Registry) -> tuple[list[Any], list[Any], str | None]:
+    """Next fire times from the scheduler module; the page still works when it is missing or fails."""
+    try:
+        from runner.scheduler.service import next_fire_times
+    except ImportError:
+        return [], [], "スケジューラが組み込まれていないため、実行予定を表示できません。"
+    try:
+        rows, problems = next_fire_times(registry, None, _scenario_names())
+    except Exception as exc:  # noqa: BLE001 - shown to staff, logged for operators
+        log.warning("実行予定の計算に失敗しました", exc_info=True)
+        return [], [], f"実行予定を計算できませんでした: {mask_text(str(exc))}"
+    return rows, problems, None
+
+
 def _audit(actor: str, action: str, target: str, detail: str) -> None:
-    """Record a sensitive action in the audit log when the audit module is present."""
+    """Record a sensitive action in the audit log (an audit failure is logged, never a 500 for staff)."""
     try:
         from runner.audit import record
     except ImportError:
         return
-    record(actor, action, target, detail)
+    try:
+        record(actor, action, target, detail)
+    except Exception:  # noqa: BLE001
+        log.warning("監査ログへの記録に失敗しました", exc_info=True)

@@ -6,6 +6,7 @@ time (a step's output) are shown as ``<id の結果>``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from robots.errors import KyodoError
@@ -57,20 +58,48 @@ def describe(plan: RunPlan, scenario: Scenario, registry: Registry, settings: Se
                              "municipalities": views, "run": {"id": "<実行ID>", "date": "<実行日>", "yyyymmdd": "<実行日>",
                                                               "artifact_dir": "<成果物フォルダ>", "trigger": plan.trigger}}
     lines = [f"シナリオ: {scenario.title}（{scenario.name} v{scenario.version}） 対象: {owner.name}({owner.code})  ※試行: 何も実行しません"]
-    _walk(scenario.steps, scope, lines, 1)
+    roots = [Path(v["input_dir"]) for v in views] + ([Path(scope["municipality"]["input_dir"])] if len(views) > 1 else [])
+    _walk(scenario.steps, scope, lines, 1, roots)
+    lines.append("（試行のため、実行記録・成果物フォルダ・ブラウザ・シークレットには触れていません）")
     return lines
 
 
-def _walk(steps: list[Step], scope: dict[str, Any], lines: list[str], depth: int) -> None:
+_INPUT_ARGS = {"path", "paths", "folder", "file", "files"}
+
+
+def _input_notes(action: str, args: dict[str, Any], roots: list[Path]) -> list[str]:
+    """Where a reading action's input files resolve, and whether they are there (a stat, nothing more)."""
+    if not action.split(".")[-1].startswith("read") or not roots:
+        return []
+    notes = []
+    for arg, value in args.items():
+        if arg not in _INPUT_ARGS:
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            if not isinstance(v, str) or not v or "://" in v:
+                continue
+            p = Path(v)
+            cand = (p if p.is_absolute() else roots[0] / p).resolve()
+            if not any(cand == r.resolve() or r.resolve() in cand.parents for r in roots):
+                notes.append(f"{arg}: 「{v}」は自治体の入力フォルダの外です（実行するとエラーになります）")
+            elif any(ch in v for ch in "*?["):
+                found = len(list(cand.parent.glob(cand.name))) if cand.parent.is_dir() else 0
+                notes.append(f"{arg}: {cand} … 今 {found} 件あります" if found else f"{arg}: {cand} … 今は1件もありません")
+            else:
+                notes.append(f"{arg}: {cand} … " + ("あります" if cand.exists() else "今はありません（実行までに置いてください）"))
+    return notes
+
+
+def _walk(steps: list[Step], scope: dict[str, Any], lines: list[str], depth: int, roots: list[Path]) -> None:
     pad = "  " * depth
     for i, step in enumerate(steps, 1):
         label = step.title or step.id or step.action or f"ステップ{i}"
         cond = ""
-        if step.when:
+        if step.when is not None:
             try:
                 v = render(step.when, scope)
-                cond = "" if isinstance(v, Later) else ("（条件: 実行する）" if v else "（条件: 実行しない）")
-            except KyodoError:
+                cond = "（条件は実行時に判定）" if isinstance(v, Later) else ("（条件: 実行する）" if v else "（条件: 実行しない）")
+            except (KyodoError, TypeError, ValueError, ArithmeticError):  # needs a value known only at run time
                 cond = "（条件は実行時に判定）"
         if step.for_each:
             try:
@@ -78,27 +107,31 @@ def _walk(steps: list[Step], scope: dict[str, Any], lines: list[str], depth: int
             except KyodoError as exc:
                 items = Later(step.for_each)
                 lines.append(f"{pad}! {exc.message}")
+            except (TypeError, ValueError, ArithmeticError):
+                items = Later(step.for_each)
             if isinstance(items, list):
                 lines.append(f"{pad}{i}. {label}: {len(items)} 件を繰り返す{cond}")
                 for item in items:
                     name = item.get("name", "") if isinstance(item, dict) else str(item)
                     lines.append(f"{pad}  ▶ {name}")
-                    _walk(step.steps or [], {**scope, step.as_: item}, lines, depth + 2)
+                    _walk(step.steps or [], {**scope, step.as_: item}, lines, depth + 2, roots)
             else:
                 lines.append(f"{pad}{i}. {label}: 実行時に決まる項目ごとに繰り返す{cond}")
-                _walk(step.steps or [], {**scope, step.as_: Later(step.as_)}, lines, depth + 1)
+                _walk(step.steps or [], {**scope, step.as_: Later(step.as_)}, lines, depth + 1, roots)
             if step.id:
                 scope[step.id] = Later(step.id)
             continue
-        parts = []
+        parts, resolved = [], {}
         for k, v in step.with_.items():
             try:
-                parts.append(f"{k}={_show(render(v, scope))}")
+                resolved[k] = render(v, scope)
+                parts.append(f"{k}={_show(resolved[k])}")
             except KyodoError as exc:
                 parts.append(f"{k}=（解決できません: {exc.message}）")
-            except TypeError:
+            except (TypeError, ValueError, ArithmeticError):
                 parts.append(f"{k}=<実行時に決まります>")
         shown = ", ".join(parts)
         lines.append(f"{pad}{i}. {label}: {step.action}({shown}){cond}")
+        lines += [f"{pad}   ↳ {note}" for note in _input_notes(step.action or "", resolved, roots)]
         if step.id:
             scope[step.id] = Later(step.id)

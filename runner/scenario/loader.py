@@ -9,7 +9,6 @@ from pydantic import ValidationError
 from robots.errors import BusinessError
 from runner.scenario.model import Scenario
 from runner.settings import get_settings
-from runner.yamlfile import load_yaml
 
 
 def scenario_path(name_or_path: str | Path) -> Path:
@@ -37,11 +36,10 @@ def available_scenarios() -> dict[str, Path]:
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load and validate a scenario; every problem is reported at once, with its location."""
-    from runner.scenario.validate import check_scenario
+    from runner.scenario.validate import validate_file
 
     path = scenario_path(name_or_path)
-    data = load_yaml(path)
-    problems = check_scenario(data, path, path.read_text(encoding="utf-8-sig"))
+    data, problems = validate_file(path)
     if problems:
         raise BusinessError(
             f"シナリオに誤りが {len(problems)} 件あります:\n" + "\n".join(f"  - {p}" for p in problems),

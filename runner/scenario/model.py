@@ -49,7 +49,7 @@ class Step(BaseModel):
     as_: str = Field("item", alias="as", description="繰り返し中の変数名（例: m → ${m.code}）", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     steps: list[Step] | None = Field(None, description="繰り返しの中で実行するステップ")
     collect: Any = Field(None, description="for_each の各回で集める値（例: {sheet: ${m.name}, table: ${table}}）。結果は ${id} のリスト")
-    when: str | None = Field(None, description="条件。真のときだけ実行（例: ${params.summary}）")
+    when: str | bool | None = Field(None, description="条件。真のときだけ実行（例: ${params.summary}）。false で一時的に止められます")
     on_error: OnError = Field("stop", description="エラー時: stop（中止）/ skip_item（その項目を飛ばして続行）/ retry（再試行）")
     retry: Retry | None = Field(None, description="on_error: retry の回数と間隔")
 

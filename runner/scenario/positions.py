@@ -2,10 +2,13 @@
 
 PyYAML's ``compose`` (safe: it builds nodes, never objects) keeps a start mark per node; we
 index them by the same path pydantic uses in its error locations (``steps.0.with.url``).
+The same walk finds keys written twice in one mapping, which YAML silently resolves by
+keeping the last one (a classic way to lose a ``with:`` block).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -13,20 +16,33 @@ import yaml
 Path_ = tuple[Any, ...]
 
 
-def node_positions(text: str) -> dict[Path_, tuple[int, int]]:
-    """Map path → (line, column), both 1-based, for every key and value in the document."""
+@dataclass
+class Layout:
+    """Where each node of a document is, and which keys were written twice."""
+
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    duplicates: list[tuple[Path_, tuple[int, int]]] = field(default_factory=list)
+
+
+def layout(text: str) -> Layout:
+    """Positions (1-based line, column) of every key and value, plus duplicate keys."""
+    out = Layout()
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
-        return {}
-    out: dict[Path_, tuple[int, int]] = {}
+        return out
 
     def walk(node: yaml.Node, path: Path_) -> None:
-        out.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        out.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
         if isinstance(node, yaml.MappingNode):
+            seen: set[Any] = set()
             for k, v in node.value:
                 key = k.value
-                out[(*path, key)] = (k.start_mark.line + 1, k.start_mark.column + 1)
+                here = (k.start_mark.line + 1, k.start_mark.column + 1)
+                if key in seen:
+                    out.duplicates.append(((*path, key), here))
+                seen.add(key)
+                out.positions[(*path, key)] = here
                 walk(v, (*path, key))
         elif isinstance(node, yaml.SequenceNode):
             for i, v in enumerate(node.value):
@@ -35,6 +51,11 @@ def node_positions(text: str) -> dict[Path_, tuple[int, int]]:
     if root is not None:
         walk(root, ())
     return out
+
+
+def node_positions(text: str) -> dict[Path_, tuple[int, int]]:
+    """Map path → (line, column), both 1-based, for every key and value in the document."""
+    return layout(text).positions
 
 
 def locate(positions: dict[Path_, tuple[int, int]], path: Path_) -> tuple[int, int]:

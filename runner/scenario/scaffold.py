@@ -21,7 +21,7 @@ params:                      # 自治体ごとに変えられる値（自治体�
   csv_file:
     type: path
     default: input.csv
-    description: 読み込むCSV（自治体の入力フォルダからの相対パス）
+    description: 読み込むCSV（自治体の入力フォルダ var/data/自治体コード/ からの相対パス。--dry-run で場所を表示）
 
 steps:                       # 上から順に実行します。使えるアクションは kyodo actions
   - id: table                # id を付けると、結果を ${{table}} で後から使えます

@@ -71,11 +71,48 @@ def action_with_schema(spec: Any) -> dict[str, Any]:
     return out
 
 
+# Editors show these; the models' own docstrings are English notes for engineers.
+_JA = {
+    "Scenario": "kyodo のシナリオ（1ファイル = 1つの業務手順）。kyodo scenario validate で確認できます。",
+    "Param": "パラメータ: 型と既定値。自治体ごとの設定・スケジュール・--param で上書きできます。",
+    "Retry": "再試行の設定（タイムアウトなどのアプリケーションエラーだけを再試行します。データの誤りは再試行しません）。",
+    "Step": "手順の1ステップ: action（+ with）でアクションを1つ実行するか、for_each（+ steps）で繰り返します。",
+    "Registry": "自治体台帳: 共同利用に参加する県と市町村、それぞれの接続先・スケジュール・シナリオの上書き設定。",
+    "Municipality": "参加団体（県または市町村）。",
+    "Credentials": "ログイン情報: ユーザーIDと、パスワードを保存したシークレットの名前（パスワード自体は書きません）。",
+    "ScheduleEntry": "定期実行の設定（シナリオ・いつ・パラメータ）。",
+}
+_JA_FIELDS = {
+    ("Municipality", "name"): "団体名（例: 山口市）",
+    ("Municipality", "kind"): "種別: prefecture（県）/ city（市）/ town（町）/ village（村）",
+    ("Municipality", "zone"): "主に使うネットワーク: internet / lgwan / mynumber",
+    ("Municipality", "portal_url"): "電子申請ポータルなど接続先のURL（${env:名前:-既定値} が使えます）",
+    ("Municipality", "phone"): "問い合わせ先の電話番号",
+    ("Municipality", "schedules"): "定期実行の一覧",
+    ("Credentials", "user"): "ログインID",
+    ("ScheduleEntry", "enabled"): "false にすると一時停止",
+    ("Municipality", "credentials"): "ログイン情報（user と password_secret）",
+    ("Registry", "prefecture"): "県（取りまとめ役）",
+    ("Registry", "municipalities"): "参加市町村の一覧",
+}
+
+
+def _japanese(schema: dict[str, Any], root: str) -> dict[str, Any]:
+    defs = schema.get("definitions", {})
+    for name, d in [(root, schema), *defs.items()]:
+        if name in _JA:
+            d["description"] = _JA[name]
+        for field, prop in d.get("properties", {}).items():
+            if (name, field) in _JA_FIELDS and not prop.get("description"):
+                prop["description"] = _JA_FIELDS[(name, field)]
+    return schema
+
+
 def scenario_schema() -> dict[str, Any]:
     from robots import all_actions
     from runner.scenario.model import Scenario
 
-    schema = _draft7(Scenario.model_json_schema(by_alias=True))
+    schema = _japanese(_draft7(Scenario.model_json_schema(by_alias=True)), "Scenario")
     schema["title"] = "kyodo シナリオ"
     actions = all_actions()
     step = schema["definitions"]["Step"]
@@ -95,9 +132,36 @@ def scenario_schema() -> dict[str, Any]:
 def registry_schema() -> dict[str, Any]:
     from runner.registry import Registry
 
-    schema = _draft7(Registry.model_json_schema(by_alias=True))
+    schema = _japanese(_draft7(Registry.model_json_schema(by_alias=True)), "Registry")
     schema["title"] = "kyodo 自治体台帳"
+    overrides = schema["definitions"]["Municipality"]["properties"]["overrides"]
+    overrides["properties"] = overlay_properties()
     return schema
+
+
+_PARAM_JSON = {"str": "string", "path": "string", "int": "integer", "float": "number", "bool": "boolean",
+               "date": "string", "list": "array", "dict": "object"}
+
+
+def overlay_properties() -> dict[str, Any]:
+    """Per standard scenario, the parameters a municipality may override (completion in the registry)."""
+    from runner.scenario.loader import load_scenario
+    from runner.settings import STANDARD_SCENARIOS
+
+    out: dict[str, Any] = {}
+    for f in sorted(STANDARD_SCENARIOS.glob("*.yaml")):
+        sc = load_scenario(f)
+        params = {
+            name: {"anyOf": [{"type": _PARAM_JSON[p.type]}, _EXPR], "description": f"{p.description}（既定値: {json.dumps(p.default, ensure_ascii=False, default=str)}）"}
+            for name, p in sc.params.items()
+        }
+        out[sc.name] = {
+            "type": "object",
+            "description": f"{sc.title} の上書き設定",
+            "properties": {"params": {"type": "object", "properties": params, "additionalProperties": False,
+                                      "description": "上書きするパラメータ"}},
+        }
+    return out
 
 
 def dumps(schema: dict[str, Any]) -> str:

@@ -2,7 +2,11 @@
 
 Every problem carries file, line and column, a Japanese message, and where possible a
 suggestion (``ブラウザを開く`` ではなく ``browser.open`` ですか?). All problems are reported at
-once; a user mistake never surfaces as a Python traceback.
+once — a structural mistake in one step does not hide an unknown action in another — and a
+user mistake never surfaces as a Python traceback.
+
+Entry points: :func:`validate_file` / :func:`validate_text` (YAML text → problems, including
+syntax errors and tabs) and :func:`check_scenario` (already parsed data + text for positions).
 """
 
 from __future__ import annotations
@@ -10,24 +14,49 @@ from __future__ import annotations
 import ast
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
-from pydantic import ValidationError
+import yaml
+from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from runner.scenario.expr import VAR, names_in
 from runner.scenario.model import Scenario, Step
-from runner.scenario.positions import locate, node_positions
+from runner.scenario.positions import Layout, layout, locate
 
 BUILTIN_NAMES = {"params", "municipality", "municipalities", "run"}
-_SECRET_KEYS = re.compile(r"(password|passwd|pwd|パスワード|暗証|token|api_?key|secret_value)", re.I)
-_SECRET_ARG_OK = {"password_secret", "secret"}
-_PARAM_REF = re.compile(r"params\.([A-Za-z_][A-Za-z0-9_]*)")
+# What ``${municipality.X}`` / a loop item over ``${municipalities}`` and ``${run.X}`` offer
+# (runner.engine.municipality_view and the engine's run scope).
+MUNICIPALITY_FIELDS = ("code", "name", "kind", "zone", "portal_url", "credentials", "input_dir", "output_dir",
+                       "office", "phone", "params")
+RUN_FIELDS = ("id", "date", "yyyymmdd", "artifact_dir", "trigger")
+ZONES = ("internet", "lgwan", "mynumber")
+MAX_BYTES = 2_000_000
+
+# A key whose literal value would be a secret; ``password_secret`` / ``secret`` hold a *name*.
+_SECRET_KEY = re.compile(r"(^|_)(password|passwd|pwd|pass|token|api_?key|secret_?key|access_?key|client_?secret|"
+                         r"private_?key|secret_value)$|パスワード|暗証", re.I)
+_SECRET_NAME_OK = {"password_secret", "secret", "secret_name"}
+# Values that are secrets whatever their key: credentials in a URL, well-known token formats, keys.
+_SECRET_VALUE = re.compile(
+    r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@"         # https://user:pass@host
+    r"|\bAKIA[0-9A-Z]{16}\b"                          # AWS access key id
+    r"|\b(ghp|gho|ghs|github_pat)_[A-Za-z0-9_]{20,}"  # GitHub tokens
+    r"|\bsk-[A-Za-z0-9_-]{20,}"                       # API secret keys
+    r"|\bxox[abpsr]-[A-Za-z0-9-]{10,}"                # Slack tokens
+    r"|\bBearer\s+[A-Za-z0-9._~+/=-]{16,}"            # HTTP bearer tokens
+    r"|-----BEGIN [A-Z ]*PRIVATE KEY-----",
+)
+_PASSWORD_FIELD = re.compile(r"pass|\bpw\b|#pw|pwd|パスワード|暗証", re.I)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Problem:
+    """One located problem; ``str()`` is ``file:line:column: message`` (what editors link to)."""
+
     file: str
     line: int
     column: int
@@ -43,72 +72,198 @@ _PYDANTIC_JA = {
     "string_type": "文字列で書いてください",
     "int_type": "整数で書いてください",
     "int_parsing": "整数で書いてください",
+    "int_from_float": "整数で書いてください（小数は使えません）",
     "float_parsing": "数値で書いてください",
     "float_type": "数値で書いてください",
+    "bool_type": "true か false で書いてください",
     "bool_parsing": "true か false で書いてください",
     "list_type": "リスト（- で始まる行、または [a, b]）で書いてください",
     "dict_type": "「名前: 値」の形で書いてください",
+    "date_type": "日付（例: 2024-04-01）で書いてください",
+    "date_parsing": "日付（例: 2024-04-01）で書いてください",
+    "date_from_datetime_parsing": "日付（例: 2024-04-01）で書いてください",
+    "path_type": "ファイルのパス（文字列）で書いてください",
     "literal_error": "使える値は {expected} です",
+    "enum": "使える値は {expected} です",
     "string_pattern_mismatch": "使えない文字が含まれています（半角英数字と _ ）",
     "too_short": "1つ以上必要です",
     "greater_than_equal": "{ge} 以上にしてください",
     "less_than_equal": "{le} 以下にしてください",
     "greater_than": "{gt} より大きくしてください",
+    "less_than": "{lt} より小さくしてください",
     "model_type": "「名前: 値」の形で書いてください",
+    "is_instance_of": "前のステップの結果（${ステップid}）を指定してください",
 }
-_FIELD_HINTS = {"with": "with", "as": "as"}
 
 
 def _ja(err: dict[str, Any]) -> str:
     tmpl = _PYDANTIC_JA.get(err["type"])
     if tmpl is None:
         return str(err.get("msg", ""))
+    ctx = dict(err.get("ctx") or {})
+    if "expected" in ctx:  # "'a', 'b' or 'c'" → "a / b / c"
+        ctx["expected"] = " / ".join(re.findall(r"'([^']*)'", str(ctx["expected"]))) or ctx["expected"]
     try:
-        return tmpl.format(**(err.get("ctx") or {}))
+        return tmpl.format(**ctx)
     except (KeyError, IndexError):
         return tmpl
 
 
-def _model_field_names(model: type) -> list[str]:
-    names = []
-    for name, f in model.model_fields.items():
-        names.append(f.alias or name)
-    return names
+# ── text level: encoding, YAML syntax, tabs ───────────────────────────────────────────────
+
+
+def validate_file(path: str | Path) -> tuple[Any, list[Problem]]:
+    """Read and check one scenario file: (parsed data or None, every problem found)."""
+    path = Path(path)
+    if not path.is_file():
+        return None, [Problem(str(path), 1, 1, "ファイルが見つかりません。パスを確認してください。")]
+    if path.stat().st_size > MAX_BYTES:
+        return None, [Problem(str(path), 1, 1, "ファイルが大きすぎます（2MBまで）。")]
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(str(path), line, 1, "文字コードが UTF-8 ではありません（Shift_JIS で保存されていませんか?）。"
+                                                  "エディタで「UTF-8」を選んで保存し直してください。")]
+    return validate_text(text, path)
+
+
+def validate_text(text: str, path: str | Path = "<scenario>") -> tuple[Any, list[Problem]]:
+    """Parse ``text`` safely and check it; YAML errors and tabs become located problems."""
+    file = str(path)
+    try:
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.MarkedYAMLError as exc:
+        tabs = _tab_problems(text, file)
+        syntax = _yaml_problem(exc, text, file)
+        if not any(t.line == syntax.line for t in tabs):
+            tabs.append(syntax)
+        return None, sorted(tabs)
+    except yaml.YAMLError as exc:
+        return None, [Problem(file, 1, 1, f"YAMLの書き方に誤りがあります（{exc}）。")]
+    return data, check_scenario(data, path, text)
+
+
+def _tab_problems(text: str, file: str) -> list[Problem]:
+    out = []
+    for n, line in enumerate(text.splitlines(), 1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            out.append(Problem(file, n, indent.index("\t") + 1,
+                               "字下げ（インデント）にタブ文字が使われています。半角スペースにしてください。"))
+    return out
+
+
+_YAML_PROBLEMS = (
+    ("cannot start any token", "タブ文字や使えない記号（@ ` %）が行頭にあります。字下げは半角スペースで、記号で始まる値は \"...\" で囲んでください"),
+    ("could not find expected ':'", "「名前: 値」の「:」（コロンと半角スペース）が抜けています"),
+    ("mapping values are not allowed", "「:」の位置がおかしいか、値の中に「: 」があります（値を \"...\" で囲んでください）"),
+    ("found unexpected end of stream", "引用符（\" や '）が閉じられていません"),
+    ("while scanning a quoted scalar", "引用符（\" や '）が閉じられていません"),
+    ("expected <block end>", "字下げ（インデント）がそろっていません"),
+    ("did not find expected key", "字下げ（インデント）がそろっていないか、「- 」の位置がずれています"),
+    ("did not find expected '-'", "リストの「- 」の字下げがそろっていません"),
+    ("could not determine a constructor", "使えないタグ（!! や ! で始まる記法）があります。値だけを書いてください"),
+    ("found undefined alias", "未定義の別名（* で始まる記法）があります"),
+    ("flow mapping", "{ } のカッコが閉じられていないか、区切りの「,」が抜けています"),
+    ("flow sequence", "[ ] のカッコが閉じられていないか、区切りの「,」が抜けています"),
+)
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
+    said = f"{exc.context or ''} {exc.problem or ''}"
+    # A missing ':' is noticed on the next line; the key without it is where the context starts.
+    # Likewise an unclosed bracket: the opening one is where to look.
+    opened = "expected ':'" in said or "flow sequence" in said or "flow mapping" in said
+    mark = exc.context_mark if opened and exc.context_mark else (exc.problem_mark or exc.context_mark)
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    why = next((ja for en, ja in _YAML_PROBLEMS if en in said), "コロン・引用符・カッコの閉じ忘れ・字下げを確認してください")
+    # An unclosed quote swallows the following lines and the parser complains later: point at it.
+    lines = text.splitlines()
+    start = exc.context_mark.line if exc.context_mark else max(0, line - 5)
+    for n in range(min(start, line - 1), min(line, len(lines))):
+        code = lines[n].replace('\\"', "")
+        if code.count('"') % 2 == 1:
+            return Problem(file, n + 1, code.index('"') + 1,
+                           "YAMLの書き方に誤りがあります: 引用符（\"）が閉じられていません。同じ行の中で閉じてください。")
+    return Problem(file, line, col, f"YAMLの書き方に誤りがあります: {why}。")
+
+
+# ── the scenario itself ────────────────────────────────────────────────────────────────────
+
+
+@dataclass
+class _Checker:
+    file: str
+    lay: Layout
+    actions: dict[str, Any] = field(default_factory=dict)
+    zone: str | None = None
+    declared: set[str] = field(default_factory=set)
+    seen_ids: set[str] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, path: tuple, msg: str) -> None:
+        line, col = locate(self.lay.positions, path)
+        p = Problem(self.file, line, col, msg)
+        if p not in self.problems:
+            self.problems.append(p)
 
 
 def check_scenario(data: Any, path: Path | str = "<scenario>", text: str | None = None) -> list[Problem]:
     """All problems found in ``data`` (the parsed YAML of a scenario); ``text`` gives positions."""
-    file = str(path)
-    pos = node_positions(text) if text else {}
-    at = lambda p: locate(pos, p)  # noqa: E731
-    problems: list[Problem] = []
-
-    def add(p: tuple, msg: str) -> None:
-        line, col = at(p)
-        problems.append(Problem(file, line, col, msg))
-
+    c = _Checker(str(path), layout(text) if text else Layout())
+    for dup, (line, col) in c.lay.duplicates:
+        c.problems.append(Problem(c.file, line, col, f"{_dotted(dup)}: 項目「{dup[-1]}」が2回書かれています。"
+                                                     "後に書いた方だけが使われるので、1つにまとめてください。"))
     if not isinstance(data, dict):
-        add((), "シナリオの先頭は「name:」「title:」「steps:」などの項目である必要があります。")
-        return problems
+        c.add((), "シナリオの先頭は「name:」「title:」「steps:」などの項目である必要があります。")
+        return c.problems
     try:
-        scenario = Scenario.model_validate(data)
+        Scenario.model_validate(data)
     except ValidationError as exc:
-        for err in exc.errors():
-            loc = tuple(_alias(x) for x in err["loc"])
-            msg = _ja(err)
-            if err["type"] == "extra_forbidden":
-                parent = _model_for(loc[:-1])
-                close = difflib.get_close_matches(str(loc[-1]), _model_field_names(parent), n=1, cutoff=0.5) if parent else []
-                msg = f"項目「{loc[-1]}」はありません。" + (f"「{close[0]}」ですか?" if close else "")
-            add(loc, f"{_dotted(loc)}: {msg}")
-        return problems
+        errors = [{**e, "loc": tuple(_alias(x) for x in e["loc"])} for e in exc.errors()]
+        meant = {(*e["loc"][:-1], s) for e in errors if e["type"] == "extra_forbidden" for s in _close_field(e["loc"])}
+        for err in errors:
+            if not (err["type"] == "missing" and err["loc"] in meant):  # "titel" already says "title ですか?"
+                _structure_problem(c, err)
+    # Semantic checks run on whatever is well formed, so one typo does not hide the rest.
     from robots import all_actions
 
-    actions = all_actions()
-    titles = {spec.title: spec.name for spec in actions.values()}
-    declared = set(scenario.params)
-    _check_steps(scenario.steps, ("steps",), scenario, actions, titles, set(BUILTIN_NAMES), declared, add, set())
-    return problems
+    c.actions = all_actions()
+    c.zone = data.get("zone", "internet") if data.get("zone", "internet") in ZONES else None
+    params = data.get("params") if isinstance(data.get("params"), dict) else {}
+    c.declared = {str(k) for k in params}
+    _check_params(c, params)
+    steps = data.get("steps")
+    if isinstance(steps, list):
+        _check_steps(c, steps, ("steps",), set(BUILTIN_NAMES), {"municipality": MUNICIPALITY_FIELDS, "run": RUN_FIELDS})
+    for p, value in _strings(data):
+        if _SECRET_VALUE.search(value) and not VAR.search(value):
+            c.add(p, f"{_dotted(p)}: 秘密の値（URL内のパスワード・トークン・鍵）のように見えます。シナリオには書かず、"
+                     "kyodo secret set 名前 で登録して、名前（password_secret / secret）で指定してください。")
+    return sorted(c.problems)
+
+
+def _field_names(loc: tuple) -> list[str]:
+    parent = _model_for(loc)
+    return [f.alias or n for n, f in parent.model_fields.items()] if parent else []
+
+
+def _close_field(loc: tuple) -> list[str]:
+    return difflib.get_close_matches(str(loc[-1]), _field_names(loc[:-1]), n=1, cutoff=0.5)
+
+
+def _structure_problem(c: _Checker, err: dict[str, Any]) -> None:
+    loc = err["loc"]
+    if err["type"] == "extra_forbidden":
+        close = _close_field(loc)
+        msg = f"項目「{loc[-1]}」はありません。" + (f"「{close[0]}」ですか?" if close else f"書ける項目: {', '.join(_field_names(loc[:-1]))}")
+    elif err["type"] == "missing":
+        msg = f"必須の項目「{loc[-1]}」がありません。"
+    else:
+        msg = _ja(err)
+    c.add(loc, f"{_dotted(loc)}: {msg}")
 
 
 def _alias(x: Any) -> Any:
@@ -136,103 +291,270 @@ def _model_for(loc: tuple) -> type | None:
     return None
 
 
-def _check_steps(steps: list[Step], where: tuple, sc: Scenario, actions: dict, titles: dict, known: set[str],
-                 declared: set[str], add: Any, seen_ids: set[str]) -> None:
-    all_ids_here = [s.id for s in steps if s.id]
-    for i, step in enumerate(steps):
+def _check_params(c: _Checker, params: dict[Any, Any]) -> None:
+    for name, p in params.items():
+        if not isinstance(p, dict) or p.get("default") in (None, ""):
+            continue
+        default, typ = p["default"], p.get("type", "str")
+        if _SECRET_KEY.search(str(name)) and str(name) not in _SECRET_NAME_OK:
+            c.add(("params", name, "default"), f"params.{name}: パスワードなどの秘密の値をシナリオに書いてはいけません。"
+                                               "kyodo secret set 名前 で登録し、シークレット名を指定してください。")
+        if not _fits(typ, default):
+            c.add(("params", name, "default"), f"params.{name}: 既定値「{default}」は {typ} 型として読めません。")
+
+
+def _fits(typ: str, value: Any) -> bool:
+    """Would ``runner.plan`` accept ``value`` as a ``typ`` parameter?"""
+    try:
+        if typ == "int":
+            return not isinstance(value, bool) and int(value) == float(value)
+        if typ == "float":
+            float(value)
+        elif typ == "bool":
+            return isinstance(value, bool) or str(value).lower() in ("0", "1", "true", "false", "yes", "no", "はい", "いいえ", "on", "off")
+        elif typ == "date":
+            return isinstance(value, date) or bool(date.fromisoformat(str(value)))
+        elif typ == "list":
+            return isinstance(value, list)
+        elif typ == "dict":
+            return isinstance(value, dict)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _check_steps(c: _Checker, steps: list[Any], where: tuple, known: set[str], shapes: dict[str, tuple]) -> None:
+    ids_here = [s.get("id") if isinstance(s, dict) and isinstance(s.get("id"), str) else None for s in steps]
+    for i, raw in enumerate(steps):
+        if not isinstance(raw, dict):
+            continue  # reported by the structural check
         loc = (*where, i)
-        label = f"{_dotted(loc)}" + (f"（{step.id}）" if step.id else "")
-        if step.id:
-            if step.id in seen_ids:
-                add((*loc, "id"), f"{label}: ステップ名「{step.id}」が重複しています。別の名前にしてください。")
-            if step.id in BUILTIN_NAMES:
-                add((*loc, "id"), f"{label}: 「{step.id}」は予約された名前です。別の名前にしてください。")
-            seen_ids.add(step.id)
-        texts: list[tuple[tuple, str]] = [((*loc, "with", *k), v) for k, v in _strings(step.with_)]
-        texts += [((*loc, key), val) for key, val in (("when", step.when), ("for_each", step.for_each)) if val]
-        later = {s for s in all_ids_here[i:] if s}
+        sid = ids_here[i]
+        nested = raw.get("steps") if isinstance(raw.get("steps"), list) else None
+        label = _dotted(loc) + (f"（{sid}）" if sid else "")
+        if sid:
+            if sid in c.seen_ids:
+                c.add((*loc, "id"), f"{label}: ステップ名「{sid}」が重複しています。別の名前にしてください。")
+            if sid in BUILTIN_NAMES:
+                c.add((*loc, "id"), f"{label}: 「{sid}」は予約された名前です。別の名前にしてください。")
+            c.seen_ids.add(sid)
+        step, dropped = _lenient_step(raw)
+        if step is None:
+            loop_var = raw.get("as", "item") if isinstance(raw.get("as", "item"), str) else "item"
+            if nested:
+                _check_steps(c, nested, (*loc, "steps"), known | {loop_var}, shapes)
+            if sid:
+                known = known | {sid}
+            continue
+        later = {s for s in ids_here[i:] if s}
+        texts = [((*loc, "with", *k), v) for k, v in _strings(step.with_)]
+        texts += [((*loc, key), val) for key, val in (("when", step.when), ("for_each", step.for_each)) if isinstance(val, str)]
         for p, t in texts:
-            for name in sorted(names_in(t) - known):
-                if step.id and name == step.id:
-                    add(p, f"{label}: ステップ「{name}」が自分自身の結果を参照しています（循環参照）。")
-                elif name in later:
-                    add(p, f"{label}: 「{name}」はこのステップより後のステップの結果です。順番を入れ替えてください（循環参照）。")
-                else:
-                    close = difflib.get_close_matches(name, sorted(known), n=1)
-                    hint = f"「{close[0]}」のことですか?" if close else "前のステップの id かパラメータ名を確認してください。"
-                    add(p, f"{label}: 変数「{name}」が定義されていません。{hint}")
-            for m in VAR.finditer(t):
-                try:
-                    ast.parse(m.group(1).strip(), mode="eval")
-                except SyntaxError:
-                    add(p, f"{label}: 式「${{{m.group(1)}}}」の書き方に誤りがあります（例: ${{params.year}} / ${{m.code}}）。")
-                    continue
-                for pname in _PARAM_REF.findall(m.group(1)):
-                    if pname not in declared:
-                        close = difflib.get_close_matches(pname, sorted(declared), n=1)
-                        add(p, f"{label}: パラメータ「{pname}」は params に定義されていません。" + (f"「{close[0]}」ですか?" if close else ""))
+            _check_text(c, p, t, label, sid, known, later, shapes)
+        _check_secrets(c, step, loc, label)
         if step.action and step.for_each:
-            add((*loc, "for_each"), f"{label}: action と for_each は同じステップに書けません。")
+            c.add((*loc, "for_each"), f"{label}: action と for_each は同じステップに書けません。")
         elif step.for_each:
-            if not step.steps:
-                add(loc, f"{label}: for_each には steps（繰り返す手順）が必要です。")
+            if not nested:
+                c.add(loc, f"{label}: for_each には steps（繰り返す手順）が必要です。")
             else:
-                _check_steps(step.steps, (*loc, "steps"), sc, actions, titles, known | {step.as_}, declared, add, seen_ids)
-                inner = known | {step.as_} | {s.id for s in step.steps if s.id}
+                item_shape = MUNICIPALITY_FIELDS if step.for_each.strip() == "${municipalities}" else None
+                inner_shapes = {k: v for k, v in shapes.items() if k != step.as_}
+                if item_shape:
+                    inner_shapes[step.as_] = item_shape
+                _check_steps(c, nested, (*loc, "steps"), known | {step.as_}, inner_shapes)
+                inner = known | {step.as_} | {s.get("id") for s in nested if isinstance(s, dict) and isinstance(s.get("id"), str)}
                 for p, t in _strings(step.collect, (*loc, "collect")):
                     for name in sorted(names_in(t) - inner):
                         close = difflib.get_close_matches(name, sorted(inner), n=1)
-                        add(p, f"{label}: collect の変数「{name}」が繰り返しの中で定義されていません。"
-                               + (f"「{close[0]}」のことですか?" if close else ""))
+                        c.add(p, f"{label}: collect の変数「{name}」が繰り返しの中で定義されていません。"
+                                 + (f"「{close[0]}」のことですか?" if close else ""))
         elif step.action:
-            _check_action(step, loc, label, sc, actions, titles, add)
-        else:
-            add(loc, f"{label}: action（実行するアクション）か for_each（繰り返し）のどちらかが必要です。")
-        if step.steps and not step.for_each:
-            add((*loc, "steps"), f"{label}: steps は for_each と一緒に使います。")
+            _check_action(c, step, loc, label)
+        elif not dropped & {"action", "for_each"}:
+            c.add(loc, f"{label}: action（実行するアクション）か for_each（繰り返し）のどちらかが必要です。")
+        if nested is not None and not step.for_each:
+            c.add((*loc, "steps"), f"{label}: steps は for_each と一緒に使います。")
         if step.retry is not None and step.on_error != "retry":
-            add((*loc, "retry"), f"{label}: retry を使うときは on_error: retry にしてください。")
-        if step.id:
-            known = known | {step.id}
+            c.add((*loc, "retry"), f"{label}: retry を使うときは on_error: retry にしてください。")
+        if sid:
+            known = known | {sid}
 
 
-def _check_action(step: Step, loc: tuple, label: str, sc: Scenario, actions: dict, titles: dict, add: Any) -> None:
-    spec = actions.get(step.action or "")
+def _lenient_step(raw: dict[str, Any]) -> tuple[Step | None, set[str]]:
+    """The step without its malformed fields (already reported), so the rest is still checked."""
+    fields = {k: v for k, v in raw.items() if k != "steps"}
+    dropped: set[str] = set()
+    for _ in range(3):
+        try:
+            return Step.model_validate(fields), dropped
+        except ValidationError as exc:
+            bad = {str(_alias(e["loc"][0])) for e in exc.errors() if e["loc"]}
+            if not bad or not bad & set(fields):
+                break
+            dropped |= bad
+            fields = {k: v for k, v in fields.items() if k not in bad}
+    return None, dropped
+
+
+def _check_text(c: _Checker, p: tuple, t: str, label: str, sid: str | None, known: set[str], later: set[str],
+                shapes: dict[str, tuple]) -> None:
+    """Variables in one string: defined, not self/forward references, fields that exist."""
+    for name in sorted(names_in(t) - known):
+        if sid and name == sid:
+            c.add(p, f"{label}: ステップ「{name}」が自分自身の結果を参照しています（循環参照）。")
+        elif name in later:
+            c.add(p, f"{label}: 「{name}」はこのステップより後のステップの結果です。順番を入れ替えてください（循環参照）。")
+        else:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f"「{close[0]}」のことですか?" if close else "前のステップの id かパラメータ名を確認してください。"
+            c.add(p, f"{label}: 変数「{name}」が定義されていません。{hint}")
+    for m in VAR.finditer(t):
+        try:
+            tree = ast.parse(m.group(1).strip(), mode="eval")
+        except SyntaxError:
+            c.add(p, f"{label}: 式「${{{m.group(1)}}}」の書き方に誤りがあります（例: ${{params.year}} / ${{m.code}}）。")
+            continue
+        for chain in _attr_chains(tree):
+            head, rest = chain[0], chain[1:]
+            if head == "params":
+                _check_param_name(c, p, label, rest[0])
+            elif head in shapes and head in known:
+                if rest[0] not in shapes[head]:
+                    close = difflib.get_close_matches(rest[0], shapes[head], n=1)
+                    c.add(p, f"{label}: 「{head}.{rest[0]}」はありません。"
+                             + (f"「{head}.{close[0]}」ですか?" if close else f"使える名前: {', '.join(shapes[head])}"))
+                elif rest[0] == "params" and len(rest) > 1:
+                    _check_param_name(c, p, label, rest[1])
+
+
+def _check_param_name(c: _Checker, p: tuple, label: str, name: str) -> None:
+    if name not in c.declared:
+        close = difflib.get_close_matches(name, sorted(c.declared), n=1)
+        c.add(p, f"{label}: パラメータ「{name}」は params に定義されていません。" + (f"「{close[0]}」ですか?" if close else ""))
+
+
+def _attr_chains(tree: ast.AST) -> list[list[str]]:
+    """``a.b.c`` → ["a", "b", "c"] for every outermost attribute chain rooted at a name."""
+    inner = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    chains = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and id(node) not in inner:
+            parts, cur = [], node
+            while isinstance(cur, ast.Attribute):
+                parts.append(cur.attr)
+                cur = cur.value
+            if isinstance(cur, ast.Name):
+                chains.append([cur.id, *reversed(parts)])
+    return chains
+
+
+def _check_secrets(c: _Checker, step: Step, loc: tuple, label: str) -> None:
+    """Passwords belong in the secret store; the scenario names them (password_secret / secret)."""
+    for key, value in _scalars(step.with_):
+        name = str(key[-1]) if key else ""
+        literal = isinstance(value, (str, int)) and not isinstance(value, bool) and str(value) != "" and not VAR.search(str(value))
+        if literal and _SECRET_KEY.search(name) and name not in _SECRET_NAME_OK:
+            c.add((*loc, "with", *key), f"{label}: パスワードなどの秘密の値をシナリオに書いてはいけません（「{name}」）。"
+                                        "kyodo secret set 名前 で登録し、password_secret: 名前 で指定してください。")
+    spec = c.actions.get(step.action or "")
+    value = step.with_.get("value")
+    if spec and "secret" in spec.parameters and isinstance(value, (str, int)) and not VAR.search(str(value)):
+        if any(_PASSWORD_FIELD.search(str(v)) for k, v in step.with_.items() if k != "value"):
+            c.add((*loc, "with", "value"), f"{label}: パスワード欄に値を直接書いてはいけません。kyodo secret set 名前 で登録し、"
+                                           "value ではなく secret: 名前 で指定してください。")
+
+
+def _check_action(c: _Checker, step: Step, loc: tuple, label: str) -> None:
+    spec = c.actions.get(step.action or "")
     if spec is None:
-        guess = titles.get(step.action or "") or next((n for t, n in titles.items() if step.action and step.action in t), None)
-        if guess is None:
-            close = difflib.get_close_matches(step.action or "", list(actions), n=1, cutoff=0.3)
-            guess = close[0] if close else None
+        guess = _guess_action(step.action or "", c.actions)
         hint = f"`{step.action}` ではなく `{guess}` ですか?" if guess else "kyodo actions で一覧を確認してください。"
-        add((*loc, "action"), f"{label}: アクション「{step.action}」はありません。{hint}")
+        c.add((*loc, "action"), f"{label}: アクション「{step.action}」はありません。{hint}")
         return
     params = spec.parameters
-    for arg, value in step.with_.items():
+    meant: set[str] = set()  # a misspelt argument is not also reported as missing
+    for arg in step.with_:
         if arg not in params:
-            close = difflib.get_close_matches(arg, list(params), n=1)
+            close = difflib.get_close_matches(str(arg), [p for p in params if p not in step.with_], n=1)
+            meant.update(close)
             hint = f"`{arg}` ではなく `{close[0]}` ですか?" if close else f"使える引数: {', '.join(params)}"
-            add((*loc, "with", arg), f"{label}: {step.action} に引数「{arg}」はありません。{hint}")
-    for key, value in _strings(step.with_):
-        name = str(key[-1]) if key else ""
-        if _SECRET_KEYS.search(name) and name not in _SECRET_ARG_OK and isinstance(value, str) and not VAR.search(value):
-            add((*loc, "with", *key), f"{label}: パスワードなどの秘密の値をシナリオに書いてはいけません（「{name}」）。"
-                                      "kyodo secret set 名前 で登録し、password_secret: 名前 で指定してください。")
+            c.add((*loc, "with", arg), f"{label}: {step.action} に引数「{arg}」はありません。{hint}")
+        elif not _has_expr(step.with_[arg]):
+            check = _arg_checker(spec.name, arg)
+            if check is not None:
+                for err in check(step.with_[arg]):
+                    sub = tuple(_alias(x) for x in err["loc"])
+                    c.add((*loc, "with", arg, *sub), f"{label}: {step.action} の引数「{arg}」: {_ja(err)}。")
     for pname, p in params.items():
-        if p.default is p.empty and pname not in step.with_:
-            add((*loc, "with"), f"{label}: {step.action} の必須引数「{pname}」がありません。")
-    if sc.zone not in spec.zones:
-        add((*loc, "action"), f"{label}: {step.action} は {sc.zone} ネットワークでは使えません（使えるのは {', '.join(sorted(spec.zones))}）。"
-                              "zone を見直すか、別のネットワークのシナリオに分けてください。")
+        if p.default is p.empty and pname not in step.with_ and pname not in meant:
+            c.add((*loc, "with"), f"{label}: {step.action} の必須引数「{pname}」がありません。")
+    if c.zone and c.zone not in spec.zones:
+        c.add((*loc, "action"), f"{label}: {step.action} は {c.zone} ネットワークでは使えません（使えるのは {', '.join(sorted(spec.zones))}）。"
+                                "zone を見直すか、別のネットワークのシナリオに分けてください。")
+
+
+def _guess_action(written: str, actions: dict[str, Any]) -> str | None:
+    """The action a DX leader most likely meant: by Japanese title first, then by name."""
+    if not written:
+        return None
+    titles = {spec.title: name for name, spec in actions.items()}
+    if written in titles:
+        return titles[written]
+    partial = [n for t, n in titles.items() if written in t or t in written]
+    if len(partial) == 1:
+        return partial[0]
+    close = difflib.get_close_matches(written, list(titles), n=1, cutoff=0.5)
+    if close:
+        return titles[close[0]]
+    close = difflib.get_close_matches(written, list(actions), n=1, cutoff=0.3)
+    return close[0] if close else (partial[0] if partial else None)
+
+
+@lru_cache(maxsize=512)
+def _arg_checker(action: str, arg: str) -> Callable[[Any], list[dict[str, Any]]] | None:
+    """Validate a literal argument the way the engine will (pydantic, lax), without running anything."""
+    import typing
+
+    from robots import all_actions
+
+    spec = all_actions().get(action)
+    try:
+        hint = typing.get_type_hints(spec.func).get(arg) if spec else None
+        if hint is None or hint is Any:
+            return None
+        adapter = TypeAdapter(hint, config=ConfigDict(arbitrary_types_allowed=True))
+    except Exception:  # an annotation pydantic cannot handle: the engine will judge at run time
+        return None
+
+    def check(value: Any) -> list[dict[str, Any]]:
+        try:
+            adapter.validate_python(value)
+        except ValidationError as exc:
+            return exc.errors()[:3]
+        except Exception:
+            return []
+        return []
+
+    return check
+
+
+def _has_expr(value: Any) -> bool:
+    return any(VAR.search(s) for _, s in _strings(value))
 
 
 def _strings(value: Any, prefix: tuple = ()) -> list[tuple[tuple, str]]:
-    out: list[tuple[tuple, str]] = []
-    if isinstance(value, str):
-        out.append((prefix, value))
-    elif isinstance(value, dict):
+    return [(p, v) for p, v in _scalars(value, prefix) if isinstance(v, str)]
+
+
+def _scalars(value: Any, prefix: tuple = ()) -> list[tuple[tuple, Any]]:
+    out: list[tuple[tuple, Any]] = []
+    if isinstance(value, dict):
         for k, v in value.items():
-            out += _strings(v, (*prefix, k))
+            out += _scalars(v, (*prefix, k))
     elif isinstance(value, list):
         for i, v in enumerate(value):
-            out += _strings(v, (*prefix, i))
+            out += _scalars(v, (*prefix, i))
+    else:
+        out.append((prefix, value))
     return out

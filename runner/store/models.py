@@ -5,10 +5,35 @@ Columns hold no personal data: messages are masked before they are stored.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
+from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """Timestamps stored in UTC and always read back time-zone aware.
+
+    SQLite has no time zones: without this, a JST bound (month start for the effect report) is
+    compared as text against UTC values, and rows come back naive. Every backend now sees UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> Any:
+        if isinstance(value, datetime):
+            value = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        if isinstance(value, datetime):
+            return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -25,12 +50,12 @@ class Run(Base):
     municipalities: Mapped[list] = mapped_column(JSON, default=list)
     trigger: Mapped[str] = mapped_column(String(20), default="manual")
     status: Mapped[str] = mapped_column(String(20), index=True, default="queued")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     items_ok: Mapped[int] = mapped_column(Integer, default=0)
     items_failed: Mapped[int] = mapped_column(Integer, default=0)
-    minutes_per_item: Mapped[float] = mapped_column(default=0.0)
+    minutes_per_item: Mapped[float] = mapped_column(Float, default=0.0)
     error_class: Mapped[str | None] = mapped_column(String(20), nullable=True)
     error_message: Mapped[str | None] = mapped_column(Text, nullable=True)
     params: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -40,6 +65,8 @@ class Run(Base):
     attempt: Mapped[int] = mapped_column(Integer, default=1)
     rerun_of: Mapped[str | None] = mapped_column(String(40), nullable=True)
     worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # host:pid:start of the local process running it (crash detection; Celery runs use ``worker``)
+    process: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
     steps: Mapped[list["StepLog"]] = relationship(back_populates="run", cascade="all, delete-orphan", order_by="StepLog.seq")
     artifacts: Mapped[list["Artifact"]] = relationship(back_populates="run", cascade="all, delete-orphan", order_by="Artifact.path")
@@ -55,8 +82,8 @@ class StepLog(Base):
     action: Mapped[str | None] = mapped_column(String(100), nullable=True)
     item: Mapped[str | None] = mapped_column(String(200), nullable=True)
     status: Mapped[str] = mapped_column(String(20))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempt: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -85,7 +112,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     municipality: Mapped[str | None] = mapped_column(String(6), nullable=True)
     display_name: Mapped[str] = mapped_column(String(100), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class AuditRecord(Base):
@@ -94,7 +121,7 @@ class AuditRecord(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(50), index=True)
     target: Mapped[str] = mapped_column(Text)

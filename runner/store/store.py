@@ -2,21 +2,66 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, TypeVar
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import create_engine, event, select
+from sqlalchemy import and_, create_engine, event, func, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from robots.errors import ApplicationError
-from runner.store.models import Artifact, Base, Run, StepLog
+from runner.store._process import is_alive, process_tag
+from runner.store.models import Artifact, Run, StepLog
 
 TERMINAL = ("succeeded", "partial", "failed", "interrupted", "skipped")
+STATUSES = ("queued", "running", *TERMINAL, "not_submitted")
+JST = ZoneInfo("Asia/Tokyo")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _db_errors(fn: F) -> F:
+    """An unreachable or locked database becomes a Japanese ApplicationError naming the URL (no password)."""
+
+    @functools.wraps(fn)
+    def wrapper(self: "RunStore", *args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(self, *args, **kwargs)
+        except OperationalError as exc:
+            raise db_error(self.url, exc) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def db_error(url: str, exc: OperationalError) -> ApplicationError:
+    """The staff-facing message for a database that cannot be used right now (retryable)."""
+    detail = str(getattr(exc, "orig", exc)).lower()
+    if "locked" in detail or "busy" in detail or "lock timeout" in detail:
+        return ApplicationError(
+            "実行履歴データベースがロック中です（他の処理が書き込み中）。しばらくしてからやり直してください。",
+            where=_safe_url(url),
+            hint="同じデータベースを使う処理が長時間止まっていないか確認してください。複数の端末で使う場合は PostgreSQL を使ってください（KYODO_DB_URL）。",
+        )
+    reasons = [("password authentication", "パスワードが違います"), ("does not exist", "ユーザーまたはデータベースがありません"),
+               ("refused", "サーバーが応答しません（接続拒否）"), ("timeout", "サーバーが応答しません（時間切れ）"),
+               ("timed out", "サーバーが応答しません（時間切れ）"), ("unable to open", "ファイルを開けません（フォルダと権限を確認）"),
+               ("could not translate host", "ホスト名が見つかりません")]
+    reason = next((ja for key, ja in reasons if key in detail), getattr(exc, "orig", exc).__class__.__name__)
+    return ApplicationError(
+        f"実行履歴データベースに接続できません: {reason}。",
+        where=_safe_url(url),
+        hint="KYODO_DB_URL（ホスト名・ポート・ユーザー名）とデータベースの稼働状況を確認してください。",
+    )
+
+
+def jst_day_start(d: date) -> datetime:
+    """Midnight in Japan of ``d``: staff's dates are Japanese calendar days, the store keeps UTC."""
+    return datetime.combine(d, time.min, JST)
 
 
 def now() -> datetime:
@@ -33,29 +78,40 @@ class RunFilter:
     municipality: str | list[str] | None = None
     scenario: str | None = None
     status: str | None = None
-    since: date | None = None
-    until: date | None = None
+    since: date | None = None  # Japanese calendar day (JST), inclusive
+    until: date | None = None  # Japanese calendar day (JST), inclusive
     limit: int = 100
+    trigger: str | None = None
 
 
 class RunStore:
     """Run history. Create one per process; it is safe to share between threads."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, timeout: float = 30) -> None:
+        """``timeout``: seconds to wait for a locked SQLite database or a PostgreSQL connection."""
         self.url = url
+        self.timeout = timeout
         kwargs: dict[str, Any] = {"future": True}
         if url.startswith("sqlite"):
             path = url.split("///", 1)[-1]
             if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
+                try:
+                    Path(path).parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise ApplicationError(f"実行履歴データベースのフォルダを作れません（{exc.strerror}）。", where=path,
+                                           hint="KYODO_HOME または KYODO_DB_URL の場所と書き込み権限を確認してください。") from None
+            kwargs["connect_args"] = {"timeout": timeout, "check_same_thread": False}
         else:
             kwargs["pool_pre_ping"] = True
+            if url.startswith("postgresql"):
+                kwargs["connect_args"] = {"connect_timeout": max(1, int(timeout))}
         self.engine = create_engine(url, **kwargs)
         if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", functools.partial(_sqlite_pragmas, timeout_ms=int(timeout * 1000)))
         self._session = sessionmaker(self.engine, expire_on_commit=False)
         self._ensure_schema()
+        if url.startswith("sqlite"):
+            _owner_only(url.split("///", 1)[-1])
 
     def _ensure_schema(self) -> None:
         try:
@@ -63,16 +119,13 @@ class RunStore:
 
             upgrade(self.engine)
         except OperationalError as exc:
-            raise ApplicationError(
-                f"実行履歴データベースに接続できません: {exc.orig.__class__.__name__}",
-                where=_safe_url(self.url),
-                hint="KYODO_DB_URL とデータベースの稼働状況を確認してください。",
-            ) from None
+            raise db_error(self.url, exc) from None
 
     def session(self) -> Session:
         return self._session()
 
     # --- writing -------------------------------------------------------------------------
+    @_db_errors
     def create_run(self, *, scenario: str, version: str, municipality: str, municipalities: list[str],
                    trigger: str, params: dict, artifact_dir: str, minutes_per_item: float = 0.0,
                    idempotency_key: str | None = None, run_id: str | None = None,
@@ -82,16 +135,18 @@ class RunStore:
             municipalities=municipalities, trigger=trigger, status=status, created_at=now(),
             started_at=now() if status == "running" else None, params=_jsonable(params),
             artifact_dir=artifact_dir, minutes_per_item=minutes_per_item, idempotency_key=idempotency_key,
-            rerun_of=rerun_of, logical_date=logical_date,
+            rerun_of=rerun_of, logical_date=logical_date, process=process_tag() if status == "running" else None,
         )
         with self.session() as s, s.begin():
             s.add(run)
         return run
 
+    @_db_errors
     def find_by_key(self, key: str) -> Run | None:
         with self.session() as s:
             return s.scalar(select(Run).where(Run.idempotency_key == key))
 
+    @_db_errors
     def release_key(self, run_id: str) -> None:
         """Detach an unfinished attempt from its idempotency key so a new attempt can take it."""
         with self.session() as s, s.begin():
@@ -99,7 +154,11 @@ class RunStore:
             if run is not None and run.idempotency_key:
                 run.idempotency_key = f"{run.idempotency_key}#{run.id}"
 
+    @_db_errors
     def update_run(self, run_id: str, **fields: Any) -> None:
+        """Set columns of a run; a run switched to ``running`` is tagged with this process."""
+        if fields.get("status") == "running" and "process" not in fields:
+            fields["process"] = process_tag()
         with self.session() as s, s.begin():
             run = s.get(Run, run_id)
             if run is None:
@@ -107,6 +166,7 @@ class RunStore:
             for k, v in fields.items():
                 setattr(run, k, v)
 
+    @_db_errors
     def start_step(self, run_id: str, seq: int, step: str, action: str | None, item: str | None, attempt: int = 1) -> int:
         with self.session() as s, s.begin():
             log = StepLog(run_id=run_id, seq=seq, step=step, action=action, item=item, status="running",
@@ -115,19 +175,21 @@ class RunStore:
             s.flush()
             return log.id
 
+    @_db_errors
     def finish_step(self, step_id: int, status: str, message: str | None = None) -> None:
         with self.session() as s, s.begin():
             log = s.get(StepLog, step_id)
             if log is not None:
                 log.status, log.finished_at, log.message = status, now(), message
 
+    @_db_errors
     def record_artifacts(self, run_id: str, artifact_dir: Path) -> list[Artifact]:
         """Register every file under the run's folder (path relative to it, size, sha256)."""
         rows = []
         if artifact_dir.is_dir():
             for f in sorted(p for p in artifact_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
                 rel = f.relative_to(artifact_dir).as_posix()
-                kind = "screenshot" if f.suffix == ".png" and rel.startswith("failure") else "output"
+                kind = _artifact_kind(rel)
                 rows.append(Artifact(run_id=run_id, path=rel, kind=kind, size=f.stat().st_size, sha256=_sha256(f)))
         with self.session() as s, s.begin():
             for old in s.scalars(select(Artifact).where(Artifact.run_id == run_id)):
@@ -135,10 +197,18 @@ class RunStore:
             s.add_all(rows)
         return rows
 
+    @_db_errors
     def mark_interrupted(self) -> list[str]:
-        """Runs left ``running`` by a crashed process become ``interrupted`` (called at start-up)."""
+        """Runs left ``running`` by a crashed local process become ``interrupted``.
+
+        Called when ``kyodo run``/``demo``/``dashboard``/``schedule start`` start up. Only runs
+        whose process is gone are touched: a run still going in another process on this machine
+        (the scheduler, a second terminal) is left alone, and so are runs of other machines (they
+        clean up after themselves) and Celery runs (the broker redelivers those).
+        """
         with self.session() as s, s.begin():
-            runs = list(s.scalars(select(Run).where(Run.status == "running", Run.worker.is_(None))))
+            candidates = list(s.scalars(select(Run).where(Run.status == "running", Run.worker.is_(None))))
+            runs = [r for r in candidates if is_alive(r.process) is False]
             for r in runs:
                 r.status, r.finished_at = "interrupted", now()
                 r.error_class = "application"
@@ -146,42 +216,117 @@ class RunStore:
             return [r.id for r in runs]
 
     # --- reading -------------------------------------------------------------------------
+    @_db_errors
     def get_run(self, run_id: str) -> Run | None:
         with self.session() as s:
             return s.scalar(
                 select(Run).where(Run.id == run_id).options(selectinload(Run.steps), selectinload(Run.artifacts))
             )
 
+    @_db_errors
     def list_runs(self, f: RunFilter | None = None) -> list[Run]:
+        """Newest first; dates in the filter are Japanese calendar days."""
         f = f or RunFilter()
-        q = select(Run).order_by(Run.created_at.desc()).limit(f.limit)
-        if isinstance(f.municipality, str):
-            q = q.where(Run.municipality == f.municipality)
-        elif f.municipality is not None:
-            q = q.where(Run.municipality.in_(f.municipality))
-        if f.scenario:
-            q = q.where(Run.scenario == f.scenario)
-        if f.status:
-            q = q.where(Run.status == f.status)
-        if f.since:
-            q = q.where(Run.created_at >= datetime.combine(f.since, datetime.min.time(), timezone.utc))
-        if f.until:
-            q = q.where(Run.created_at < datetime.combine(f.until, datetime.max.time(), timezone.utc))
+        q = select(Run).order_by(Run.created_at.desc(), Run.id.desc()).limit(f.limit)
+        for cond in _conditions(f):
+            q = q.where(cond)
+        with self.session() as s:
+            return list(s.scalars(q))
+
+    @_db_errors
+    def summary(self, f: RunFilter | None = None) -> list[dict[str, Any]]:
+        """Per municipality and scenario: number of runs by status and the latest run (for overviews)."""
+        f = f or RunFilter()
+        conds = _conditions(f)
+        counts = select(Run.municipality, Run.scenario, Run.status, func.count()).where(*conds).group_by(
+            Run.municipality, Run.scenario, Run.status)
+        latest = select(Run.municipality, Run.scenario, func.max(Run.created_at).label("last")).where(*conds).group_by(
+            Run.municipality, Run.scenario).subquery()
+        last_runs = select(Run).join(latest, and_(Run.municipality == latest.c.municipality, Run.scenario == latest.c.scenario,
+                                                  Run.created_at == latest.c.last))
+        out: dict[tuple[str, str], dict[str, Any]] = {}
+        with self.session() as s:
+            for code, scenario, status, n in s.execute(counts):
+                row = out.setdefault((code, scenario), {"municipality": code, "scenario": scenario, "counts": {}, "last": None})
+                row["counts"][status] = n
+            for run in s.scalars(last_runs):
+                row = out.get((run.municipality, run.scenario))
+                if row is not None and (row["last"] is None or run.id > row["last"].id):
+                    row["last"] = run
+        return [out[k] for k in sorted(out)]
+
+    @_db_errors
+    def runs_for_days(self, first: date, last: date, municipalities: list[str] | None = None) -> list[Run]:
+        """Runs whose logical date (the business day they processed) lies in [first, last].
+
+        Runs recorded before logical dates existed fall back to their start day in Japan.
+        """
+        by_created = and_(Run.logical_date.is_(None), Run.created_at >= jst_day_start(first),
+                          Run.created_at < jst_day_start(last + timedelta(days=1)))
+        q = select(Run).where(or_(Run.logical_date.between(first, last), by_created)).order_by(Run.created_at)
+        if municipalities is not None:
+            q = q.where(Run.municipality.in_(municipalities))
         with self.session() as s:
             return list(s.scalars(q))
 
     def iter_runs_between(self, start: datetime, end: datetime) -> Iterator[Run]:
-        with self.session() as s:
-            yield from s.scalars(select(Run).where(Run.created_at >= start, Run.created_at < end))
+        """Runs created in [start, end) (aware datetimes in any zone)."""
+        try:
+            with self.session() as s:
+                yield from s.scalars(select(Run).where(Run.created_at >= start, Run.created_at < end))
+        except OperationalError as exc:
+            raise db_error(self.url, exc) from None
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _conditions(f: RunFilter) -> list[Any]:
+    conds: list[Any] = []
+    if isinstance(f.municipality, str):
+        conds.append(Run.municipality == f.municipality)
+    elif f.municipality is not None:
+        conds.append(Run.municipality.in_(list(f.municipality)))
+    if f.scenario:
+        conds.append(Run.scenario == f.scenario)
+    if f.status:
+        conds.append(Run.status == f.status)
+    if f.trigger:
+        conds.append(Run.trigger == f.trigger)
+    if f.since:
+        conds.append(Run.created_at >= jst_day_start(f.since))
+    if f.until:
+        conds.append(Run.created_at < jst_day_start(f.until + timedelta(days=1)))
+    return conds
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any, timeout_ms: int = 30000) -> None:
     cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={int(timeout_ms)}")  # first: switching to WAL itself needs the lock
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: safe against crashes, far fewer fsyncs
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.close()
+
+
+def _artifact_kind(rel: str) -> str:
+    """screenshot (failure screens, shown inline), log (run.log, also encrypted) or output."""
+    name = rel.rsplit("/", 1)[-1]
+    if name.startswith("failure") and name.endswith(".png"):
+        return "screenshot"
+    if name.endswith((".log", ".log.enc")):
+        return "log"
+    return "output"
+
+
+def _owner_only(db: str) -> None:
+    """The SQLite file holds password hashes and run history: readable by its owner only."""
+    import os
+
+    if not db or db == ":memory:":
+        return
+    for suffix in ("", "-wal", "-shm", ".migrate.lock"):
+        try:
+            os.chmod(db + suffix, 0o600)
+        except OSError:
+            pass
 
 
 def _sha256(path: Path) -> str:
@@ -212,4 +357,4 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-__all__ = ["RunStore", "RunFilter", "TERMINAL", "new_run_id", "IntegrityError"]
+__all__ = ["RunStore", "RunFilter", "TERMINAL", "STATUSES", "new_run_id", "IntegrityError", "db_error", "jst_day_start"]

@@ -4,18 +4,16 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
 from robots.errors import ApplicationError
 from runner.store import RunFilter, RunStore
-from runner.store.migrate import current
+from runner.store.migrate import current, heads
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def any_store(request, tmp_path):
     if request.param == "sqlite":
         return RunStore(f"sqlite:///{tmp_path / 'k.db'}")
@@ -30,7 +28,7 @@ def test_runs_steps_and_artifacts_round_trip(any_store, tmp_path):
     s = any_store
     tmp_path = tmp_path / "run"
     tmp_path.mkdir()
-    assert current(s.engine) == "0004"
+    assert current(s.engine) == ",".join(sorted(heads()))
     run = s.create_run(scenario="e_application_aggregation", version="1.0", municipality="352039", municipalities=["352039"],
                        trigger="schedule", params={"procedure": "施設予約"}, artifact_dir=str(tmp_path), minutes_per_item=1.5,
                        idempotency_key="e:352039:2026-11-24")
@@ -85,19 +83,35 @@ execute(RunPlan(scenario="crashy", owner="352039", municipalities=["352039"]), s
 
 
 def test_killed_run_is_marked_interrupted_at_next_start(kyodo_home):
+    from runner.store import open_store
+
     p = subprocess.Popen([sys.executable, "-c", CRASHER], stdout=subprocess.PIPE, text=True, env=dict(os.environ))
     try:
         assert p.stdout.readline().strip() == "started"
+        store = open_store()
+        [run] = store.list_runs()
+        assert run.status == "running" and run.process.split(":")[1] == str(p.pid)
+        assert store.mark_interrupted() == [], "a live run of another process is not a crash"
         p.send_signal(signal.SIGKILL)
         p.wait(10)
     finally:
         p.kill()
-    from runner.store import open_store
-
-    store = open_store()
-    [run] = store.list_runs()
-    assert run.status == "running"
+    assert store.get_run(run.id).status == "running"
     assert store.mark_interrupted() == [run.id]
     again = store.get_run(run.id)
     assert again.status == "interrupted" and "再実行" in again.error_message
     assert store.mark_interrupted() == []
+
+
+def test_process_tags_tell_live_dead_recycled_and_foreign_processes():
+    from runner.store._process import is_alive, process_tag
+
+    me = process_tag()
+    host, pid, start = me.rsplit(":", 2)
+    assert is_alive(me) is True
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    assert is_alive(process_tag(os.getpid()).replace(f":{pid}:", f":{child.pid}:")) is False  # exited
+    assert is_alive(f"{host}:{pid}:{int(start or 0) + 1}") is False  # same pid, another process (recycled)
+    assert is_alive(f"other-host.example:{pid}:{start}") is None  # cannot tell: left to that host
+    assert is_alive(None) is False  # rows from before process tags: treated as orphaned

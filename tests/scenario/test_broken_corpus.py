@@ -1,4 +1,4 @@
-"""36 broken scenarios: each gives the expected Japanese message at the marked line, none crashes."""
+"""Broken scenarios: each gives the expected Japanese message at the marked line, none crashes."""
 
 import subprocess
 import sys
@@ -8,21 +8,16 @@ import pytest
 import yaml
 
 from robots.errors import BusinessError
-from runner.scenario.validate import check_scenario
-from runner.yamlfile import parse_yaml
+from runner.scenario.loader import load_scenario
+from runner.scenario.validate import validate_file, validate_text
 
 BROKEN = Path(__file__).parent / "broken"
 EXPECTED = yaml.safe_load((BROKEN / "expected.yaml").read_text(encoding="utf-8"))
 
 
 def problems_for(path: Path) -> list[tuple[int, str]]:
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = parse_yaml(text, str(path))
-    except BusinessError as exc:  # YAML syntax: located by the parser
-        line = int(exc.where.rsplit(":", 2)[1])
-        return [(line, str(exc))]
-    return [(p.line, str(p)) for p in check_scenario(data, path, text)]
+    _, problems = validate_file(path)
+    return [(p.line, str(p)) for p in problems]
 
 
 def test_corpus_is_large_enough():
@@ -32,7 +27,8 @@ def test_corpus_is_large_enough():
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_broken_scenario_is_reported_at_its_line(name):
     path = BROKEN / f"{name}.yaml"
-    marked = next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if "<-- error" in line)
+    text = path.read_bytes().decode("utf-8") if not name.endswith("shift_jis") else path.read_bytes().decode("cp932")
+    marked = next(i for i, line in enumerate(text.splitlines(), 1) if "<-- error" in line)
     found = problems_for(path)
     assert found, f"{name}: no problem reported"
     hits = [(line, msg) for line, msg in found if EXPECTED[name] in msg]
@@ -48,3 +44,51 @@ def test_cli_reports_every_problem_without_traceback():
     assert "Traceback" not in p.stderr + p.stdout
     assert p.stderr.count("×") == len(files)
     assert "04_typo_action.yaml:8:" in p.stderr
+
+
+MANY = """\
+name: many
+titel: いくつも間違い
+zone: internet
+params:
+  year: {type: int, default: 2024}
+steps:
+  - id: table
+    action: CSVを読み込む
+    with:
+      path: ${params.yaer}.csv
+  - id: report
+    action: excel.write_report
+    on_error: ignore
+    with:
+      path: out.xlsx
+      sheets: [{sheet: 一覧, table: "${tabel}"}]
+      password: abc123
+"""
+
+
+def test_every_problem_is_reported_at_once():
+    """A structural mistake (titel, on_error) does not hide the unknown action or the undefined names."""
+    _, problems = validate_text(MANY, "many.yaml")
+    text = "\n".join(map(str, problems))
+    for line, fragment in [(2, "「title」ですか"), (8, "`excel.read_csv` ですか"), (10, "「year」ですか"),
+                           (13, "stop / skip_item / retry"), (16, "「table」のことですか"), (17, "秘密の値")]:
+        assert f"many.yaml:{line}:" in text and fragment in text, (line, fragment, text)
+        assert any(p.line == line and fragment in p.message for p in problems), (line, fragment, text)
+
+
+def test_every_tab_is_reported(tmp_path):
+    f = tmp_path / "tabs.yaml"
+    f.write_text("name: t\ntitle: t\nsteps:\n  - action: flow.log\n\twith:\n\t  message: a\n", encoding="utf-8")
+    _, problems = validate_file(f)
+    assert [(p.line, p.column) for p in problems if "タブ" in p.message] == [(5, 1), (6, 1)]
+
+
+def test_loader_raises_one_business_error_listing_all_problems(tmp_path):
+    f = tmp_path / "many.yaml"
+    f.write_text(MANY, encoding="utf-8")
+    with pytest.raises(BusinessError) as info:
+        load_scenario(f)
+    _, problems = validate_text(MANY, f)
+    assert len(problems) >= 6 and f"誤りが {len(problems)} 件" in info.value.message
+    assert all(str(p) in info.value.message for p in problems)

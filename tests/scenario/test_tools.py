@@ -1,6 +1,5 @@
 """Schema, step reference, scaffolding, dry run and overlays for DX leaders."""
 
-import inspect
 import json
 import os
 import subprocess
@@ -109,5 +108,86 @@ def test_show_marks_where_values_come_from(kyodo_home):
                        text=True, env=dict(os.environ), timeout=60)
     assert p.returncode == 0, p.stderr
     line = next(l for l in p.stdout.splitlines() if "column_map" in l)
-    assert "自治体設定" in line and "申請者名" in line
+    assert "自治体台帳" in line and "申請者名" in line
     assert "シナリオ既定値" in next(l for l in p.stdout.splitlines() if "procedure" in l)
+
+
+@pytest.mark.parametrize("scenario", [f.stem for f in SHIPPED])
+def test_dry_run_of_every_shipped_scenario_creates_no_run_and_no_folder(kyodo_home, scenario):
+    from runner.cli.run import _dry_run
+    from runner.store import open_store
+
+    assert _dry_run(scenario, ["352039"], {}) == 0
+    assert not kyodo_home.exists(), "dry run wrote into KYODO_HOME"
+    assert open_store().list_runs() == []  # (opening the store here is what creates the database)
+
+
+def test_dry_run_says_where_inputs_resolve_and_refuses_to_leave_the_folder(kyodo_home, capsys):
+    from runner.cli.run import _dry_run
+
+    assert _dry_run("tax_reconciliation", ["352039"], {"ledger": "../../etc/passwd"}) == 0
+    out = capsys.readouterr().out
+    assert "入力フォルダの外です" in out and str(kyodo_home / "data" / "352039" / "zengin") in out
+    assert not kyodo_home.exists()
+
+
+def test_the_guide_from_nothing_to_a_running_scenario(tmp_path):
+    """docs/guide_ja.md section 1: new → validate → put input.csv → dry run → run."""
+    env = {**os.environ, "KYODO_HOME": str(tmp_path / "var"), "KYODO_REGISTRY": str(Path("config/municipalities.yaml").resolve())}
+    env.pop("KYODO_DB_URL", None)
+    env.pop("KYODO_EXECUTOR", None)
+
+    def kyodo(*args):
+        return subprocess.run([KYODO, *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
+
+    assert kyodo("scenario", "new", "my_first", "--title", "はじめてのシナリオ").returncode == 0
+    assert kyodo("scenario", "validate", "scenarios_local/my_first.yaml").returncode == 0
+    (tmp_path / "var" / "data" / "352039").mkdir(parents=True)
+    (tmp_path / "var" / "data" / "352039" / "input.csv").write_bytes("受付番号,氏名\n1,山口太郎\n".encode("cp932"))
+    dry = kyodo("run", "my_first", "-m", "352039", "--dry-run")
+    assert dry.returncode == 0 and "input.csv … あります" in dry.stdout, dry.stdout + dry.stderr
+    assert not (tmp_path / "var" / "runs").exists()
+    run = kyodo("run", "my_first", "-m", "352039")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert len(list((tmp_path / "var" / "runs" / "352039").glob("*/my_first_*.xlsx"))) == 1
+
+
+def test_registry_schema_knows_each_standard_scenarios_params():
+    v = jsonschema.Draft7Validator(registry_schema())
+    muni = {"code": "352021", "name": "宇部市", "overrides": {"e_application_aggregation": {"params": {"colum_map": {}}}}}
+    doc = {"prefecture": {"code": "350001", "name": "山口県", "kind": "prefecture"}, "municipalities": [muni]}
+    assert any("colum_map" in e.message for e in v.iter_errors(doc))
+    muni["overrides"]["e_application_aggregation"]["params"] = {"column_map": {"氏名": "申請者氏名"}}
+    assert not list(v.iter_errors(doc))
+
+
+def test_dry_run_shows_conditions_and_values_known_only_at_run_time(kyodo_home, tmp_path, capsys):
+    from runner.cli.run import _dry_run
+
+    f = tmp_path / "dr_when.yaml"
+    f.write_text("""\
+name: dr_when
+title: 条件の試行
+steps:
+  - id: rows
+    action: excel.read_csv
+    with: {path: a.csv}
+  - action: flow.log
+    when: ${len(rows) > 0}
+    with: {message: "件数 ${len(rows)}"}
+  - action: flow.log
+    when: false
+    with: {message: 止めている}
+  - for_each: ${rows.records}
+    as: r
+    steps:
+      - action: flow.log
+        with: {message: "${r.x}"}
+""", encoding="utf-8")
+    assert _dry_run(str(f), ["352039"], {}) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "今はありません" in out[2]
+    assert "<実行時に決まります>" in out[3] and "条件は実行時に判定" in out[3]
+    assert "止めている" in out[4] and "条件: 実行しない" in out[4]
+    assert "実行時に決まる項目ごとに繰り返す" in out[5] and "<r.x の結果>" in out[6]
+    assert not kyodo_home.exists()

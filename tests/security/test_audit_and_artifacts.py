@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -112,4 +113,100 @@ def test_encrypted_artifacts_and_retention_purge(kyodo_home, tmp_path, monkeypat
     assert r.run_id in done.stdout and not r.artifact_dir.exists()
     assert store.get_run(r.run_id).artifact_dir == "" and store.get_run(r.run_id).artifacts == []
     assert any(e.action == "artifact.purge" and r.run_id in e.detail for e in audit.entries())
+    assert audit.verify().ok
+
+
+def test_deleting_the_newest_entries_is_detected(kyodo_home):
+    for i in range(4):
+        audit.record("cli:tanaka", "secret.set", f"S{i}", "")
+    with open_store().engine.begin() as c:
+        c.execute(text("DELETE FROM audit_log WHERE id >= 3"))
+    res = audit.verify()
+    assert not res.ok and res.checked == 2 and any("記録 3〜4 が削除" in p for p in res.problems)
+    bad = cli("audit", "verify")
+    assert bad.returncode == 1 and "記録 3〜4" in bad.stderr
+
+
+WRITER = """
+import sys, time
+from pathlib import Path
+from runner import audit
+audit._store()  # connect first, then start together
+Path(sys.argv[2], "ready" + sys.argv[1]).touch()
+while not Path(sys.argv[2], "go").exists():
+    time.sleep(0.005)
+for i in range(15):
+    audit.record(f"worker{sys.argv[1]}", "run.start", f"s/{i}", "")
+"""
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_writers_on_several_machines_keep_one_chain(kyodo_home, tmp_path, backend, request):
+    """Separate homes (separate lock files, like separate machines) appending to one database."""
+    db = f"sqlite:///{kyodo_home / 'shared.db'}"
+    if backend == "postgresql":
+        from sqlalchemy import create_engine
+
+        server = request.getfixturevalue("postgres_url")
+        name = f"audit_{tmp_path.name.lower().replace('-', '_')}"[:60]
+        with create_engine(server, isolation_level="AUTOCOMMIT").connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+        db = server.rsplit("/", 1)[0] + "/" + name
+    procs = []
+    for n in range(3):
+        env = {**os.environ, "KYODO_HOME": str(tmp_path / f"m{n}"), "KYODO_DB_URL": db, "PYTHONPATH": str(Path.cwd())}
+        procs.append(subprocess.Popen([sys.executable, "-c", WRITER, str(n), str(tmp_path)], env=env,
+                                      stderr=subprocess.PIPE, text=True))
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.glob("ready*"))) < 3 and time.monotonic() < deadline and all(p.poll() is None for p in procs):
+        time.sleep(0.01)
+    (tmp_path / "go").touch()
+    for p in procs:
+        assert p.wait(timeout=120) == 0, p.stderr.read()
+    res = audit.verify(url=db)
+    assert res.ok, res.problems
+    assert res.checked == 45 and {e.actor for e in audit.entries(100, url=db)} == {"worker0", "worker1", "worker2"}
+
+
+def test_published_outputs_follow_retention(kyodo_home):
+    from runner.artifacts import purge_expired
+
+    old = kyodo_home / "outputs" / "352039" / "e_application_aggregation" / "2026-05-01"
+    new = kyodo_home / "outputs" / "352039" / "e_application_aggregation" / "2026-11-20"
+    keep = kyodo_home / "outputs" / "352039" / "no_such_scenario" / "2020-01-01"
+    for d in (old, new, keep):
+        d.mkdir(parents=True)
+        (d / "照合.xlsx").write_bytes(b"PK")
+    now = datetime(2026, 11, 23, tzinfo=timezone.utc)
+    from runner.scenario.loader import load_scenario
+
+    days = load_scenario("e_application_aggregation").retention_days
+    assert days == 90
+    assert [p.folder for p in purge_expired(now, dry_run=True)] == [str(old)] and old.exists()
+    assert [p.folder for p in purge_expired(now)] == [str(old)]
+    assert not old.exists() and new.exists() and keep.exists()
+    [e] = [e for e in audit.entries() if e.action == "artifact.purge"]
+    assert e.target == "e_application_aggregation/352039" and "published=2026-05-01" in e.detail
+
+
+def test_a_changed_scenario_file_is_recorded_before_its_run(kyodo_home, tmp_path, monkeypatch):
+    from runner.settings import reset_settings
+    from runner.submit import run_scenario
+
+    scen = tmp_path / "scen"
+    scen.mkdir()
+    body = "name: tiny\ntitle: 小さな例\nzone: lgwan\nsteps:\n  - action: flow.log\n    with: {message: こんにちは}\n"
+    (scen / "tiny.yaml").write_text(body, encoding="utf-8")
+    monkeypatch.setenv("KYODO_SCENARIOS", str(scen))
+    reset_settings()
+    run_scenario("tiny", ["352039"])
+    run_scenario("tiny", ["352039"])
+    (scen / "tiny.yaml").write_text(body.replace("小さな例", "小さな例（改）"), encoding="utf-8")
+    run_scenario("tiny", ["352039"])
+    log = [(e.action, e.target) for e in reversed(audit.entries())]
+    assert log == [("scenario.change", "tiny"), ("run.start", "tiny/352039"), ("run.finish", "tiny/352039"),
+                   ("run.start", "tiny/352039"), ("run.finish", "tiny/352039"),
+                   ("scenario.change", "tiny"), ("run.start", "tiny/352039"), ("run.finish", "tiny/352039")]
+    changes = [e.detail for e in audit.entries() if e.action == "scenario.change"]
+    assert changes[1].endswith("前回=なし") and changes[0].split()[1] == "前回=" + changes[1].split()[0].removeprefix("sha256=")
     assert audit.verify().ok

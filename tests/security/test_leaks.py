@@ -46,6 +46,18 @@ def test_failed_login_password_is_nowhere(registry, store, kyodo_home, monkeypat
     for p, text in texts.items():
         assert known not in text, f"wrong password leaked into {p}"
         assert good_ube not in text, f"a real password leaked into {p}"
+    assert_private(kyodo_home / "runs")
+    assert_private(kyodo_home / "outputs")
+
+
+def assert_private(root: Path) -> None:
+    """Run folders and published outputs: 0700 folders, 0600 files, from the top folder down."""
+    seen = 0
+    for p in [root, *root.rglob("*")]:
+        mode = p.stat().st_mode & 0o777
+        assert mode == (0o700 if p.is_dir() else 0o600), f"{oct(mode)} {p}"
+        seen += p.is_file()
+    assert seen >= 1
 
 
 def test_demo_runs_leave_no_my_number_or_resident_name_in_logs_or_db(registry, store, kyodo_home):
@@ -62,9 +74,18 @@ def test_demo_runs_leave_no_my_number_or_resident_name_in_logs_or_db(registry, s
     wb.save(ledger)
     [bad] = run_scenario("tax_reconciliation", ["352063"], registry=registry, store=store)
     assert agg.status == "succeeded" and all(t.status == "succeeded" for t in tax) and bad.status == "failed"
+    from robots.ocr import sample_forms
     from robots.reconcile import demo_data as tax_demo
 
+    scans = kyodo_home / "data" / "352021" / "scans"
+    sample_forms.write_sample_forms(scans, 2, 7, degraded=True)
+    for j in scans.glob("*.json"):
+        j.unlink()  # the ground truth is ours, not the robot's
+    (scans / "壊れた.jpg").write_bytes(b"\xff\xd8\xff garbage")
+    [ocr] = run_scenario("paper_application_ocr", ["352021"], registry=registry, store=store)
+    assert ocr.status == "partial", ocr.error
     names = {f"{s} {g}" for s in SURNAMES for g in GIVEN} | {f"{s} {g}" for s in tax_demo.SURNAMES for g in tax_demo.GIVEN}
+    names |= {f"{s} {g}" for s in sample_forms.SURNAMES for g in sample_forms.GIVEN}
     logs_and_dbs = {p: t for p, t in every_file_text(kyodo_home).items() if p.name == "run.log" or p.suffix == ".db"}
     assert len(logs_and_dbs) >= 5
     for p, text in logs_and_dbs.items():

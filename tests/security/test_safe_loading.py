@@ -1,6 +1,5 @@
 """Safe loading: YAML tags, oversized files, path traversal, uploads; fuzzing never crashes."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -70,6 +69,38 @@ def test_upload_checks(tmp_path):
         check_upload(b"%PDF-1.4 ...", "faq", "faq.csv")
 
 
+def png_header(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\x00" * 1000)) + chunk(b"IEND", b"")
+
+
+def test_image_bombs_and_huge_pdfs_are_refused_before_decoding(tmp_path):
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("L", (2480, 3508), 255).save(buf, "PNG")  # A4 at 300 dpi
+    assert check_upload(buf.getvalue(), "image", "a4.png") == "png"
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(png_header(50_000, 50_000))  # 80 bytes claiming 2.5 G pixels
+    with pytest.raises(BusinessError, match="画像が大きすぎます"):
+        check_upload(bomb, "image")
+    bomb.write_bytes(png_header(12_000, 12_000))  # 144 M pixels: below Pillow's guard, above ours
+    with pytest.raises(BusinessError, match="12,000 × 12,000 ピクセル"):
+        check_upload(bomb, "image")
+    pdf = io.BytesIO()
+    Image.new("L", (20, 20), 255).save(pdf, "PDF", save_all=True, append_images=[Image.new("L", (20, 20))] * 200)
+    with pytest.raises(BusinessError, match="201 ページ"):
+        check_upload(pdf.getvalue(), "image", "many.pdf")
+
+
 yaml_ish = st.lists(st.sampled_from(list("abc:-[]{}#'\"\n\t $!&*|>%@`.,=0123456789あ漢") + ["steps:", "action:", "with:",
                                                                                               "${", "}", "  - ", "name: x\n", "title: t\n"]),
                     max_size=120).map("".join)
@@ -126,3 +157,52 @@ def test_fuzz_faq_api_never_500(faq_client, question, code):
 def test_fuzz_faq_api_raw_bodies(faq_client, body):
     r = faq_client.post("/api/352039/ask", content=body, headers={"content-type": "application/json"})
     assert r.status_code in (200, 400, 413, 422)
+
+
+def _unsafe_calls(tree) -> list[tuple[int, str]]:
+    import ast
+
+    bad = []
+    assigned = {t.id: ast.unparse(n.value) for n in tree.body if isinstance(n, ast.Assign) for t in n.targets
+                if isinstance(t, ast.Name)}
+
+    def safe_loader(expr) -> bool:
+        text = ast.unparse(expr) if expr is not None else ""
+        return "SafeLoader" in assigned.get(text, text) and "Unsafe" not in assigned.get(text, text)
+
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        f = node.func
+        name = f.id if isinstance(f, ast.Name) else f"{getattr(f.value, 'id', '?')}.{f.attr}" if isinstance(f, ast.Attribute) else "?"
+        kw = {k.arg: k.value for k in node.keywords}
+        if name in ("eval", "exec", "os.system", "os.popen", "yaml.unsafe_load", "yaml.full_load", "marshal.loads",
+                    "pickle.load", "pickle.loads", "joblib.load", "shelve.open"):
+            bad.append((node.lineno, name))
+        elif name == "yaml.load" and not safe_loader(kw.get("Loader")):
+            bad.append((node.lineno, name))
+        elif isinstance(kw.get("shell"), ast.Constant) and kw["shell"].value is True:
+            bad.append((node.lineno, f"{name}(shell=True)"))
+    return bad
+
+
+def test_guard_finds_unsafe_calls():
+    import ast
+
+    src = ("import yaml, os, subprocess\nL = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)\nU = yaml.UnsafeLoader\n"
+           "yaml.load(s)\nyaml.load(s, Loader=yaml.SafeLoader)\nyaml.load(s, Loader=L)\nyaml.load(s, Loader=U)\n"
+           "yaml.load(s, Loader=yaml.FullLoader)\neval('1')\nsubprocess.run('x', shell=True)\n")
+    assert [n for _, n in _unsafe_calls(ast.parse(src))] == ["yaml.load", "yaml.load", "yaml.load", "eval",
+                                                             "subprocess.run(shell=True)"]
+
+
+def test_no_unsafe_loading_or_execution_in_the_code():
+    """No yaml.load without SafeLoader, eval/exec, pickle, os.system or shell=True anywhere in kyodo."""
+    import ast
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for folder in ("robots", "runner", "faq_bot", "scripts", "bench"):
+        for py in (root / folder).rglob("*.py"):
+            found += [f"{py.relative_to(root)}:{line} {name}" for line, name in _unsafe_calls(ast.parse(py.read_bytes()))]
+    assert not found, found

@@ -37,8 +37,9 @@ def test_reconciliation_end_to_end_keeps_the_template(inputs):
     paid_total = 0
     for f in (inputs / "zengin").glob("*.txt"):
         z = parse_zengin(f.read_bytes(), f.name)
-        paid_total += sum(x.get("引落金額", 0) for x in z.rows if x.get("振替結果コード", 0) == 0)
-        paid_total += sum(x.get("金額", 0) for x in z.rows if "金額" in x and x.get("取消区分") in ("", "0"))
+        paid_total += sum(x["引落金額"] for x in z.rows if "引落金額" in x and x["振替結果コード"] == "0")
+        paid_total += sum(x["金額"] for x in z.rows if "金額" in x and x["取消区分"] in ("", "0"))
+    assert paid_total > 0
     assert summary["合計"][3] == paid_total
     assert all(summary[c][1] > 0 for c in ("完納", "未納", "収納のみ"))
     assert sum(summary[c][1] for c in summary if c != "合計") == summary["合計"][1]

@@ -1,0 +1,91 @@
+"""Dashboard pages without the browser world: users CLI, graceful degradation, clear errors."""
+
+import sqlite3
+import sys
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from runner.cli import app as kyodo
+from tests.dashboard.conftest import login
+
+
+@pytest.fixture()
+def client(kyodo_home, monkeypatch):
+    from runner.dashboard.app import create_app
+    from runner.registry import load_registry
+    from runner.settings import get_settings
+    from runner.store import open_store
+
+    monkeypatch.setenv("KYODO_NEW_PASSWORD", "pref-pass-12345")
+    res = CliRunner().invoke(kyodo, ["users", "add", "pref", "--name", "県 職員"])
+    assert res.exit_code == 0, res.output
+    settings = get_settings()
+    store = open_store()
+    with TestClient(create_app(store, load_registry(settings.registry_path), settings, session_secret="x")) as c:
+        yield c, store
+
+
+def test_users_cli_stores_only_an_argon2_hash(client, monkeypatch):
+    _, store = client
+    from runner.store.models import User
+
+    monkeypatch.setenv("KYODO_NEW_PASSWORD", "short")
+    res = CliRunner().invoke(kyodo, ["users", "add", "ube", "--municipality", "宇部市"])
+    assert res.exit_code == 2 and "10文字以上" in res.output
+    monkeypatch.setenv("KYODO_NEW_PASSWORD", "ube-pass-12345")
+    res = CliRunner().invoke(kyodo, ["users", "add", "ube", "--municipality", "宇部市"])
+    assert res.exit_code == 0 and "352021" in res.output and "ube-pass-12345" not in res.output
+    with store.session() as s:
+        user = s.get(User, "ube")
+    assert user.municipality == "352021" and user.password_hash.startswith("$argon2id$")
+    assert "ube-pass-12345" not in user.password_hash
+
+
+def test_schedule_page_degrades_when_the_scheduler_is_missing(client, monkeypatch):
+    c, _ = client
+    login(c, "pref")
+    assert c.get("/schedule").status_code == 200
+    monkeypatch.setitem(sys.modules, "runner.scheduler.service", None)  # as if the module were not installed
+    page = c.get("/schedule")
+    assert page.status_code == 200 and "実行予定を表示できません" in page.text
+    assert c.get("/").status_code == 200
+
+
+def test_unknown_pages_and_bad_dates_are_friendly(client):
+    c, _ = client
+    login(c, "pref")
+    missing = c.get("/no-such-page")
+    assert missing.status_code == 404 and "ページが見つかりません" in missing.text
+    assert c.get("/?since=yesterday&until=2026-13-40&status=bogus").status_code == 200
+
+
+def test_locked_database_is_a_503_in_japanese(client, tmp_path):
+    import re
+    import shutil
+
+    from runner.dashboard.app import create_app
+    from runner.registry import load_registry
+    from runner.settings import get_settings
+    from runner.store import RunStore
+
+    _, store = client
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(store.engine.url.database, tmp_path / "copy.db")  # the same users, a database of its own
+    slow = RunStore(f"sqlite:///{tmp_path / 'copy.db'}", timeout=0.2)
+    slow.engine.dispose()
+    blocker = sqlite3.connect(tmp_path / "copy.db", isolation_level=None)
+    blocker.execute("PRAGMA locking_mode=EXCLUSIVE")
+    blocker.execute("BEGIN EXCLUSIVE")  # a maintenance job holds the whole database
+    try:
+        settings = get_settings()
+        with TestClient(create_app(slow, load_registry(settings.registry_path), settings, session_secret="x")) as c2:
+            token = re.search(r'name="csrf" value="([^"]+)"', c2.get("/login").text).group(1)  # needs no database
+            r = c2.post("/login", data={"username": "pref", "password": "pref-pass-12345", "csrf": token})
+            assert r.status_code == 503 and "ロック中" in r.text and "Traceback" not in r.text
+            assert "copy.db" in r.text  # names the database so the operator knows which one
+    finally:
+        blocker.rollback()
+        blocker.close()
