@@ -151,7 +151,8 @@ def execute(
     started = time.monotonic()
     digest = scenario_digest(scenario.name)
     audit("system", "scenario.change", scenario.name, digest)  # only written when the file's hash changed
-    audit("system" if plan.trigger == "schedule" else "staff", "run.start", f"{scenario.name}/{owner.code}",
+    actor = plan.requested_by or ("system" if plan.trigger == "schedule" else "staff")
+    audit(actor, "run.start", f"{scenario.name}/{owner.code}",
           f"run={run_id} trigger={plan.trigger} scenario_sha256={digest}")
     privacy = personal_scope()
     privacy.__enter__()

@@ -28,6 +28,7 @@ class RunPlan(BaseModel):
     logical_date: date | None = None
     dry_run: bool = False
     rerun_of: str | None = None
+    requested_by: str | None = Field(None, description="who asked (CLI: cli:<OS user>, dashboard: its user); None = the scheduler")
     run_id: str | None = None
     kyodo_version: str | None = None
 
@@ -87,6 +88,7 @@ def plan_runs(
     trigger: str = "manual",
     logical_date: date | None = None,
     dry_run: bool = False,
+    requested_by: str | None = None,
 ) -> list[RunPlan]:
     """Plans for ``codes`` (None = every municipality in the registry).
 
@@ -98,8 +100,16 @@ def plan_runs(
         raise BusinessError("対象の自治体がありません。", hint="--municipality コード または --all を指定してください。")
     for m in munis:
         effective_params(scenario, m, params or {})  # fail early, before anything runs
-    common = dict(scenario=scenario.name, params=params or {}, trigger=trigger, logical_date=logical_date, dry_run=dry_run)
+    common = dict(scenario=scenario.name, params=params or {}, trigger=trigger, logical_date=logical_date, dry_run=dry_run,
+                  requested_by=requested_by)
     if scenario.scope == "prefecture":
         owner = munis[0].code if len(munis) == 1 else registry.prefecture.code
         return [RunPlan(owner=owner, municipalities=[m.code for m in munis], **common)]
     return [RunPlan(owner=m.code, municipalities=[m.code], **common) for m in munis]
+
+
+def rerun_plan(run: Any, *, requested_by: str | None = None) -> RunPlan:
+    """The plan that repeats a stored run: same scenario, municipalities, parameters and logical date."""
+    return RunPlan(scenario=run.scenario, owner=run.municipality, municipalities=list(run.municipalities or [run.municipality]),
+                   params=dict(run.params or {}), trigger="rerun", rerun_of=run.id, logical_date=run.logical_date,
+                   requested_by=requested_by)

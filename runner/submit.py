@@ -26,6 +26,7 @@ def run_scenario(
     settings: Settings | None = None,
     progress: ProgressFn | None = None,
     executor: str | None = None,
+    requested_by: str | None = None,
 ) -> list[RunResult]:
     """Plan and execute ``scenario`` for ``codes`` (None = all municipalities)."""
     from runner.executors import get_executor
@@ -34,7 +35,8 @@ def run_scenario(
     registry = registry or load_registry(settings.registry_path)
     store = store or open_store(settings.db_url)
     sc = load_scenario(scenario)
-    plans = plan_runs(sc, registry, codes, params, trigger=trigger, logical_date=logical_date, dry_run=dry_run)
+    plans = plan_runs(sc, registry, codes, params, trigger=trigger, logical_date=logical_date, dry_run=dry_run,
+                      requested_by=requested_by)
     return get_executor(registry, store, settings, executor).submit(plans, progress=progress)
 
 

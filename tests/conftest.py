@@ -27,6 +27,24 @@ def kyodo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     reset_settings()
 
 
+@pytest.fixture()
+def user_scenarios(kyodo_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A DX leader's own scenario folder (KYODO_SCENARIOS): call it with name and YAML text to add one."""
+    from runner.settings import reset_settings
+
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    monkeypatch.setenv("KYODO_SCENARIOS", str(folder))
+    reset_settings()
+
+    def write(name: str, text: str) -> Path:
+        path = folder / f"{name}.yaml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
 @pytest.fixture(scope="session")
 def demo_portal() -> Iterator[str]:
     """The bundled e-application portal on a free loopback port, with fresh demo passwords."""

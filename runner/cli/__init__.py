@@ -33,6 +33,7 @@ _SUBAPPS = [
     ("runner.cli.secret", "app", "secret"),
     ("runner.cli.audit", "app", "audit"),
     ("runner.cli.artifacts", "app", "artifacts"),
+    ("runner.cli.ocr", "app", "ocr"),
     ("faq_bot.cli", "app", "faq"),
 ]
 for _mod, _attr, _name in _SUBAPPS:

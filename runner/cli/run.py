@@ -75,12 +75,15 @@ def _run(scenario: str, municipality: list[str] | None, all_: bool, param: list[
         raise BusinessError("対象の自治体を指定してください。", hint="--municipality 352039 または --all")
     if dry_run:
         return _dry_run(scenario, None if all_ else municipality, parse_params(param))
+    from runner.audit import current_user
+
     settings, registry, store = load_context()
     store.mark_interrupted()
     bar = _Progress()
     with bar.progress:
         results = run_scenario(scenario, None if all_ else municipality, parse_params(param),
-                               registry=registry, store=store, settings=settings, progress=bar)
+                               registry=registry, store=store, settings=settings, progress=bar,
+                               requested_by=current_user())
     return print_results(results)
 
 

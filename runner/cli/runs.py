@@ -141,6 +141,8 @@ def rerun(
     from robots.errors import BusinessError
     from runner.cli.run import print_results
     from runner.executors import get_executor
+    from runner.audit import current_user
+    from runner.plan import rerun_plan
 
     settings, registry, store = load_context()
     interrupted = store.mark_interrupted()
@@ -150,21 +152,13 @@ def rerun(
                             hint="終わってから再実行してください。止まっている場合はその処理を終了させてから再実行してください。")
     if interrupted:
         console.print(f"停止したプロセスの実行 {len(interrupted)} 件を「中断」にしました。")
-    plan = rerun_plan(r)
+    plan = rerun_plan(r, requested_by=current_user())
     if force and plan.idempotency_key:
         done = store.find_by_key(plan.idempotency_key)
         if done is not None:
             store.release_key(done.id)
     results = get_executor(registry, store, settings).submit([plan])
     raise typer.Exit(print_results(results))
-
-
-def rerun_plan(r: Any) -> Any:
-    """The plan that repeats run ``r``: same scenario, municipalities, parameters and logical date."""
-    from runner.plan import RunPlan
-
-    return RunPlan(scenario=r.scenario, owner=r.municipality, municipalities=list(r.municipalities or [r.municipality]),
-                   params=dict(r.params or {}), trigger="rerun", rerun_of=r.id, logical_date=r.logical_date)
 
 
 def _get(store: Any, run_id: str) -> Any:

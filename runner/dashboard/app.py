@@ -12,6 +12,7 @@ import hmac
 import logging
 import secrets
 import tempfile
+import threading
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,7 @@ JST = ZoneInfo("Asia/Tokyo")
 log = logging.getLogger("kyodo.dashboard")
 STATUS_JA = {"succeeded": "成功", "partial": "一部エラー", "failed": "失敗", "running": "実行中", "queued": "待機中",
              "interrupted": "中断", "skipped": "スキップ", "not_submitted": "未投入"}
+RERUNNABLE = ("failed", "partial", "interrupted", "not_submitted")
 TRIGGER_JA = {"schedule": "予定", "manual": "手動", "rerun": "再実行"}
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -189,7 +191,41 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
         shots = [a for a in run.artifacts if a.kind == "screenshot" or (a.path.endswith(".png") and a.path.startswith("failure"))]
         reruns = [r for r in store.list_runs(RunFilter(municipality=run.municipality, scenario=run.scenario, limit=500))
                   if r.rerun_of == run.id]
-        return page(request, "run.html", who, run=run, shots=shots, reruns=reruns)
+        started = request.session.pop("flash", None) if request.session.get("flash_run") == run.id else None
+        return page(request, "run.html", who, run=run, shots=shots, reruns=reruns, flash=started,
+                    can_rerun=run.status in RERUNNABLE and not any(r.status not in RERUNNABLE for r in reruns))
+
+    @app.post("/runs/{run_id}/rerun")
+    def rerun(request: Request, run_id: str, csrf: str = Form("")) -> Response:
+        """Repeat a failed, partial or interrupted run with the same parameters and logical date."""
+        check_csrf(request, csrf)
+        who = staff(request)
+        run = run_for(who, run_id)
+        if run.status not in RERUNNABLE:
+            raise HTTPException(409, f"この実行は「{STATUS_JA.get(run.status, run.status)}」のため再実行できません。")
+        if any(r.rerun_of == run.id and r.status in ("queued", "running")
+               for r in store.list_runs(RunFilter(municipality=run.municipality, scenario=run.scenario, limit=50))):
+            raise HTTPException(409, "この実行の再実行は既に動いています。終わるまでお待ちください。")
+        from runner.plan import rerun_plan
+
+        plan = rerun_plan(run, requested_by=f"dashboard:{who.username}")
+        _audit(who.username, "run.rerun", f"{run.scenario}/{run.municipality}", f"元の実行={run.id}")
+        submit_in_background(plan)
+        request.session["flash"] = "再実行を開始しました。しばらくしてからこの画面を更新すると結果が表示されます。"
+        request.session["flash_run"] = run.id
+        return RedirectResponse(f"/runs/{run.id}", status_code=303)
+
+    def submit_in_background(plan: Any) -> None:
+        """Hand the run to the configured executor without holding the page (a local run takes minutes)."""
+        from runner.executors import get_executor
+
+        def work() -> None:
+            try:
+                get_executor(registry, store, settings).submit([plan])
+            except Exception:  # noqa: BLE001 - the run record shows the outcome; this is for operators
+                log.exception("再実行の投入に失敗しました")
+
+        threading.Thread(target=work, name=f"rerun-{plan.rerun_of}", daemon=True).start()
 
     @app.get("/runs/{run_id}/files/{path:path}")
     def artifact(request: Request, run_id: str, path: str) -> Response:

@@ -89,3 +89,66 @@ def test_locked_database_is_a_503_in_japanese(client, tmp_path):
     finally:
         blocker.rollback()
         blocker.close()
+
+
+RERUN_PROBE = """
+name: rerun_probe
+title: 再実行テスト
+zone: lgwan
+steps:
+  - id: t
+    action: excel.read_csv
+    with: {path: 申請.csv}
+  - action: flow.log
+    with: {message: 読み込みました, count: 1}
+"""
+
+
+def test_staff_rerun_a_failed_run_from_its_page(kyodo_home, user_scenarios):
+    import time
+
+    from runner.audit import entries
+    from runner.dashboard.app import create_app
+    from runner.dashboard.users import add_user
+    from runner.registry import load_registry
+    from runner.settings import get_settings
+    from runner.store import RunFilter, open_store
+    from runner.submit import run_scenario
+    from tests.dashboard.conftest import csrf_of
+
+    user_scenarios("rerun_probe", RERUN_PROBE)
+    settings, store = get_settings(), open_store()
+    add_user(store, "yamaguchi", "yamaguchi-pass-1", "352039", "山口市 職員")
+    add_user(store, "ube", "ube-pass-12345", "352021", "宇部市 職員")
+    [failed] = run_scenario("rerun_probe", ["352039"], store=store)
+    [ube_failed] = run_scenario("rerun_probe", ["352021"], store=store)
+    assert failed.status == ube_failed.status == "failed" and "申請.csv" in failed.error
+    (kyodo_home / "data" / "352039").mkdir(parents=True)
+    (kyodo_home / "data" / "352039" / "申請.csv").write_text("受付番号,手続名\n1,施設予約\n", encoding="utf-8")
+    app = create_app(store, load_registry(settings.registry_path), settings, session_secret="x")
+    with TestClient(app) as c:
+        assert login(c, "yamaguchi", "yamaguchi-pass-1").status_code == 303
+        page = c.get(f"/runs/{failed.run_id}")
+        assert 'id="rerun"' in page.text
+        token = csrf_of(page.text)
+        assert c.post(f"/runs/{failed.run_id}/rerun", data={}, follow_redirects=False).status_code == 403
+        assert c.post(f"/runs/{ube_failed.run_id}/rerun", data={"csrf": token}).status_code == 404, "another town's run"
+        r = c.post(f"/runs/{failed.run_id}/rerun", data={"csrf": token}, follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == f"/runs/{failed.run_id}"
+        assert "再実行を開始しました" in c.get(f"/runs/{failed.run_id}").text
+        deadline = time.monotonic() + 60
+        while True:
+            reruns = [x for x in store.list_runs(RunFilter(municipality=["352039"])) if x.rerun_of == failed.run_id]
+            if reruns and reruns[0].status not in ("queued", "running"):
+                break
+            assert time.monotonic() < deadline, "the rerun never finished"
+            time.sleep(0.2)
+        [again] = reruns
+        assert (again.status, again.trigger, again.items_ok) == ("succeeded", "rerun", 1)
+        page = c.get(f"/runs/{failed.run_id}").text
+        assert f"/runs/{again.id}" in page and 'id="rerun"' not in page, "no second button once a rerun exists"
+        done = c.get(f"/runs/{again.id}")
+        assert 'id="rerun"' not in done.text
+        assert c.post(f"/runs/{again.id}/rerun", data={"csrf": token}).status_code == 409, "a good run is not re-run"
+    actors = [(e.actor, e.action) for e in entries() if e.action in ("run.rerun", "run.start")]
+    assert ("yamaguchi", "run.rerun") in actors and ("dashboard:yamaguchi", "run.start") in actors

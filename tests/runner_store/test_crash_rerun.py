@@ -38,15 +38,10 @@ def cli(*args, timeout=120):
     return subprocess.run([KYODO, *args], capture_output=True, text=True, timeout=timeout, env=dict(os.environ))
 
 
-def test_killed_run_is_interrupted_then_rerun_without_duplicate_outputs(kyodo_home, tmp_path, monkeypatch):
-    from runner.settings import reset_settings
+def test_killed_run_is_interrupted_then_rerun_without_duplicate_outputs(kyodo_home, user_scenarios):
     from runner.store import open_store
 
-    scenarios = tmp_path / "scenarios"
-    scenarios.mkdir()
-    (scenarios / "crash_probe.yaml").write_text(SCENARIO, encoding="utf-8")
-    monkeypatch.setenv("KYODO_SCENARIOS", str(scenarios))
-    reset_settings()
+    user_scenarios("crash_probe", SCENARIO)
     inbox = kyodo_home / "data" / "352039"
     inbox.mkdir(parents=True)
     os.mkfifo(inbox / "申請.csv")  # reading blocks: the run hangs inside a real step

@@ -75,16 +75,11 @@ steps:
 """
 
 
-def test_encrypted_artifacts_and_retention_purge(kyodo_home, tmp_path, monkeypatch):
+def test_encrypted_artifacts_and_retention_purge(kyodo_home, user_scenarios, tmp_path, monkeypatch):
     from runner.artifacts import decrypt_bytes, new_key
-    from runner.settings import reset_settings
     from runner.submit import run_scenario
 
-    scen = tmp_path / "scen"
-    scen.mkdir()
-    (scen / "enc_test.yaml").write_text(ENC_SCENARIO, encoding="utf-8")
-    monkeypatch.setenv("KYODO_SCENARIOS", str(scen))
-    reset_settings()
+    user_scenarios("enc_test", ENC_SCENARIO)
     data = kyodo_home / "data" / "352039"
     data.mkdir(parents=True)
     (data / "names.csv").write_text("氏名,住所\n山田 太郎,山口市中央1-1\n", encoding="utf-8")
@@ -189,19 +184,14 @@ def test_published_outputs_follow_retention(kyodo_home):
     assert e.target == "e_application_aggregation/352039" and "published=2026-05-01" in e.detail
 
 
-def test_a_changed_scenario_file_is_recorded_before_its_run(kyodo_home, tmp_path, monkeypatch):
-    from runner.settings import reset_settings
+def test_a_changed_scenario_file_is_recorded_before_its_run(kyodo_home, user_scenarios):
     from runner.submit import run_scenario
 
-    scen = tmp_path / "scen"
-    scen.mkdir()
     body = "name: tiny\ntitle: 小さな例\nzone: lgwan\nsteps:\n  - action: flow.log\n    with: {message: こんにちは}\n"
-    (scen / "tiny.yaml").write_text(body, encoding="utf-8")
-    monkeypatch.setenv("KYODO_SCENARIOS", str(scen))
-    reset_settings()
+    user_scenarios("tiny", body)
     run_scenario("tiny", ["352039"])
     run_scenario("tiny", ["352039"])
-    (scen / "tiny.yaml").write_text(body.replace("小さな例", "小さな例（改）"), encoding="utf-8")
+    user_scenarios("tiny", body.replace("小さな例", "小さな例（改）"))
     run_scenario("tiny", ["352039"])
     log = [(e.action, e.target) for e in reversed(audit.entries())]
     assert log == [("scenario.change", "tiny"), ("run.start", "tiny/352039"), ("run.finish", "tiny/352039"),
