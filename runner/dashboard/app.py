@@ -220,10 +220,14 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
         from runner.executors import get_executor
 
         def work() -> None:
+            from robots.browser import shutdown
+
             try:
                 get_executor(registry, store, settings).submit([plan])
             except Exception:  # noqa: BLE001 - the run record shows the outcome; this is for operators
                 log.exception("再実行の投入に失敗しました")
+            finally:
+                shutdown()  # Playwright's browser belongs to this thread; close it before the thread ends
 
         threading.Thread(target=work, name=f"rerun-{plan.rerun_of}", daemon=True).start()
 
