@@ -23,9 +23,11 @@ from pydantic import ConfigDict, ValidationError, create_model
 from robots import ActionSpec, RunContext, all_actions
 from robots.errors import ApplicationError, BusinessError, KyodoError, error_kind
 from robots.privacy import mask_text, personal_scope, register_personal_columns
+from runner.audit import note_scenario, record_quietly
 from runner.plan import RunPlan, effective_params
 from runner.registry import Municipality, Registry
 from runner.scenario.expr import render
+from runner.scenario.inputs import input_roots
 from runner.scenario.model import Scenario, Step
 from runner.secrets import get_secret
 from runner.settings import Settings
@@ -134,7 +136,7 @@ def execute(
     owner_view = views[0] if len(views) == 1 else municipality_view(owner, scenario, settings) | {"params": params}
     ctx = RunContext(
         run_id=run_id, artifact_dir=artifact_dir, municipality_code=owner.code, municipality_name=owner.name,
-        input_dirs=tuple(Path(v["input_dir"]) for v in views) + ((Path(owner_view["input_dir"]),) if len(views) > 1 else ()),
+        input_dirs=input_roots(views, owner_view),
         log=run_log, secret_resolver=secret_resolver, dry_run=plan.dry_run,
         settings={"personal_columns": scenario.personal_columns, "home": str(settings.home)},
     )
@@ -150,10 +152,13 @@ def execute(
     status, err_text, err_class = "succeeded", None, None
     started = time.monotonic()
     digest = scenario_digest(scenario.name)
-    audit("system", "scenario.change", scenario.name, digest)  # only written when the file's hash changed
+    try:
+        note_scenario(scenario.name, digest)  # only written when the file's hash changed
+    except Exception:  # an audit failure never hides the run's outcome
+        log.warning("監査ログへの記録に失敗しました", exc_info=True)
     actor = plan.requested_by or ("system" if plan.trigger == "schedule" else "staff")
-    audit(actor, "run.start", f"{scenario.name}/{owner.code}",
-          f"run={run_id} trigger={plan.trigger} scenario_sha256={digest}")
+    record_quietly(actor, "run.start", f"{scenario.name}/{owner.code}",
+                   f"run={run_id} trigger={plan.trigger} scenario_sha256={digest}")
     privacy = personal_scope()
     privacy.__enter__()
     try:
@@ -191,8 +196,8 @@ def execute(
         )
         item_errors = [{k: mask_text(v) for k, v in e.items()} for e in ctx.stats.item_errors]
         privacy.__exit__(None, None, None)
-        audit("system", "run.finish", f"{scenario.name}/{owner.code}",
-              f"run={run_id} status={status} items={ctx.stats.items_ok} failed={ctx.stats.items_failed}")
+        record_quietly("system", "run.finish", f"{scenario.name}/{owner.code}",
+                       f"run={run_id} status={status} items={ctx.stats.items_ok} failed={ctx.stats.items_failed}")
     return RunResult(
         run_id=run_id, scenario=scenario.name, owner=owner.code, status=status, artifact_dir=artifact_dir,
         items_ok=ctx.stats.items_ok, items_failed=ctx.stats.items_failed, error=err_text, error_class=err_class,
@@ -223,19 +228,6 @@ def scenario_digest(name: str) -> str:
         return hashlib.sha256(scenario_path(name).read_bytes()).hexdigest()[:16]
     except Exception:
         return "-"
-
-
-def audit(actor: str, action: str, target: str, detail: str) -> None:
-    """Append to the audit log (never lets an audit failure hide the run's outcome)."""
-    try:
-        from runner.audit import note_scenario, record
-
-        if action == "scenario.change":
-            note_scenario(target, detail, actor)
-        else:
-            record(actor, action, target, detail)
-    except Exception:
-        log.warning("監査ログへの記録に失敗しました", exc_info=True)
 
 
 def publish_outputs(artifact_dir: Path, dest: Path) -> list[Path]:

@@ -43,6 +43,9 @@ class RunPlan(BaseModel):
 def effective_params(scenario: Scenario, muni: Municipality | None, *layers: dict[str, Any]) -> dict[str, Any]:
     """Merge parameters: scenario defaults, then the municipality's overrides, then ``layers``."""
     merged: dict[str, Any] = {k: p.default for k, p in scenario.params.items()}
+    if muni is not None and muni.config_problem:
+        raise BusinessError(f"{muni.name}({muni.code}) の自治体ファイルに誤りがあるため実行できません。\n{muni.config_problem}",
+                            hint="kyodo scenario validate でファイルを確認し、直してから再実行してください。")
     if muni is not None:
         over = muni.overrides.get(scenario.name, {})
         merged.update(over.get("params", {}))
@@ -60,22 +63,46 @@ def effective_params(scenario: Scenario, muni: Municipality | None, *layers: dic
     return {k: _coerce(k, scenario.params[k].type, v) for k, v in merged.items()}
 
 
+_TRUE = ("1", "true", "yes", "はい", "on")
+_FALSE = ("0", "false", "no", "いいえ", "off", "")
+_TYPE_HINTS = {
+    "int": "整数（例: 2024）で指定してください。",
+    "bool": "true / false（はい / いいえ）で指定してください。",
+    "date": "日付（例: 2024-04-01）で指定してください。",
+    "list": "リスト（例: [a, b]）で、シナリオ・自治体ファイル・スケジュールに書いてください。",
+    "dict": "「名前: 値」の形（例: {申請者名: 申請者氏名}）で、シナリオ・自治体ファイル・スケジュールに書いてください。",
+}
+
+
 def _coerce(name: str, typ: str, value: Any) -> Any:
+    """``value`` as a ``typ`` parameter; anything that does not fit is a BusinessError, never a silent guess.
+
+    The single judge of parameter values: ``kyodo scenario validate`` checks defaults with it too.
+    """
     if value is None:
         return None
     try:
         if typ == "int":
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError(value)  # 1.5 is not silently 1, true is not 1
             return int(value)
         if typ == "float":
             return float(value)
         if typ == "bool":
-            return value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes", "はい", "on")
+            if isinstance(value, bool):
+                return value
+            text = str(value).lower()
+            if text not in _TRUE + _FALSE:
+                raise ValueError(value)
+            return text in _TRUE
         if typ == "date":
             return value if isinstance(value, date) else date.fromisoformat(str(value))
         if typ in ("str", "path"):
             return str(value)
-    except (TypeError, ValueError):
-        raise BusinessError(f"パラメータ「{name}」の値「{value}」は {typ} 型として読めません。") from None
+        if (typ == "list" and not isinstance(value, list)) or (typ == "dict" and not isinstance(value, dict)):
+            raise ValueError(value)
+    except (TypeError, ValueError, OverflowError):
+        raise BusinessError(f"パラメータ「{name}」の値「{value}」は {typ} 型として読めません。", hint=_TYPE_HINTS.get(typ)) from None
     return value
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from robots.errors import BusinessError
 
@@ -67,6 +67,13 @@ class Municipality(BaseModel):
     overrides: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="シナリオ名 → 上書き設定（params など）"
     )
+    # Set when this municipality's own file (municipalities/<code>.yaml) is broken: its runs are
+    # refused with this message, every other municipality keeps running.
+    _config_problem: str | None = PrivateAttr(None)
+
+    @property
+    def config_problem(self) -> str | None:
+        return self._config_problem
 
     @field_validator("code", mode="before")
     @classmethod
@@ -106,6 +113,10 @@ class Registry(BaseModel):
 
     def all(self) -> list[Municipality]:
         return list(self.municipalities)
+
+    def names(self) -> dict[str, str]:
+        """Code → name for the prefecture and every municipality (for lists and reports)."""
+        return {m.code: m.name for m in [self.prefecture, *self.municipalities]}
 
 
 def load_registry(path: str | Path) -> Registry:

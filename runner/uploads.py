@@ -7,9 +7,13 @@ exhaust memory when decoded) and PDFs for their page count, before anything is d
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from robots.errors import BusinessError
+
+# pdfium is not thread-safe, even across documents: every call in kyodo holds this lock.
+PDFIUM_LOCK = threading.Lock()
 
 LIMITS = {"faq": 20_000_000, "image": 40_000_000}
 MAX_PIXELS = 120_000_000  # A3 at 600 dpi is 70 M pixels
@@ -64,12 +68,23 @@ def _check_dimensions(source: Path | bytes, kind: str, name: str) -> None:
         import pypdfium2 as pdfium
 
         try:
-            pages = len(pdfium.PdfDocument(source if isinstance(source, bytes) else str(source)))
+            with PDFIUM_LOCK:
+                pdf = pdfium.PdfDocument(source if isinstance(source, bytes) else str(source))
+                try:
+                    pages = len(pdf)
+                    # rendered at 300 dpi by the OCR robot: points → pixels
+                    pixels = max((w * h for w, h in (pdf.get_page_size(i) for i in range(min(pages, MAX_PDF_PAGES)))),
+                                 default=0) * (300 / 72) ** 2
+                finally:
+                    pdf.close()
         except Exception:  # a broken PDF is reported by the reader with its own message
             return
         if pages > MAX_PDF_PAGES:
             raise BusinessError(f"PDFのページ数が多すぎます（{pages} ページ、上限 {MAX_PDF_PAGES} ページ）。", where=name,
                                 hint="ファイルを分けてください。")
+        if pixels > MAX_PIXELS:
+            raise BusinessError("PDFのページが大きすぎます（300 dpi で画素数の上限を超えます）。", where=name,
+                                hint="A3 以下の用紙サイズで保存し直してください。")
         return
     from PIL import Image
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import difflib
 import io
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 from robots.errors import BusinessError
+from robots.normalize.text import normalize_header
 
 ENCODINGS = ("utf-8-sig", "cp932")
 
@@ -25,11 +25,6 @@ def detect_encoding(raw: bytes) -> str:
                         hint="元のシステムから UTF-8 か Shift_JIS で出力し直してください。")
 
 
-def clean_header(name: Any) -> str:
-    """NFKC, trimmed header text (全角英数 → 半角, stray spaces removed)."""
-    return unicodedata.normalize("NFKC", str(name)).strip().replace("\u3000", "")
-
-
 def read_csv_file(
     path: Path,
     *,
@@ -37,7 +32,11 @@ def read_csv_file(
     required_columns: list[str] | None = None,
     rename: dict[str, str] | None = None,
 ) -> Any:
-    """Read ``path`` into a DataFrame of text columns, with headers normalised and renamed."""
+    """Read ``path`` into a DataFrame of text columns, with headers normalised and renamed.
+
+    Headers, ``rename`` and ``required_columns`` go through :func:`~robots.normalize.normalize_header`,
+    the rule Excel ledgers use too (NFKC, no spaces inside: ``期　別`` is ``期別``).
+    """
     import pandas as pd
 
     if not path.exists():
@@ -54,15 +53,15 @@ def read_csv_file(
         raise BusinessError(f"CSVの形式が壊れています: {exc}", where=path.name) from None
     except pd.errors.EmptyDataError:
         raise BusinessError("CSVが空です。", where=path.name) from None
-    df.columns = [clean_header(c) for c in df.columns]
-    mapping = {clean_header(k): clean_header(v) for k, v in (rename or {}).items()}
+    df.columns = [normalize_header(c) for c in df.columns]
+    mapping = {normalize_header(k): normalize_header(v) for k, v in (rename or {}).items()}
     if mapping:
         df = df.rename(columns=mapping)
-    missing = [c for c in (required_columns or []) if clean_header(c) not in df.columns]
+    missing = [c for c in (required_columns or []) if normalize_header(c) not in df.columns]
     if missing:
         hints = []
         for c in missing:
-            close = difflib.get_close_matches(clean_header(c), list(df.columns), n=1, cutoff=0.4)
+            close = difflib.get_close_matches(normalize_header(c), list(df.columns), n=1, cutoff=0.4)
             hints.append(f"「{c}」→ CSVの「{close[0]}」を対応付けてください（rename）" if close else f"「{c}」")
         raise BusinessError(
             f"CSVに必要な列「{'」「'.join(missing)}」がありません。",

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from robots.excel._atomic import atomic_path
+from robots.excel._cells import cell_value
 
 FONT_NAME = "游ゴシック"
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
@@ -77,7 +78,7 @@ def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
         for values in df.itertuples(index=False, name=None):
             row += 1
             for j, v in enumerate(values, 1):
-                v = _cell_value(v)
+                v = cell_value(v)
                 cell = ws.cell(row=row, column=j, value=v)
                 cell.font, cell.border = body_font, border
                 if isinstance(v, datetime):
@@ -105,25 +106,3 @@ def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
         wb.save(tmp)
     return path
 
-
-def _cell_value(v: Any) -> Any:
-    """Convert pandas/numpy scalars to what openpyxl writes natively."""
-    if v is None:
-        return None
-    try:
-        import pandas as pd
-
-        if v is pd.NaT or v is pd.NA or (isinstance(v, float) and v != v):
-            return None
-        if isinstance(v, pd.Timestamp):
-            return v.to_pydatetime().replace(tzinfo=None)
-    except ImportError:
-        pass
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
-        try:
-            return v.item()
-        except (ValueError, AttributeError):
-            return str(v)
-    if isinstance(v, datetime) and v.tzinfo is not None:
-        return v.replace(tzinfo=None)
-    return v

@@ -6,19 +6,22 @@ Text
 - ``normalize_text(value) -> str`` — NFKC (full-width digits/letters → ASCII, half-width kana →
   full-width) with the known exceptions on purpose: ``−‐－‒–`` → ``-``, ``～〜`` kept as ``〜``
   (a range, not ASCII ``~``), ``ー`` between digits → ``-``, spaces collapsed, trimmed.
-- ``normalize_series(series)`` — the same, vectorised for a pandas Series.
+- ``normalize_series(series)`` — the same, vectorised for a pandas Series (one shared list of steps).
+- ``normalize_header(value) -> str`` — a column name as readers compare it: ``normalize_text`` with every
+  space and line break removed (``期　別`` → ``期別``); Excel ledgers and CSV files use the same rule.
 - ``to_halfwidth_kana`` / ``to_fullwidth_kana`` (jaconv), ``digits_only``.
 
 Dates (raise ``WarekiError``, a ``ValueError`` with a Japanese message)
 - ``parse_date(value) -> date`` — 和暦 (``令和6年4月1日``, ``令和元年5月1日``, ``R6.4.1``, ``R06.04.01``,
   ``H31.4.30``, ``㍻31.4.30``), Western (``2024/4/1``, ``2024-04-01``, ``2024年4月1日``, ``20240401``),
   Excel serials (also from cells with era number formats), ``date``/``datetime``.
-- ``parse_wareki(value) -> date`` — 和暦 only. ``era_date(era, y, m, d)``.
+- ``era_date(era, y, m, d)`` — one 和暦 date, refused outside its era.
 - ``from_excel_serial(n)`` — 1900 date system including its fake 1900-02-29.
 - Era boundaries are exact: ``平成31年5月1日`` and ``昭和64年1月8日`` are errors.
 - ``to_wareki(date, short=False)`` → ``令和6年4月1日`` / ``R6.4.1``.
 - ``fiscal_year(value) -> int`` — 年度 (April–March, named by its starting year).
-- ``resolve_yymmdd`` / ``resolve_mmdd`` — year-less or 2-digit-era dates of bank files.
+- ``resolve_yymmdd`` / ``resolve_mmdd`` — year-less or 2-digit-era dates of bank files
+  (``year_style="seireki"`` for 西暦 YYMMDD); blank or impossible dates raise ``WarekiError``.
 
 Amounts (raise ``AmountError``)
 - ``parse_yen(value) -> int`` — ``¥1,234``, ``1,234円``, ``１，２３４``, ``△500``/``▲500``/``-500``/``(500)``
@@ -41,16 +44,22 @@ from robots.normalize.codes import (
     lg_code_check_digit,
     my_number_check_digit,
 )
-from robots.normalize.frame import normalize_frame, normalize_series
+from robots.normalize.frame import normalize_frame
 from robots.normalize.money import AmountError, parse_yen
-from robots.normalize.text import digits_only, normalize_text, to_fullwidth_kana, to_halfwidth_kana
+from robots.normalize.text import (
+    digits_only,
+    normalize_header,
+    normalize_series,
+    normalize_text,
+    to_fullwidth_kana,
+    to_halfwidth_kana,
+)
 from robots.normalize.wareki import (
     WarekiError,
     era_date,
     fiscal_year,
     from_excel_serial,
     parse_date,
-    parse_wareki,
     resolve_mmdd,
     resolve_yymmdd,
     to_wareki,
@@ -59,6 +68,6 @@ from robots.normalize.wareki import (
 __all__ = [
     "AmountError", "WarekiError", "digits_only", "era_date", "fiscal_year", "from_excel_serial",
     "is_valid_corporate_number", "is_valid_lg_code", "is_valid_my_number", "lg_code_check_digit",
-    "my_number_check_digit", "normalize_frame", "normalize_series", "normalize_text", "parse_date", "parse_wareki",
+    "my_number_check_digit", "normalize_frame", "normalize_header", "normalize_series", "normalize_text", "parse_date",
     "parse_yen", "resolve_mmdd", "resolve_yymmdd", "to_fullwidth_kana", "to_halfwidth_kana", "to_wareki",
 ]

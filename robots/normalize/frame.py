@@ -1,9 +1,9 @@
 """Normalising whole DataFrame columns at once, with errors that name the row and column.
 
-Text columns go through pandas' vectorised string methods (the same steps as
-:func:`~robots.normalize.text.normalize_text`); dates and amounts are parsed once per
-*distinct* value and mapped back, which is fast on the repetitive data ledgers hold
-(納期限 has a handful of values however many rows there are).
+Text columns go through :func:`~robots.normalize.text.normalize_series` (pandas' vectorised
+string methods, the same steps as :func:`~robots.normalize.text.normalize_text`); dates and
+amounts are parsed once per *distinct* value and mapped back, which is fast on the repetitive
+data ledgers hold (納期限 has a handful of values however many rows there are).
 """
 
 from __future__ import annotations
@@ -12,23 +12,8 @@ from typing import Any, Callable
 
 from robots.errors import BusinessError
 from robots.normalize.money import AmountError, parse_yen
-from robots.normalize.text import _DIGIT_CHOON, _HYPHENS, _SPACES, _TILDES
+from robots.normalize.text import normalize_series
 from robots.normalize.wareki import WarekiError, parse_date
-
-
-def normalize_series(values: Any) -> Any:
-    """Vectorised :func:`normalize_text` for a pandas Series (missing values become ``""``)."""
-    import pandas as pd
-
-    s = values if isinstance(values, pd.Series) else pd.Series(values)
-    na = s.isna()
-    if s.dtype == object or na.any():
-        s = s.mask(na, "").astype(str)
-    elif not pd.api.types.is_string_dtype(s.dtype):
-        s = s.astype(str)
-    s = s.str.translate(_TILDES).str.normalize("NFKC").str.translate(_HYPHENS)
-    s = s.str.replace(_DIGIT_CHOON, "-", regex=True).str.replace(_SPACES, " ", regex=True)
-    return s.str.strip()
 
 
 def _blank(u: Any) -> bool:

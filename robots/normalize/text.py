@@ -12,23 +12,72 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 _HYPHENS = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2212\uff0d\u2043\ufe63"), "-")
 _TILDES = dict.fromkeys(map(ord, "\uff5e\u301c"), "\u301c")
 _SPACES = re.compile(r"[ \u3000\t]+")
 _DIGIT_CHOON = re.compile(r"(?<=\d)[ーｰ](?=\d)")
+_WHITESPACE = re.compile(r"\s+")
+
+# The steps of normalize_text, in order; normalize_series runs the same list on a whole column.
+# (operation, argument, replacement): "translate" a table, "nfkc", or "sub" a pattern.
+_STEPS: tuple[tuple[str, Any, str], ...] = (
+    ("translate", _TILDES, ""),  # before NFKC, which would turn ～ into an ASCII ~
+    ("nfkc", None, ""),
+    ("translate", _HYPHENS, ""),
+    ("sub", _DIGIT_CHOON, "-"),
+)
+_COLLAPSE = ("sub", _SPACES, " ")
+
+
+def _steps(collapse_spaces: bool) -> tuple[tuple[str, Any, str], ...]:
+    return (*_STEPS, _COLLAPSE) if collapse_spaces else _STEPS
 
 
 def normalize_text(value: object, *, collapse_spaces: bool = True) -> str:
     """NFKC-normalised, trimmed text with hyphens unified and range tildes kept as 〜."""
     if value is None:
         return ""
-    s = str(value).translate(_TILDES)
-    s = unicodedata.normalize("NFKC", s).translate(_HYPHENS)
-    s = _DIGIT_CHOON.sub("-", s)
-    if collapse_spaces:
-        s = _SPACES.sub(" ", s)
+    s = str(value)
+    for op, arg, repl in _steps(collapse_spaces):
+        if op == "translate":
+            s = s.translate(arg)
+        elif op == "nfkc":
+            s = unicodedata.normalize("NFKC", s)
+        else:
+            s = arg.sub(repl, s)
     return s.strip()
+
+
+def normalize_series(values: Any, *, collapse_spaces: bool = True) -> Any:
+    """:func:`normalize_text` vectorised for a pandas Series (missing values become ``""``)."""
+    import pandas as pd
+
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    na = s.isna()
+    if s.dtype == object or na.any():
+        s = s.mask(na, "").astype(str)
+    elif not pd.api.types.is_string_dtype(s.dtype):
+        s = s.astype(str)
+    for op, arg, repl in _steps(collapse_spaces):
+        if op == "translate":
+            s = s.str.translate(arg)
+        elif op == "nfkc":
+            s = s.str.normalize("NFKC")
+        else:
+            s = s.str.replace(arg, repl, regex=True)
+    return s.str.strip()
+
+
+def normalize_header(value: object) -> str:
+    """A column name as the readers compare it: :func:`normalize_text` with no spaces or line breaks inside.
+
+    ``期　別``, ``期 別`` and ``期別`` are one name, ``宛名－番号`` is ``宛名-番号``; blank is ``""``.
+    Excel ledgers (``workbook.read_ledger``) and CSV files (``excel.read_csv``) both use it, for the
+    file's headers and for ``rename`` / ``required_columns`` alike.
+    """
+    return _WHITESPACE.sub("", normalize_text(value))
 
 
 def to_halfwidth_kana(value: str) -> str:

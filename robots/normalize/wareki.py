@@ -105,19 +105,6 @@ def from_excel_serial(value: float) -> date:
     return EXCEL_EPOCH + timedelta(days=n + (1 if n < 60 else 0))
 
 
-def parse_wareki(value: object) -> date:
-    """Strictly a 和暦 date (``令和6年4月1日``, ``R6.4.1``, ``H31.4.30`` …); Western dates are refused.
-
-    Use it where a form prints only 和暦 and a Western-looking value means a mis-keyed field.
-    """
-    s = normalize_text(value).replace(" ", "")
-    m = _ERA_RE.match(s)
-    if not m:
-        raise WarekiError(f"「{value}」は和暦の日付ではありません（例: 令和6年4月1日, R6.4.1）")
-    era, y, mo, d = m.groups()
-    return era_date(era, 1 if y == "元" else int(y), int(mo), int(d))
-
-
 def to_wareki(d: date, *, short: bool = False) -> str:
     """``date`` → ``令和6年4月1日`` (or ``R6.4.1`` with ``short``); 元年 for year 1."""
     for era in ERAS:
@@ -138,27 +125,52 @@ def fiscal_year(value: object) -> int:
     return d.year if d.month >= 4 else d.year - 1
 
 
-def resolve_yymmdd(text: str, reference: date) -> date:
+def _digits(text: str, what: str) -> str:
+    """``text`` if it is exactly ``len(what)`` ASCII digits, else a Japanese :class:`WarekiError`."""
+    s = str(text)
+    if not s.strip():
+        raise WarekiError(f"日付が空です（{what} の{len(what)}桁の数字が必要です）")
+    if len(s) != len(what) or not (s.isascii() and s.isdigit()):
+        raise WarekiError(f"「{text}」は {what} の日付ではありません（{len(what)}桁の数字が必要です）")
+    return s
+
+
+def _impossible(text: str, mm: int, dd: int) -> WarekiError:
+    return WarekiError(f"「{text}」は存在しない日付です（{mm}月{dd}日）")
+
+
+def resolve_yymmdd(text: str, reference: date, *, year_style: str = "wareki") -> date:
     """全銀 ``YYMMDD`` in 和暦: YY is a year of the era in force at ``reference``.
 
     If that yields a date more than a year after ``reference`` the previous era is used
-    (a file made in 令和 may still carry 平成 dates from before 2019-05-01).
+    (a file made in 令和 may still carry 平成 dates from before 2019-05-01). With
+    ``year_style="seireki"`` YY is a Western year (20YY) instead. Blank or impossible dates
+    raise :class:`WarekiError` with a Japanese message.
     """
-    yy, mm, dd = int(text[0:2]), int(text[2:4]), int(text[4:6])
-    current = next(e for e in ERAS if reference >= e.start)
+    s = _digits(text, "YYMMDD")
+    yy, mm, dd = int(s[0:2]), int(s[2:4]), int(s[4:6])
     try:
-        d = era_date(current.name, yy, mm, dd)
-        if d <= reference + timedelta(days=366):
+        d = date(2000 + yy if year_style == "seireki" else 2000, mm, dd)  # 2000 is a leap year: 0229 passes
+    except ValueError:
+        raise _impossible(text, mm, dd) from None
+    if year_style == "seireki":
+        return d
+    i = next((k for k, e in enumerate(ERAS) if reference >= e.start), len(ERAS) - 1)
+    last = i + 1 == len(ERAS)
+    try:
+        d = era_date(ERAS[i].name, yy, mm, dd)
+        if last or d <= reference + timedelta(days=366):
             return d
     except WarekiError:
-        pass
-    previous = ERAS[ERAS.index(current) + 1]
-    return era_date(previous.name, yy, mm, dd)
+        if last:
+            raise
+    return era_date(ERAS[i + 1].name, yy, mm, dd)
 
 
 def resolve_mmdd(text: str, reference: date) -> date:
     """全銀 ``MMDD`` without a year: the date with that month/day nearest to ``reference``."""
-    mm, dd = int(text[0:2]), int(text[2:4])
+    s = _digits(text, "MMDD")
+    mm, dd = int(s[0:2]), int(s[2:4])
     best: date | None = None
     for y in (reference.year - 1, reference.year, reference.year + 1):
         try:
@@ -168,5 +180,5 @@ def resolve_mmdd(text: str, reference: date) -> date:
         if best is None or abs((cand - reference).days) < abs((best - reference).days):
             best = cand
     if best is None:
-        raise WarekiError(f"月日「{text}」は存在しない日付です")
+        raise _impossible(text, mm, dd)
     return best

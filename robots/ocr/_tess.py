@@ -13,12 +13,18 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from robots.errors import ApplicationError
+
 BASE_CONFIG = "--oem 1 -c textord_noise_rejwords=0 -c textord_noise_rejrows=0"
 PAD = 20
 
 
-class TesseractMissing(RuntimeError):
-    """tesseract or its language data is not installed."""
+class TesseractMissing(ApplicationError):
+    """tesseract or its language data is not installed (an operator's fix, not the DX leader's)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"OCRエンジンを使えません: {message}。",
+                         hint="サーバーに tesseract-ocr と tesseract-ocr-jpn をインストールしてください（管理者向け）。")
 
 
 def _config(psm: int, whitelist: str | None) -> str:
@@ -74,12 +80,12 @@ def read_lines(lines: list[Any], lang: str, whitelist: str | None) -> list[tuple
     return out
 
 
-def read_one(img: Any, lang: str, whitelist: str | None, psm: int = 7) -> tuple[str, float]:
+def read_one(img: Any, lang: str, whitelist: str | None) -> tuple[str, float]:
     """One short field (a digit or two) on its own: a lone character is no "line" in a stack."""
     import cv2
 
     padded = cv2.copyMakeBorder(img, PAD, PAD, PAD, PAD, cv2.BORDER_CONSTANT, value=255)
-    data = _data(padded, lang, _config(psm, whitelist))
+    data = _data(padded, lang, _config(7, whitelist))  # psm 7: a single text line
     words = [(str(t), float(c)) for t, c in zip(data["text"], data["conf"]) if str(t).strip() and float(c) >= 0]
     return " ".join(t for t, _ in words), min((c for _, c in words), default=0.0) / 100
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,28 +19,25 @@ class OcrResult:
     templates) that could not be read, with the reason.
     """
 
-    batch: Any
+    batch: Any  # robots.ocr.reader.Batch; broken templates are listed first in its ``rejected``
     templates: list[Any]
-    template_problems: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def tables(self) -> dict[str, Any]:
         import pandas as pd
 
-        out = {}
-        for t in self.templates:
-            cols = ["ファイル", *[f.name for f in t.fields], "要確認項目"]
-            out[t.title] = pd.DataFrame(self.batch.rows(t.name), columns=cols, dtype=object)
-        return out
+        from robots.ocr.reader import columns
+
+        return {t.title: pd.DataFrame(self.batch.rows(t.name), columns=columns(t), dtype=object) for t in self.templates}
 
     @property
     def rows(self) -> Any:
         import pandas as pd
 
+        from robots.ocr.reader import page_row
+
         titles = {t.name: t.title for t in self.templates}
-        records = [{"様式": titles[p.form], **r} for t in self.templates for p, r in
-                   zip([p for p in self.batch.pages if p.form == t.name], self.batch.rows(t.name))]
-        return pd.DataFrame(records, dtype=object)
+        return pd.DataFrame([{"様式": titles[p.form], **page_row(p)} for p in self.batch.pages], dtype=object)
 
     @property
     def review(self) -> Any:
@@ -54,7 +51,7 @@ class OcrResult:
     def rejected(self) -> Any:
         import pandas as pd
 
-        return pd.DataFrame(self.template_problems + self.batch.rejected, columns=["ファイル", "理由"], dtype=object)
+        return pd.DataFrame(self.batch.rejected, columns=["ファイル", "理由"], dtype=object)
 
 
 @action("ocr.read_forms", title="紙の申請書を読み取る（OCR）", zones=("lgwan", "mynumber"), personal_data=True, example="""
@@ -93,7 +90,7 @@ def read_forms(ctx: RunContext, *, folder: str, templates: list[str]) -> OcrResu
     loaded, problems = [], []
     for name in templates:
         try:
-            loaded.append(load_template(ctx.input_path(name) if name.endswith((".yaml", ".yml")) else name))
+            loaded.append(load_template(ctx.input_path(name) if Path(name).suffix else name))  # a file: confined
         except KyodoError as exc:
             problems.append({"ファイル": f"テンプレート {name}", "理由": str(exc)})
             ctx.log.warning("帳票テンプレート %s を使えません: %s", name, exc.message)
@@ -106,15 +103,16 @@ def read_forms(ctx: RunContext, *, folder: str, templates: list[str]) -> OcrResu
     if not files:
         ctx.log.warning("フォルダ「%s」にスキャン画像がありません", folder)
     batch = read_batch(files, loaded, ctx.log)
+    batch.rejected[:0] = problems
     batch.rejected += [{"ファイル": n, "理由": "対応していない形式です（PNG / JPEG / TIFF / PDF のみ）"} for n in skipped]
     # Pages with doubtful fields are read (a person confirms them on the review sheet); only files
     # that could not be read at all count as failed items.
     ctx.count_items(ok=len(batch.pages))
-    for r in problems + batch.rejected:
+    for r in batch.rejected:
         ctx.item_error(r["ファイル"], r["理由"])
     ctx.log.info("OCR: %d ページ読取、要確認 %d 項目、読めないファイル %d 件",
                  len(batch.pages), len(batch.review), len(batch.rejected))
-    return OcrResult(batch, loaded, problems)
+    return OcrResult(batch, loaded)
 
 
 @action("ocr.write_workbook", title="読み取り結果をExcelに書き出す（要確認シート付き）", zones=("lgwan", "mynumber"), example="""
@@ -141,9 +139,4 @@ def write_workbook(ctx: RunContext, *, result: Any, path: str) -> Path:
         raise BusinessError("result には ocr.read_forms の結果（例: ${forms}）を指定してください。", where="result")
     if not path.lower().endswith(".xlsx"):
         raise BusinessError(f"出力ファイル名「{path}」は .xlsx で終わる必要があります。", where="path")
-    batch = result.batch
-    if result.template_problems:
-        from dataclasses import replace
-
-        batch = replace(batch, rejected=result.template_problems + batch.rejected)
-    return write_review_workbook(batch, result.templates, ctx.artifact_path(path))
+    return write_review_workbook(result.batch, result.templates, ctx.artifact_path(path))

@@ -7,15 +7,15 @@ scale and the 1-3 degree rotation of a hand-fed scanner; an upside-down page is 
 A scan whose marks are missing (a photocopy that cut the corners, a municipality's own form)
 is aligned on the printed layout instead: ORB features of the page are matched to the form's
 reference image (the template's ``reference`` scan of a blank form, or the blank form drawn
-from the template) and a RANSAC homography maps one onto the other — rotation, 180° included.
+from the template) and a RANSAC similarity (shift, rotation, scale) maps one onto the other —
+180° included.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-from functools import lru_cache
 
 from robots.errors import BusinessError
 from robots.ocr.sample_forms import H, MARK, ORIENT, W, mark_centers, orient_center
@@ -25,19 +25,27 @@ LAYOUT_WIDTH = 1240  # feature matching at 150 dpi: fast, and still a few pixels
 MIN_INLIERS = 60
 
 
-def load_pages(path: Path) -> list[Any]:
-    """Grayscale pages (numpy arrays) of an image or a PDF (rendered at 300 dpi with pdfium)."""
+def load_pages(path: Path, first: int | None = None) -> list[Any]:
+    """Grayscale pages (numpy arrays) of an image or a PDF (rendered at 300 dpi with pdfium).
+
+    ``first`` renders only that many pages (a preview needs one, not all 200 at 9 MB each).
+    """
     import numpy as np
 
-    from runner.uploads import check_upload
+    from runner.uploads import PDFIUM_LOCK, check_upload
 
     kind = check_upload(path, "image")
     if kind == "pdf":
         import pypdfium2 as pdfium
 
         try:
-            pdf = pdfium.PdfDocument(str(path))
-            return [np.asarray(page.render(scale=300 / 72).to_pil().convert("L")) for page in pdf]
+            with PDFIUM_LOCK:  # pdfium is not thread-safe and read_batch reads two files at once
+                pdf = pdfium.PdfDocument(str(path))
+                try:
+                    count = len(pdf) if first is None else min(first, len(pdf))
+                    return [np.asarray(pdf[i].render(scale=300 / 72).to_pil().convert("L")) for i in range(count)]
+                finally:
+                    pdf.close()
         except Exception as exc:  # pdfium raises its own error types for broken files
             raise BusinessError(f"PDFを読めません（壊れている可能性があります: {exc.__class__.__name__}）。", where=path.name) from None
     from PIL import Image, UnidentifiedImageError
@@ -133,11 +141,8 @@ def _reference(template_json: str) -> Any:
     from robots.ocr.templates import FormTemplate
 
     t = FormTemplate.model_validate_json(template_json)
-    if t.reference:
-        from PIL import Image
-
-        with Image.open(t.reference) as im:
-            ref = np.asarray(im.convert("L").resize((W, H)))
+    if t.reference:  # a scan of the blank form: PNG, JPEG, TIFF or PDF, checked like any scan
+        ref = cv2.resize(load_pages(Path(t.reference), first=1)[0], (W, H), interpolation=cv2.INTER_AREA)
     else:
         ref = np.asarray(render(t, {}))
     small = cv2.resize(ref, (LAYOUT_WIDTH, int(LAYOUT_WIDTH * H / W)), interpolation=cv2.INTER_AREA)
@@ -196,8 +201,9 @@ def align_by_layout(gray: Any, templates: list[Any]) -> tuple[Any, bool] | None:
 
 def is_blank(gray: Any) -> bool:
     """Almost no ink at all."""
+    from robots.ocr._prep import ink_ratio
 
-    return float((gray < 128).mean()) < 0.002
+    return ink_ratio(gray) < 0.002
 
 
 __all__ = ["align", "find_marks", "is_blank", "load_pages", "orient_center"]

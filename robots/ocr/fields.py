@@ -149,8 +149,11 @@ def validate(kind: str, raw: str, f: FormField | None = None) -> tuple[Any, bool
         value = best
     if f.pattern and not re.fullmatch(f.pattern, str(value)):
         return value, False, "指定の形式（pattern）に合いません"
+    digits = str(value).replace(",", "")
     if kind in ("数字", "金額") and (f.min is not None or f.max is not None):
-        number = int(str(value).replace(",", ""))
+        if not digits.isdigit():  # a choice that is not a number: the range cannot hold
+            return value, False, "数字として読めません（choices と min/max を同時に使っています）"
+        number = int(digits)
         if (f.min is not None and number < f.min) or (f.max is not None and number > f.max):
             return value, False, f"範囲（{f.min if f.min is not None else ''}〜{f.max if f.max is not None else ''}）の外です"
     return value, True, ""
@@ -189,8 +192,3 @@ def _typed(kind: str, raw: str) -> tuple[Any, bool, str]:
         except AmountError as exc:
             return compact, False, str(exc)
     return s, True, ""
-
-
-def read_field(page: Any, f: FormField) -> FieldResult:
-    """One field alone (the batch reader uses :func:`read_fields` for the whole page)."""
-    return read_fields(page, [f])[0]

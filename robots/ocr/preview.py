@@ -35,7 +35,7 @@ def preview_scan(path: Path, template: FormTemplate) -> Preview:
     from robots.ocr.fields import read_fields
     from robots.ocr.reader import identify
 
-    gray = load_pages(path)[0]
+    gray = load_pages(path, first=1)[0]
     if is_blank(gray):
         raise BusinessError("白紙のページです。", where=path.name, hint="記入済みの様式をスキャンした画像を指定してください。")
     page, flipped = align(gray, [template])

@@ -14,9 +14,9 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-from robots.errors import ApplicationError, KyodoError
+from robots.errors import KyodoError
 from robots.ocr.align import align, is_blank, load_pages
 from robots.ocr.fields import FieldResult, crop, read_fields
 from robots.ocr.templates import FormTemplate
@@ -55,14 +55,19 @@ class Batch:
     rejected: list[dict[str, str]] = field(default_factory=list)
 
     def rows(self, form: str) -> list[dict[str, Any]]:
-        out = []
-        for p in self.pages:
-            if p.form == form:
-                row: dict[str, Any] = {"ファイル": p.file}
-                row.update({f.name: f.value for f in p.fields})
-                row["要確認項目"] = "、".join(f.name for f in p.fields if f.needs_review)
-                out.append(row)
-        return out
+        """One row per page read as ``form``, in file order (see :func:`page_row`)."""
+        return [page_row(p) for p in self.pages if p.form == form]
+
+
+def columns(t: FormTemplate) -> list[str]:
+    """The columns of a form's table: file, every field, then the doubtful fields' names."""
+    return ["ファイル", *[f.name for f in t.fields], "要確認項目"]
+
+
+def page_row(p: PageResult) -> dict[str, Any]:
+    """A page as a row of :func:`columns`."""
+    return {"ファイル": p.file, **{f.name: f.value for f in p.fields},
+            "要確認項目": "、".join(f.name for f in p.fields if f.needs_review)}
 
 
 def _title_text(page: Any, box: tuple[float, float, float, float]) -> str:
@@ -112,11 +117,10 @@ def _read_file(path: Path, templates: list[FormTemplate], log: Any) -> _FileOutc
         label = path.name if len(pages) == 1 else f"{path.name} p{n}"
         try:
             _read_page(label, gray, templates, out, log)
+        except TesseractMissing:
+            raise  # no page can be read: stop the batch with the operator's message
         except KyodoError as exc:
             out.rejected.append({"ファイル": label, "理由": exc.message})
-        except TesseractMissing as exc:
-            raise ApplicationError(f"OCRエンジンを使えません: {exc}。", hint="サーバーに tesseract-ocr と tesseract-ocr-jpn を"
-                                   "インストールしてください（管理者向け）。") from None
         except Exception as exc:  # one odd page must not stop the batch; the person sees it on 要確認
             if log:
                 log.warning("OCR: %s の読み取りで予期しないエラー", label, exc_info=True)
@@ -147,21 +151,15 @@ def _read_page(label: str, gray: Any, templates: list[FormTemplate], out: _FileO
         log.info("OCR: %s → %s（要確認 %d 項目）", label, t.title, sum(r.needs_review for r in results))
 
 
-def read_batch(files: list[Path], templates: list[FormTemplate], log: Any = None,
-               workers: int | None = None, progress: Callable[[Path], None] | None = None) -> Batch:
-    """Read ``files`` against ``templates``; one file's failure never stops the others."""
-    workers = workers or min(2, os.cpu_count() or 1)
+def read_batch(files: list[Path], templates: list[FormTemplate], log: Any = None) -> Batch:
+    """Read ``files`` against ``templates``; one file's failure never stops the others.
+
+    Two files at a time: tesseract is single-threaded here (OMP_THREAD_LIMIT=1), so two pages
+    in parallel use both cores of a typical municipal server.
+    """
     batch = Batch()
-
-    def one(path: Path) -> _FileOutcome:
-        try:
-            return _read_file(path, templates, log)
-        finally:
-            if progress:
-                progress(path)
-
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for outcome in pool.map(one, files):
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        for outcome in pool.map(lambda path: _read_file(path, templates, log), files):
             batch.pages += outcome.pages
             batch.review += outcome.review
             batch.rejected += outcome.rejected
@@ -186,7 +184,7 @@ def write_review_workbook(batch: Batch, templates: list[FormTemplate], dest: Pat
     bold, yellow = Font(name=FONT_NAME, bold=True), PatternFill("solid", fgColor="FFF2CC")
     for t in templates:
         ws = wb.create_sheet(sheet_name(t.title, used))
-        header = ["ファイル", *[f.name for f in t.fields], "要確認項目"]
+        header = columns(t)
         ws.append(header)
         for c in ws[1]:
             c.font = bold

@@ -67,10 +67,22 @@ def personal_scope() -> Iterator[ValueSet]:
 
 
 def register_personal(values: Iterable[Any]) -> None:
-    """Add values (e.g. a personal column of a table) to the current run's mask list."""
+    """Add values (e.g. a personal column of a table) to the current run's mask list.
+
+    Each value is registered as read and as the robots will show it after normalisation
+    (NFKC: ﾔﾏﾀﾞ ﾀﾛｳ → ヤマダ タロウ, 山田　花子 → 山田 花子, and without spaces), because a message
+    may quote either form.
+    """
     scope = _personal.get()
     if scope is not None:
-        scope.add(values)
+        scope.add(v for value in values if value is not None for v in _variants(str(value)))
+
+
+def _variants(value: str) -> set[str]:
+    from robots.normalize import normalize_text
+
+    n = normalize_text(value)
+    return {value, n, n.replace(" ", "")}
 
 
 def register_personal_columns(table: Any, columns: Iterable[str]) -> None:

@@ -16,6 +16,10 @@ _POSTAL = re.compile(r"(〒\s*\d{3}-?\d{4}|(?<![\d-])\d{3}-\d{4}(?![\d-]))", re.
 _FW = str.maketrans("０１２３４５６７８９－‐−", "0123456789---")
 _FW_CHARS = re.compile("[０-９－‐−]")
 _ANY_DIGIT = re.compile(r"[0-9]")
+# Hex digests and IDs (sha256=…, run IDs): 16+ lowercase hex characters with at least one letter.
+# Their digit runs look like phone numbers (a09012345678bcde) but are not personal data, and an
+# audit entry whose digest is masked can no longer show that a scenario changed.
+_HEX = re.compile(r"(?<![0-9A-Za-z])((?=[0-9a-f]*[a-f])[0-9a-f]{16,})(?![0-9A-Za-z])")
 
 MY_NUMBER = "[個人番号]"
 CORPORATE_NUMBER = "[法人番号]"
@@ -50,6 +54,12 @@ def mask_patterns(s: str) -> str:
         s = _EMAIL.sub("[メール]", s)
     if _ANY_DIGIT.search(s) is None:
         return s
+    if _HEX.search(s):  # mask around digests, never inside them (odd parts are the digests)
+        return "".join(p if i % 2 else _mask_numbers(p) for i, p in enumerate(_HEX.split(s)))
+    return _mask_numbers(s)
+
+
+def _mask_numbers(s: str) -> str:
     s = _DIGITS12_13.sub(_number, s)
     s = _PHONE.sub("[電話番号]", s)
     return _POSTAL.sub("[郵便番号]", s)

@@ -12,7 +12,11 @@ __all__ = ["DETAIL_COLUMNS", "ERA_DATE", "SUMMARY_COLUMNS", "YEN", "build_defaul
 
 
 def build_default_template(path: Path) -> Path:
-    """Write the standard template: 集計, 要対応 (with validation and highlighting) and 明細."""
+    """Write the standard template: 集計, 要対応 (with validation and highlighting) and 明細.
+
+    Nothing calls it at run time: it is how the committed ``scenarios/templates/tax_reconciliation.xlsx``
+    was made and is the only way to regenerate it after a layout change (write to that path, then commit).
+    """
     from openpyxl import Workbook
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side

@@ -8,25 +8,22 @@ from typing import Any
 from robots import RunContext, action
 from robots.errors import BusinessError
 
-STANDARD_DIR = Path(__file__).resolve().parents[2] / "scenarios"
-
 
 def template_path(ctx: RunContext, template: str) -> Path:
     """A standard template (``templates/...`` shipped with kyodo) or one in the municipality's input folder.
 
     The municipality's own file wins when both exist, so a town can override the standard 様式.
+    Paths outside the input folders (``../``) are refused before anything else is looked at.
     """
-    try:
-        own = ctx.input_path(template)
-        if own.is_file():
-            return own
-    except BusinessError:
-        if not template.startswith("templates/"):
-            raise
-    standard = (STANDARD_DIR / template).resolve()
-    if template.startswith("templates/") and standard.parent == (STANDARD_DIR / "templates").resolve() and standard.is_file():
+    from runner.settings import STANDARD_SCENARIOS
+
+    own = ctx.input_path(template)
+    if own.is_file() or not template.startswith("templates/"):
+        return own
+    standard = (STANDARD_SCENARIOS / template).resolve()
+    if standard.parent == (STANDARD_SCENARIOS / "templates").resolve() and standard.is_file():
         return standard
-    return ctx.input_path(template)
+    return own
 
 
 @action("workbook.read_ledger", title="台帳（Excel）を読み込んで整える", zones=("lgwan", "mynumber", "internet"), personal_data=True,
@@ -113,6 +110,8 @@ def fill_template(
 
     戻り値: 書き出したファイル。
     """
+    import pandas as pd
+
     from robots.workbook.template import fill_table, open_template, save_atomic, set_cells
 
     wb = open_template(template_path(ctx, template))
@@ -123,14 +122,26 @@ def fill_template(
         return wb[name]
 
     for name, values in (cells or {}).items():
-        set_cells(sheet(name), values)
+        ws = sheet(name)
+        try:
+            set_cells(ws, values)
+        except BusinessError as exc:
+            raise exc.located(template) from None
     written = 0
     for i, t in enumerate(tables or [], 1):
         if not isinstance(t, dict) or not {"sheet", "start", "table"} <= set(t):
             raise BusinessError(f"tables の {i} 番目に sheet・start・table のどれかがありません。",
                                 hint="{sheet: 明細, start: A5, table: ${表}, columns: [...]} の形で指定してください。")
         table = t["table"]
-        written += fill_table(sheet(t["sheet"]), t["start"], list(t.get("columns") or table.columns), table)
+        if not isinstance(table, pd.DataFrame):
+            raise BusinessError(f"tables の {i} 番目（シート「{t['sheet']}」）の table が表ではありません"
+                                f"（{type(table).__name__}）。", where=template,
+                                hint="表を返すステップの結果を ${ステップのid} の形で指定してください（例: table: ${ledger}）。")
+        ws = sheet(t["sheet"])
+        try:
+            written += fill_table(ws, str(t["start"]), list(t.get("columns") or table.columns), table)
+        except BusinessError as exc:
+            raise exc.located(template) from None
     dest = save_atomic(wb, ctx.artifact_path(path))
     ctx.log.info("様式出力: %s（%d 行）", dest.name, written)
     return dest

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from robots.errors import BusinessError
-from robots.normalize import normalize_frame, normalize_text
+from robots.normalize import normalize_frame, normalize_header, normalize_text
 
 
 @dataclass
@@ -32,17 +32,12 @@ class LedgerSpec:
     header_search_rows: int = 30
 
 
-def _name(value: Any) -> str:
-    """A header cell as a comparable name: NFKC, no spaces or line breaks inside."""
-    return normalize_text(value).replace(" ", "").replace("\n", "")
-
-
 def find_header(rows: list[list[Any]], want: list[str], rename: dict[str, str], limit: int) -> tuple[int, list[str]]:
     """0-based index of the header row and its column names, or a located error naming what is missing."""
-    mapping = {_name(k): _name(v) for k, v in rename.items()}
+    mapping = {normalize_header(k): normalize_header(v) for k, v in rename.items()}
     best, best_hits, best_names = -1, 0, []
     for i, row in enumerate(rows[:limit]):
-        names = [mapping.get(_name(c), _name(c)) for c in row]
+        names = [mapping.get(normalize_header(c), normalize_header(c)) for c in row]
         hits = sum(1 for c in want if c in names)
         if hits > best_hits:
             best, best_hits, best_names = i, hits, names
@@ -74,16 +69,16 @@ def read_ledger(path: Path, spec: LedgerSpec) -> Any:
     from robots.workbook.values import read_values
 
     rows = read_values(path, spec.sheet, fill_merged=True)
-    want = [_name(c) for c in spec.required_columns]
-    dates, amounts = [_name(c) for c in spec.date_columns], [_name(c) for c in spec.amount_columns]
-    widths = {_name(c): w for c, w in spec.key_widths.items()}
+    want = [normalize_header(c) for c in spec.required_columns]
+    dates, amounts = [normalize_header(c) for c in spec.date_columns], [normalize_header(c) for c in spec.amount_columns]
+    widths = {normalize_header(c): w for c, w in spec.key_widths.items()}
     try:
         h, header = find_header(rows, want, spec.rename, spec.header_search_rows)
     except BusinessError as exc:
         raise exc.located(path.name) from None
     body, index = [], []
     width = len(header)
-    mapping = {_name(k): _name(v) for k, v in spec.rename.items()}
+    mapping = {normalize_header(k): normalize_header(v) for k, v in spec.rename.items()}
     start = h + 1
     while start < len(rows) and _continues_header(rows[start], header, mapping):
         start += 1  # the lower half of header cells merged over two rows
@@ -121,7 +116,8 @@ def read_ledger(path: Path, spec: LedgerSpec) -> Any:
 
 def _continues_header(row: list[Any], header: list[str], mapping: dict[str, str]) -> bool:
     """True when every filled cell repeats the header name above it (a header merged over two rows)."""
-    filled = [(j, mapping.get(_name(v), _name(v))) for j, v in enumerate(row[: len(header)]) if v not in (None, "")]
+    filled = [(j, mapping.get(normalize_header(v), normalize_header(v)))
+              for j, v in enumerate(row[: len(header)]) if v not in (None, "")]
     return bool(filled) and all(header[j].split("_")[0] == n for j, n in filled)
 
 

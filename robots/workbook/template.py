@@ -11,16 +11,16 @@ pandas ``to_excel`` is not used: it overwrites number formats.
 
 from __future__ import annotations
 
-import math
 from copy import copy
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from robots.errors import BusinessError
+from robots.excel._cells import cell_value
 
 YEN = '#,##0"円";[Red]-#,##0"円"'
 ERA_DATE = '[$-ja-JP-x-gannen]ggge"年"m"月"d"日";@'
+_MAX_ROW, _MAX_COL = 1_048_576, 16_384  # Excel's last row and column (XFD)
 
 
 def open_template(path: Path) -> Any:
@@ -37,32 +37,35 @@ def open_template(path: Path) -> Any:
                             hint="Excel（.xlsx）形式で保存し直してください（.xls や .xlsm は不可）。") from None
 
 
-def cell_value(v: Any) -> Any:
-    """A pandas/numpy value as something openpyxl writes faithfully (NA → empty cell)."""
-    if v is None:
-        return None
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalar
-        v = v.item()
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if type(v).__name__ in ("NAType", "NaTType"):
-        return None
-    if hasattr(v, "to_pydatetime"):  # pandas Timestamp
-        v = v.to_pydatetime()
-    if isinstance(v, datetime) and v.tzinfo is not None:
-        v = v.replace(tzinfo=None)
-    if isinstance(v, (date, int, float, str, bool)):
-        return v
-    return str(v)
+def _write(cell: Any, value: Any) -> None:
+    """Assign ``value`` keeping the cell's number format.
+
+    openpyxl replaces a format it does not recognise as a date (the 和暦 ``ERA_DATE`` is one)
+    when a date is assigned; the format is put back so the template's display stays.
+    """
+    style = cell._style  # None until the cell is given a style
+    fmt = style.numFmtId if style is not None else 0
+    cell.value = cell_value(value)
+    if cell._style is not None:
+        cell._style.numFmtId = fmt
 
 
-def _style(cell: Any) -> tuple[Any, ...]:
-    return (copy(cell.font), copy(cell.border), copy(cell.fill), cell.number_format, copy(cell.alignment),
-            copy(cell.protection))
+def _coordinate(ws: Any, coord: Any) -> tuple[int, int]:
+    """(row, column) of a cell name such as ``"A5"``, or a Japanese error naming the sheet and the fix."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+    from openpyxl.utils.exceptions import CellCoordinatesException
 
-
-def _apply(cell: Any, style: tuple[Any, ...]) -> None:
-    cell.font, cell.border, cell.fill, cell.number_format, cell.alignment, cell.protection = style
+    text = str(coord).strip()
+    try:
+        col_letter, row = coordinate_from_string(text)
+        col = column_index_from_string(col_letter)
+    except (CellCoordinatesException, ValueError):
+        col = row = 0
+    if not (1 <= row <= _MAX_ROW and 1 <= col <= _MAX_COL):
+        hint = ("シートは cells の見出しで指定してください（例: {集計: {B3: 値}}）。" if "!" in text
+                else "列の英字・行の数字の順に、1つのセルを指定してください（例: A5, B3）。")
+        raise BusinessError(f"セル「{coord}」の指定が正しくありません（例: A5）。", where=ws.title, hint=hint)
+    return row, col
 
 
 def _stretch_ranges(ws: Any, start_row: int, last_row: int) -> None:
@@ -93,29 +96,32 @@ def fill_table(ws: Any, anchor: str | tuple[int, int], columns: list[str], table
     Returns the number of rows written. Cells below that the template pre-formatted keep
     their formats; extra rows copy the anchor row's style.
     """
-    from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
-
-    if isinstance(anchor, str):
-        col_letter, start_row = coordinate_from_string(anchor)
-        first_col = column_index_from_string(col_letter)
-    else:
-        start_row, first_col = anchor
+    start_row, first_col = anchor if isinstance(anchor, tuple) else _coordinate(ws, anchor)
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise BusinessError(f"テンプレートに書く列「{'」「'.join(missing)}」が表にありません。", where=ws.title,
                             hint=f"表の列: {', '.join(map(str, table.columns))}")
-    styles = [_style(ws.cell(row=start_row, column=first_col + j)) for j in range(len(columns))]
+    # The anchor row's stored styles (indices into the workbook's style tables): copying one is cheap.
+    styles = [copy(ws.cell(row=start_row, column=first_col + j)._style) for j in range(len(columns))]
     height = ws.row_dimensions[start_row].height
-    n = 0
-    for n, values in enumerate(table[columns].itertuples(index=False, name=None), 1):
-        r = start_row + n - 1
-        for j, v in enumerate(values):
-            cell = ws.cell(row=r, column=first_col + j)
-            keep = styles[j] if n > 1 and not cell.has_style else _style(cell)
-            cell.value = cell_value(v)
-            _apply(cell, keep)
-        if n > 1 and height is not None and ws.row_dimensions[r].height is None:
-            ws.row_dimensions[r].height = height
+    n, cell = 0, None
+    try:
+        for n, values in enumerate(table[columns].itertuples(index=False, name=None), 1):
+            r = start_row + n - 1
+            for j, v in enumerate(values):
+                cell = ws.cell(row=r, column=first_col + j)
+                if n > 1 and not cell.has_style:
+                    cell.value = cell_value(v)
+                    cell._style = copy(styles[j])  # after the value: openpyxl may have set a date format
+                else:
+                    _write(cell, v)
+            if n > 1 and height is not None and ws.row_dimensions[r].height is None:
+                ws.row_dimensions[r].height = height
+    except AttributeError:  # a MergedCell's value is read-only
+        if type(cell).__name__ != "MergedCell":
+            raise
+        raise BusinessError(f"表を書く範囲のセル {cell.coordinate} が結合セルの途中です。", where=ws.title,
+                            hint="様式の表の部分のセル結合を解除するか、表の左上のセル（start）を変えてください。") from None
     if n > 1:
         _stretch_ranges(ws, start_row, start_row + n - 1)
     return n
@@ -124,12 +130,11 @@ def fill_table(ws: Any, anchor: str | tuple[int, int], columns: list[str], table
 def set_cells(ws: Any, values: dict[str, Any]) -> None:
     """Write single values (``{"B3": "防府市"}``) keeping each cell's format."""
     for coord, v in values.items():
-        cell = ws[coord]
+        row, col = _coordinate(ws, coord)
+        cell = ws.cell(row=row, column=col)
         if type(cell).__name__ == "MergedCell":
             raise BusinessError(f"セル {coord} は結合セルの途中です（左上のセルを指定してください）。", where=ws.title)
-        keep = _style(cell)
-        cell.value = cell_value(v)
-        _apply(cell, keep)
+        _write(cell, v)
 
 
 def save_atomic(wb: Any, dest: Path) -> Path:

@@ -2,13 +2,14 @@
 
 - :func:`parse_zengin` / :func:`read_zengin` — records checked, trailer totals checked, dates
   resolved (rule in :mod:`robots.zengin.parser`), half-width kana shown full-width.
-- :func:`write_zengin` / :func:`demo_zengin` — files for tests and demos (deterministic).
+- :func:`write_zengin` — files for tests and demos (deterministic), trailer totals computed.
+- :func:`is_paid` / :func:`trailer_totals` — which records are money received; the trailer they add up to.
 - :data:`RESULT_CODES` — 振替結果コード → Japanese meaning.
 """
 
-from robots.zengin.layouts import FURIKAE, LAYOUTS, NYUKIN, RESULT_CODES
-from robots.zengin.parser import ZenginFile, ZenginGroup, is_paid, parse_zengin, read_zengin
-from robots.zengin.writer import demo_zengin, write_zengin
+from robots.zengin.layouts import FURIKAE, LAYOUTS, NYUKIN, RESULT_CODES, is_paid, trailer_totals
+from robots.zengin.parser import ZenginFile, ZenginGroup, parse_zengin, read_zengin
+from robots.zengin.writer import write_zengin
 
-__all__ = ["FURIKAE", "LAYOUTS", "NYUKIN", "RESULT_CODES", "ZenginFile", "ZenginGroup", "demo_zengin", "is_paid",
-           "parse_zengin", "read_zengin", "write_zengin"]
+__all__ = ["FURIKAE", "LAYOUTS", "NYUKIN", "RESULT_CODES", "ZenginFile", "ZenginGroup", "is_paid", "parse_zengin",
+           "read_zengin", "trailer_totals", "write_zengin"]

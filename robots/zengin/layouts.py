@@ -14,6 +14,7 @@ printed as 顧客番号1/顧客番号2 of 10 digits each.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,33 @@ RESULT_CODES = {
     "E": "データエラー",  # used by some banks (銀行独自)
 }
 PAID_CODE = "0"
+
+
+def is_paid(row: dict[str, Any], kind: str) -> bool:
+    """Whether a data record is money received (振替済 / not a cancellation).
+
+    Parsed records always carry the code as text; records being written may leave it out
+    (振替済 / not cancelled) or give it as a number.
+    """
+    if kind == "91":
+        return str(row.get("振替結果コード", PAID_CODE)) == PAID_CODE
+    return str(row.get("取消区分", "")) in ("", "0")
+
+
+def trailer_totals(kind: str, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """The trailer's counts and amounts for ``rows``: what the writer puts there and the parser checks."""
+    done = [r for r in rows if is_paid(r, kind)]
+    other = [r for r in rows if not is_paid(r, kind)]
+    if kind == "91":
+        return {
+            "合計件数": len(rows), "合計金額": sum(r["引落金額"] for r in rows),
+            "振替済件数": len(done), "振替済金額": sum(r["引落金額"] for r in done),
+            "振替不能件数": len(other), "振替不能金額": sum(r["引落金額"] for r in other),
+        }
+    return {
+        "振込合計件数": len(done), "振込合計金額": sum(r["金額"] for r in done),
+        "取消合計件数": len(other), "取消合計金額": sum(r["金額"] for r in other),
+    }
 
 # Fields that are numeric in the layout but are codes (leading zeros matter) or dates.
 CODE_FIELDS = frozenset({

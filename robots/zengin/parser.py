@@ -7,7 +7,9 @@ Date rule (staff can rely on it):
   after the reference date, the previous era is used (a 平成31 file read in 令和). Every other
   date of the file (勘定日, 起算日) is then read the same way relative to the 作成日, so an old
   file re-read years later still gets its own era. Banks that send 西暦 ``YYMMDD`` instead are
-  read with ``year_style="seireki"`` (20YY).
+  read with ``year_style="seireki"`` (20YY). The rule itself is
+  :func:`robots.normalize.resolve_yymmdd`; a blank or impossible date stops with the file,
+  line and field named.
 - 口座振替結果 (91) has only the 引落日 ``MMDD``: the year is the one that puts it nearest to the
   reference date (a 12/27 file processed on 1/5 is last year's). Pass ``reference`` when
   re-processing an old file.
@@ -23,7 +25,7 @@ from typing import Any
 from robots.errors import BusinessError
 from robots.normalize.text import to_fullwidth_kana
 from robots.normalize.wareki import WarekiError, resolve_mmdd, resolve_yymmdd
-from robots.zengin.layouts import CODE_FIELDS, LAYOUTS, PAID_CODE, RESULT_CODES, Field, Layout
+from robots.zengin.layouts import CODE_FIELDS, LAYOUTS, RESULT_CODES, Field, Layout, trailer_totals
 
 _KINDS = {b"1": "ヘッダー", b"2": "データ", b"8": "トレーラー", b"9": "エンド"}
 
@@ -164,57 +166,35 @@ def parse_zengin(raw: bytes, name: str = "<zengin>", reference: date | None = No
     return zf
 
 
-def _yymmdd(text: str, reference: date, year_style: str) -> date:
-    if year_style == "seireki":
-        return date(2000 + int(text[:2]), int(text[2:4]), int(text[4:6]))
-    return resolve_yymmdd(text, reference)
-
-
 def _resolve_dates(zf: ZenginFile, g: ZenginGroup, ref: date, year_style: str) -> None:
-    where = f"{zf.name} {g.line} 行目"
-    try:
-        if zf.layout.kind == "91":
-            when = resolve_mmdd(g.header["引落日"], ref)
-            g.header["引落日"] = when
-            for r in g.rows:
-                where = f"{zf.name} {r['行']} 行目"
-                r["引落日"] = when
-                r["振替結果"] = RESULT_CODES.get(r["振替結果コード"], f"不明なコード（{r['振替結果コード']}）")
-        else:
-            made = _yymmdd(g.header["作成日"], ref, year_style)
-            g.header["作成日"] = made
-            for key in ("勘定日自", "勘定日至"):
-                g.header[key] = _yymmdd(g.header[key], made, year_style)
-            for r in g.rows:
-                where = f"{zf.name} {r['行']} 行目"
-                r["勘定日"] = _yymmdd(r["勘定日"], made, year_style)
-                r["起算日"] = _yymmdd(r["起算日"], made, year_style) if r["起算日"].strip("0") else r["勘定日"]
-    except (WarekiError, ValueError) as exc:
-        raise BusinessError(f"日付を読めません: {exc}", where=where) from None
+    def read(record: dict[str, Any], key: str, line: int, base: date) -> date:
+        try:
+            if zf.layout.kind == "91":
+                return resolve_mmdd(record[key], base)
+            return resolve_yymmdd(record[key], base, year_style=year_style)
+        except WarekiError as exc:
+            raise BusinessError(f"項目「{key}」の日付を読めません: {exc}", where=f"{zf.name} {line} 行目",
+                                hint="銀行から受け取ったファイルが壊れていないか確認し、必要なら再送を依頼してください。") from None
 
-
-def is_paid(row: dict[str, Any], kind: str) -> bool:
-    """Whether a data record is money received (振替済 / not a cancellation)."""
-    if kind == "91":
-        return row["振替結果コード"] == PAID_CODE
-    return row["取消区分"] in ("", "0")
+    if zf.layout.kind == "91":
+        when = read(g.header, "引落日", g.line, ref)
+        g.header["引落日"] = when
+        for r in g.rows:
+            r["引落日"] = when
+            r["振替結果"] = RESULT_CODES.get(r["振替結果コード"], f"不明なコード（{r['振替結果コード']}）")
+        return
+    made = read(g.header, "作成日", g.line, ref)
+    g.header["作成日"] = made
+    for key in ("勘定日自", "勘定日至"):
+        g.header[key] = read(g.header, key, g.line, made)
+    for r in g.rows:
+        r["勘定日"] = read(r, "勘定日", r["行"], made)
+        r["起算日"] = read(r, "起算日", r["行"], made) if r["起算日"].strip("0") else r["勘定日"]
 
 
 def _check_totals(zf: ZenginFile, g: ZenginGroup) -> None:
-    t, rows = g.trailer, g.rows
-    done = [r for r in rows if is_paid(r, zf.layout.kind)]
-    other = [r for r in rows if not is_paid(r, zf.layout.kind)]
-    if zf.layout.kind == "91":
-        expected = {
-            "合計件数": len(rows), "合計金額": sum(r["引落金額"] for r in rows),
-            "振替済件数": len(done), "振替済金額": sum(r["引落金額"] for r in done),
-            "振替不能件数": len(other), "振替不能金額": sum(r["引落金額"] for r in other),
-        }
-    else:
-        expected = {
-            "振込合計件数": len(done), "振込合計金額": sum(r["金額"] for r in done),
-            "取消合計件数": len(other), "取消合計金額": sum(r["金額"] for r in other),
-        }
+    t = g.trailer
+    expected = trailer_totals(zf.layout.kind, g.rows)
     diffs = [f"{k}: トレーラー {t.get(k, 0):,} ／ データ {v:,}" for k, v in expected.items() if t.get(k, 0) != v]
     if diffs:
         raise BusinessError("トレーラーの合計がデータレコードと一致しません: " + "、".join(diffs),

@@ -12,11 +12,12 @@ to one chain (the primary key on ``id`` makes two writers that raced for the sam
 instead of forking the chain; the loser retries), and the dashboard can read it. The hash chain
 gives the tamper evidence a file would not have anyway.
 
-Call :func:`record` for every sensitive action, e.g. from the dashboard::
+Call :func:`record` for every sensitive action, or :func:`record_quietly` where an audit
+failure must not stop the caller (a run, a staff page), e.g. from the dashboard::
 
-    from runner.audit import record
-    record(user.username, "dashboard.login", "dashboard", "成功")
-    record(user.username, "artifact.download", f"{run.id}/{name}", run.municipality)
+    from runner.audit import record_quietly
+    record_quietly(user.username, "dashboard.login", "dashboard", "成功")
+    record_quietly(user.username, "artifact.download", f"{run.id}/{name}", run.municipality)
 """
 
 from __future__ import annotations
@@ -24,13 +25,15 @@ from __future__ import annotations
 import getpass
 import hashlib
 import json
+import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -38,6 +41,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from robots.privacy import mask_text
 
 GENESIS = "0" * 64
+log = logging.getLogger("kyodo.audit")
 _lock = threading.Lock()
 _stores: dict[str, Any] = {}
 
@@ -96,6 +100,28 @@ def _write_head(url: str, id_: int, h: str) -> None:
 
 def record(actor: str, action: str, target: str, detail: str = "", *, url: str | None = None) -> int:
     """Append one entry (masked) and return its id. Safe across threads, processes and machines."""
+    return cast(int, _append(actor, action, target, lambda _s: detail, url=url))  # never skipped: detail is a str
+
+
+def record_quietly(actor: str, action: str, target: str, detail: str = "") -> None:
+    """:func:`record` for callers whose own outcome matters more (a run, a staff page).
+
+    An audit failure is logged for operators, never raised: it must not hide a run's result
+    or turn a staff member's page into an error.
+    """
+    try:
+        record(actor, action, target, detail)
+    except Exception:
+        log.warning("監査ログへの記録に失敗しました", exc_info=True)
+
+
+def _append(actor: str, action: str, target: str, detail_for: Callable[[Any], str | None], *,
+            url: str | None = None) -> int | None:
+    """Append one entry; ``detail_for(session)`` runs inside the locked write transaction.
+
+    It sees the chain as the write will extend it, so a check-then-write (see
+    :func:`note_scenario`) cannot be raced by another writer; returning ``None`` writes nothing.
+    """
     from filelock import FileLock
 
     from runner.settings import get_settings
@@ -104,12 +130,17 @@ def record(actor: str, action: str, target: str, detail: str = "", *, url: str |
     store = _store(url)
     home = get_settings().home
     home.mkdir(parents=True, exist_ok=True)
-    actor, target, detail = mask_text(actor)[:100], mask_text(target), mask_text(detail)
+    actor, target = mask_text(actor)[:100], mask_text(target)
     for attempt in range(50):
         try:
             with _lock, FileLock(str(home / "audit.lock"), mode=0o600), store.session() as s, s.begin():
-                q = select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1)
-                last = s.scalar(q)
+                # The newest entry first: a writer on another machine that commits after this read
+                # takes the same id and one of the two fails and retries (seeing the other's entry).
+                last = s.scalar(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(1))
+                detail = detail_for(s)
+                if detail is None:
+                    return None
+                detail = mask_text(detail)
                 new_id = (last.id + 1) if last else 1
                 prev = last.hash if last else GENESIS
                 at = datetime.now(timezone.utc).replace(microsecond=0)
@@ -130,21 +161,26 @@ def note_scenario(name: str, digest: str, actor: str = "system", *, url: str | N
     """Record a ``scenario.change`` entry when a scenario file's hash differs from the last one seen.
 
     Called at every run start, so an edited scenario shows up in the audit log before the first
-    run that used it, whoever edited it and however (editor, git pull, dashboard).
+    run that used it, whoever edited it and however (editor, git pull, dashboard). The comparison
+    runs under the same lock and transaction as the write, so runs starting together after an
+    edit record the change once.
     """
     from runner.store.models import AuditRecord
 
     if not digest or digest == "-":
         return False
-    with _store(url).session() as s:
-        last = s.scalar(select(AuditRecord.detail).where(AuditRecord.action == "scenario.change", AuditRecord.target == name)
-                        .order_by(AuditRecord.id.desc()).limit(1))
     current = f"sha256={digest}"
-    previous = last.split(" ", 1)[0] if last else ""
-    if previous == mask_text(current):  # compared as stored (masked), so a digit run never fakes a change
-        return False
-    record(actor, "scenario.change", name, f"{current} 前回={previous.removeprefix('sha256=') or 'なし'}", url=url)
-    return True
+    target = mask_text(name)  # as stored
+
+    def detail_for(s: Any) -> str | None:
+        last = s.scalar(select(AuditRecord.detail).where(AuditRecord.action == "scenario.change", AuditRecord.target == target)
+                        .order_by(AuditRecord.id.desc()).limit(1))
+        previous = last.split(" ", 1)[0] if last else ""
+        if previous == mask_text(current):  # compared as stored (masked), so a digit run never fakes a change
+            return None
+        return f"{current} 前回={previous.removeprefix('sha256=') or 'なし'}"
+
+    return _append(actor, "scenario.change", name, detail_for, url=url) is not None
 
 
 @dataclass

@@ -30,7 +30,7 @@ def templates() -> None:
 @friendly_errors
 def check(
     template: str = typer.Argument(..., help="テンプレート名（scenarios/forms）か .yaml ファイル"),
-    image: Optional[Path] = typer.Argument(None, help="記入済みの様式をスキャンした画像・PDF（1ページ目を使います）"),
+    image: Optional[Path] = typer.Argument(None, exists=True, dir_okay=False, help="記入済みの様式をスキャンした画像・PDF（1ページ目を使います）"),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="枠を描いた確認用画像（PNG）の保存先"),
 ) -> None:
     """テンプレートを確かめます。画像を渡すと、各項目の枠を描いた画像と読み取り結果を表示します。Check a template.
@@ -41,7 +41,7 @@ def check(
     from robots.ocr.preview import draw_zones, preview_scan, save_png
     from robots.ocr.templates import load_template
 
-    t = load_template(Path(template) if template.endswith((".yaml", ".yml")) else template)
+    t = load_template(template)
     console.print(f"テンプレート「{escape(t.title)}」（{escape(t.name)}）: 項目 {len(t.fields)} 件、誤りはありません。", highlight=False)
     if image is None:
         table = Table("#", "項目", "種類", "枠 [x, y, 幅, 高さ]")

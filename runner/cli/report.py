@@ -25,7 +25,7 @@ def effect(
     from runner.report.effect import effect_rows, write_effect_workbook
 
     _, registry, store = load_context()
-    names = {m.code: m.name for m in [registry.prefecture, *registry.municipalities]}
+    names = registry.names()
     rows = effect_rows(store, month, names, [registry.get(municipality).code] if municipality else None)
     t = Table(title=f"効果測定 {month}")
     for c in ("自治体", "シナリオ", "実行回数", "処理件数", "要手作業", "1件あたり(分)", "削減時間"):

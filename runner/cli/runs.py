@@ -6,44 +6,32 @@ keeps UTC.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Optional
-from zoneinfo import ZoneInfo
 
 import typer
 from rich.markup import escape
 
 from runner.cli._common import console, friendly_errors, load_context
+from runner.store import STATUS_JA, TRIGGER_JA, jst
 
 app = typer.Typer(help="実行履歴を見る・再実行する。Run history.", no_args_is_help=True)
 
-JST = ZoneInfo("Asia/Tokyo")
-STATUS_JA = {"succeeded": "成功", "partial": "一部エラー", "failed": "失敗", "running": "実行中", "queued": "待機中",
-             "interrupted": "中断", "skipped": "スキップ", "not_submitted": "未投入"}
-TRIGGER_JA = {"schedule": "予定", "manual": "手動", "rerun": "再実行"}
 ERROR_JA = {"business": "業務（データ）", "application": "システム"}
 
 
-def jst(d: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    return d.astimezone(JST).strftime(fmt) if d else "-"
-
-
 def parse_day(value: str | None, option: str) -> date | None:
-    """``2026-10-01``, ``2026/10/1`` or ``20261001`` (full-width digits too) as a date."""
+    """``2026-10-01``, ``2026/10/1``, ``20261001``, ``令和8年10月1日`` (full-width digits too) as a date."""
     from robots.errors import BusinessError
+    from runner.store.store import parse_day as read_day
 
     if not value:
         return None
-    import unicodedata
-
-    v = unicodedata.normalize("NFKC", value).strip().replace("/", "-")
     try:
-        if v.isdigit() and len(v) == 8:
-            return date(int(v[:4]), int(v[4:6]), int(v[6:]))
-        y, m, d = (int(x) for x in v.split("-"))
-        return date(y, m, d)
+        return read_day(value)
     except ValueError:
-        raise BusinessError(f"{option} の日付「{value}」を読めません。", hint="YYYY-MM-DD の形で指定してください（例: 2026-10-01）。") from None
+        raise BusinessError(f"{option} の日付「{value}」を読めません。",
+                            hint="YYYY-MM-DD の形で指定してください（例: 2026-10-01、令和8年10月1日 も可）。") from None
 
 
 def parse_status(value: str | None) -> str | None:
@@ -83,7 +71,7 @@ def list_(
     day = parse_day(on, "--date")
     f = RunFilter(municipality=code, scenario=scenario, status=parse_status(status), limit=limit,
                   since=day or parse_day(since, "--since"), until=day or parse_day(until, "--until"))
-    names = {m.code: m.name for m in [registry.prefecture, *registry.all()]}
+    names = registry.names()
     rows = store.list_runs(f)
     t = Table(title=f"実行履歴（{len(rows)} 件）")
     for c in ("実行ID", "自治体", "シナリオ", "起動", "状態", "件数", "エラー", "開始"):
@@ -104,7 +92,7 @@ def show(run_id: str = typer.Argument(..., help="実行ID")) -> None:
 
     _, registry, store = load_context()
     r = _get(store, run_id)
-    names = {m.code: m.name for m in [registry.prefecture, *registry.all()]}
+    names = registry.names()
     out = console.print
     out(f"[bold]{r.id}[/] {escape(r.scenario)} v{escape(r.scenario_version)} / {names.get(r.municipality, r.municipality)}"
         f"（{r.municipality}） / [bold]{STATUS_JA.get(r.status, r.status)}[/]", highlight=False)

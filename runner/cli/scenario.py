@@ -19,14 +19,18 @@ def validate(files: list[Path] = typer.Argument(..., help="シナリオファイ
     files = [g for f in files for g in (sorted(f.glob("*.yaml")) if f.is_dir() else [f])]
     from robots.errors import KyodoError
     from runner.scenario.loader import scenario_path
+    from runner.scenario.overlay import check_overlay
     from runner.scenario.validate import validate_file
 
     bad = 0
+    scenarios: dict | None = None  # loaded once, for every municipality file given
     for f in files:
         try:
             path = scenario_path(str(f))
             if _is_overlay_file(path):
-                problems = _overlay_problems(path)
+                if scenarios is None:
+                    scenarios = _valid_scenarios()
+                problems = check_overlay(path, scenarios)
             else:
                 _, problems = validate_file(path)
         except KyodoError as exc:
@@ -45,15 +49,16 @@ def validate(files: list[Path] = typer.Argument(..., help="シナリオファイ
 
 def _is_overlay_file(path: Path) -> bool:
     """``config/municipalities/<code>.yaml``: a municipality's own settings, not a scenario."""
+    from runner.scenario.overlay import overlay_dir
     from runner.settings import get_settings
 
-    return path.stem.isdigit() and path.parent.name == Path(get_settings().registry_path).stem
+    return path.stem.isdigit() and path.parent.resolve() == overlay_dir(get_settings().registry_path).resolve()
 
 
-def _overlay_problems(path: Path) -> list[str]:
+def _valid_scenarios() -> dict:
+    """Every available scenario that loads (name → Scenario), to check municipality files against."""
     from robots.errors import KyodoError
     from runner.scenario.loader import available_scenarios, load_scenario
-    from runner.scenario.overlay import check_overlay
 
     scenarios = {}
     for name, f in available_scenarios().items():
@@ -61,7 +66,7 @@ def _overlay_problems(path: Path) -> list[str]:
             scenarios[name] = load_scenario(f)
         except KyodoError:
             continue  # a broken scenario is reported when it is validated itself
-    return check_overlay(path, scenarios)
+    return scenarios
 
 
 @app.command("schema")
@@ -123,7 +128,7 @@ def show(name: str = typer.Argument(..., help="シナリオ名またはファイ
     from runner.plan import effective_params
     from runner.registry import load_registry
     from runner.scenario.loader import load_scenario, scenario_path
-    from runner.scenario.overlay import effective_view, file_params_for, files_applied
+    from runner.scenario.overlay import effective_view, file_params_for
     from runner.settings import get_settings
 
     settings = get_settings()
@@ -132,10 +137,6 @@ def show(name: str = typer.Argument(..., help="シナリオ名またはファイ
     sc = load_scenario(name)
     console.print(f"[bold]{escape(sc.title)}[/]（{sc.name} v{sc.version}） / {m.name}({m.code}) / ファイル: {escape(str(scenario_path(name)))}")
     own_file, file_params = file_params_for(settings.registry_path, m.code, sc.name)
-    if own_file and not files_applied(m, sc.name, file_params):
-        err_console.print(f"[yellow]![/] 自治体ファイル {escape(str(own_file))} はこの版の kyodo では実行に反映されないため、表示にも含めていません。",
-                          highlight=False)
-        file_params = {}
     cli = parse_params(param)
     effective_params(sc, m, cli)  # unknown or unreadable values: the same error a run would give
     values = effective_view(sc, m, cli=cli, file_params=file_params)

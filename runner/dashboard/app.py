@@ -13,34 +13,31 @@ import logging
 import secrets
 import tempfile
 import threading
+from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from fastapi import FastAPI, Form, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from robots.errors import KyodoError
 from robots.privacy import mask_text
+from runner.audit import record_quietly
 from runner.dashboard._throttle import LoginThrottle
 from runner.dashboard.users import Staff, authenticate, get_staff
 from runner.registry import Registry
 from runner.settings import Settings
-from runner.store import STATUSES, RunFilter, RunStore
-from runner.store.store import db_error
+from runner.store import JST, STATUS_JA, STATUSES, TRIGGER_JA, RunFilter, RunStore, jst
+from runner.store.store import db_error, parse_day
 
-JST = ZoneInfo("Asia/Tokyo")
 log = logging.getLogger("kyodo.dashboard")
-STATUS_JA = {"succeeded": "成功", "partial": "一部エラー", "failed": "失敗", "running": "実行中", "queued": "待機中",
-             "interrupted": "中断", "skipped": "スキップ", "not_submitted": "未投入"}
 RERUNNABLE = ("failed", "partial", "interrupted", "not_submitted")
-TRIGGER_JA = {"schedule": "予定", "manual": "手動", "rerun": "再実行"}
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -57,11 +54,17 @@ class _Redirect(Exception):
 
 
 def _day(value: str) -> date | None:
-    """A date from a form field; an unreadable one is ignored rather than an error page."""
+    """A date from a form field (2026-10-01, 2026/10/1, 令和8年10月1日 …); an unreadable one is ignored."""
     try:
-        return date.fromisoformat(value) if value else None
+        return parse_day(value) if value else None
     except ValueError:
         return None
+
+
+def can_rerun(run: Any, reruns: Sequence[Any]) -> bool:
+    """The one rule for the button and the POST: the run did not succeed and no re-run of it is
+    under way or has already succeeded (every re-run so far also ended rerunnable)."""
+    return run.status in RERUNNABLE and all(r.status in RERUNNABLE for r in reruns)
 
 
 def create_app(store: RunStore, registry: Registry, settings: Settings, *, session_secret: str | None = None,
@@ -71,9 +74,9 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
     app.add_middleware(SessionMiddleware, secret_key=session_secret or secrets.token_hex(32), same_site="lax",
                        https_only=https_only, session_cookie="kyodo_session", max_age=8 * 3600)
     templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-    templates.env.filters["jst"] = lambda d: d.astimezone(JST).strftime("%Y-%m-%d %H:%M") if d else ""
+    templates.env.filters["jst"] = lambda d: jst(d, empty="")
     templates.env.filters["mask"] = lambda v: mask_text(str(v)) if v is not None else ""
-    names = {m.code: m.name for m in [registry.prefecture, *registry.all()]}
+    names = registry.names()
     throttle = LoginThrottle()
 
     @app.middleware("http")
@@ -118,6 +121,10 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
             raise HTTPException(404, "実行が見つかりません。")  # same answer: no probing other towns' IDs
         return run
 
+    def reruns_of(run: Any) -> list[Any]:
+        """Every re-run started from ``run``, newest first."""
+        return store.list_runs(RunFilter(rerun_of=run.id, limit=10_000))
+
     @app.exception_handler(_Redirect)
     async def _redirect(_: Request, exc: _Redirect) -> Response:
         return RedirectResponse(exc.url, status_code=303)
@@ -136,8 +143,8 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
 
     @app.exception_handler(OperationalError)
     async def _db_down(request: Request, exc: OperationalError) -> Response:
-        err = db_error(store.url, exc)  # locked or unreachable: say so, name the database, never a traceback
-        return page(request, "error.html", None, status_code=503, message=err.message, hint=f"{err.hint}（{err.where}）")
+        # locked or unreachable: say so, name the database, never a traceback
+        return await _kyodo_error(request, db_error(store.url, exc))
 
     @app.get("/login", response_class=HTMLResponse)
     def login_form(request: Request) -> HTMLResponse:
@@ -148,11 +155,11 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
         check_csrf(request, csrf)
         username = username.strip()[:100]
         if throttle.blocked(username):
-            _audit(username or "?", "dashboard.login", "dashboard", "拒否（試行回数超過）")
+            record_quietly(username or "?", "dashboard.login", "dashboard", "拒否（試行回数超過）")
             return page(request, "login.html", None, status_code=429,
                         error="ログインの失敗が続いたため、しばらくログインできません。15分ほどしてからやり直してください。")
         who = authenticate(store, username, password)
-        _audit(username or "?", "dashboard.login", "dashboard", "成功" if who else "失敗")
+        record_quietly(username or "?", "dashboard.login", "dashboard", "成功" if who else "失敗")
         if who is None:
             throttle.failed(username)
             return page(request, "login.html", None, status_code=401, error="ユーザー名またはパスワードが違います。")
@@ -188,12 +195,11 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
     def run_detail(request: Request, run_id: str) -> HTMLResponse:
         who = staff(request)
         run = run_for(who, run_id)
-        shots = [a for a in run.artifacts if a.kind == "screenshot" or (a.path.endswith(".png") and a.path.startswith("failure"))]
-        reruns = [r for r in store.list_runs(RunFilter(municipality=run.municipality, scenario=run.scenario, limit=500))
-                  if r.rerun_of == run.id]
+        shots = [a for a in run.artifacts if a.kind == "screenshot"]  # failure-*.png, see RunStore.record_artifacts
+        reruns = reruns_of(run)
         started = request.session.pop("flash", None) if request.session.get("flash_run") == run.id else None
         return page(request, "run.html", who, run=run, shots=shots, reruns=reruns, flash=started,
-                    can_rerun=run.status in RERUNNABLE and not any(r.status not in RERUNNABLE for r in reruns))
+                    can_rerun=can_rerun(run, reruns))
 
     @app.post("/runs/{run_id}/rerun")
     def rerun(request: Request, run_id: str, csrf: str = Form("")) -> Response:
@@ -203,13 +209,17 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
         run = run_for(who, run_id)
         if run.status not in RERUNNABLE:
             raise HTTPException(409, f"この実行は「{STATUS_JA.get(run.status, run.status)}」のため再実行できません。")
-        if any(r.rerun_of == run.id and r.status in ("queued", "running")
-               for r in store.list_runs(RunFilter(municipality=run.municipality, scenario=run.scenario, limit=50))):
-            raise HTTPException(409, "この実行の再実行は既に動いています。終わるまでお待ちください。")
+        reruns = reruns_of(run)
+        if not can_rerun(run, reruns):
+            done = next(r for r in reruns if r.status not in RERUNNABLE)
+            if done.status in ("queued", "running"):
+                raise HTTPException(409, "この実行の再実行は既に動いています。終わるまでお待ちください。")
+            raise HTTPException(409, f"この実行は既に再実行されています（{STATUS_JA.get(done.status, done.status)}）。"
+                                     "結果は再実行の画面で確認してください。")
         from runner.plan import rerun_plan
 
         plan = rerun_plan(run, requested_by=f"dashboard:{who.username}")
-        _audit(who.username, "run.rerun", f"{run.scenario}/{run.municipality}", f"元の実行={run.id}")
+        record_quietly(who.username, "run.rerun", f"{run.scenario}/{run.municipality}", f"元の実行={run.id}")
         submit_in_background(plan)
         request.session["flash"] = "再実行を開始しました。しばらくしてからこの画面を更新すると結果が表示されます。"
         request.session["flash_run"] = run.id
@@ -242,7 +252,7 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
         target = (base / path).resolve()
         if base not in target.parents or not target.is_file():  # symlinks and ../ cannot leave the run's folder
             raise HTTPException(404, "ファイルが見つかりません。")
-        _audit(who.username, "artifact.download", f"{run.id}/{path}", run.municipality)
+        record_quietly(who.username, "artifact.download", f"{run.id}/{path}", run.municipality)
         if target.suffix == ".enc":
             from runner.artifacts import decrypt_bytes
 
@@ -308,20 +318,9 @@ def _schedule(registry: Registry) -> tuple[list[Any], list[Any], str | None]:
     except ImportError:
         return [], [], "スケジューラが組み込まれていないため、実行予定を表示できません。"
     try:
-        rows, problems = next_fire_times(registry, None, _scenario_names())
+        rows, problems = next_fire_times(registry)  # checked against the scenarios available now
     except Exception as exc:  # noqa: BLE001 - shown to staff, logged for operators
         log.warning("実行予定の計算に失敗しました", exc_info=True)
         return [], [], f"実行予定を計算できませんでした: {mask_text(str(exc))}"
     return rows, problems, None
 
-
-def _audit(actor: str, action: str, target: str, detail: str) -> None:
-    """Record a sensitive action in the audit log (an audit failure is logged, never a 500 for staff)."""
-    try:
-        from runner.audit import record
-    except ImportError:
-        return
-    try:
-        record(actor, action, target, detail)
-    except Exception:  # noqa: BLE001
-        log.warning("監査ログへの記録に失敗しました", exc_info=True)

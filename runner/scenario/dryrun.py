@@ -9,11 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from robots.errors import KyodoError
+from robots import RunContext
+from robots.errors import BusinessError, KyodoError
 from runner.engine import municipality_view
 from runner.plan import RunPlan
 from runner.registry import Registry
 from runner.scenario.expr import render
+from runner.scenario.inputs import input_roots
 from runner.scenario.model import Scenario, Step
 from runner.settings import Settings
 
@@ -58,7 +60,7 @@ def describe(plan: RunPlan, scenario: Scenario, registry: Registry, settings: Se
                              "municipalities": views, "run": {"id": "<実行ID>", "date": "<実行日>", "yyyymmdd": "<実行日>",
                                                               "artifact_dir": "<成果物フォルダ>", "trigger": plan.trigger}}
     lines = [f"シナリオ: {scenario.title}（{scenario.name} v{scenario.version}） 対象: {owner.name}({owner.code})  ※試行: 何も実行しません"]
-    roots = [Path(v["input_dir"]) for v in views] + ([Path(scope["municipality"]["input_dir"])] if len(views) > 1 else [])
+    roots = list(input_roots(views, scope["municipality"]))
     _walk(scenario.steps, scope, lines, 1, roots)
     lines.append("（試行のため、実行記録・成果物フォルダ・ブラウザ・シークレットには触れていません）")
     return lines
@@ -71,6 +73,7 @@ def _input_notes(action: str, args: dict[str, Any], roots: list[Path]) -> list[s
     """Where a reading action's input files resolve, and whether they are there (a stat, nothing more)."""
     if not action.split(".")[-1].startswith("read") or not roots:
         return []
+    ctx = RunContext(run_id="dry", artifact_dir=Path("."), input_dirs=tuple(roots))  # the engine's own containment check
     notes = []
     for arg, value in args.items():
         if arg not in _INPUT_ARGS:
@@ -78,11 +81,12 @@ def _input_notes(action: str, args: dict[str, Any], roots: list[Path]) -> list[s
         for v in value if isinstance(value, list) else [value]:
             if not isinstance(v, str) or not v or "://" in v:
                 continue
-            p = Path(v)
-            cand = (p if p.is_absolute() else roots[0] / p).resolve()
-            if not any(cand == r.resolve() or r.resolve() in cand.parents for r in roots):
+            try:
+                cand = ctx.input_path(v)
+            except BusinessError:
                 notes.append(f"{arg}: 「{v}」は自治体の入力フォルダの外です（実行するとエラーになります）")
-            elif any(ch in v for ch in "*?["):
+                continue
+            if any(ch in v for ch in "*?["):
                 found = len(list(cand.parent.glob(cand.name))) if cand.parent.is_dir() else 0
                 notes.append(f"{arg}: {cand} … 今 {found} 件あります" if found else f"{arg}: {cand} … 今は1件もありません")
             else:

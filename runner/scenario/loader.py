@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from robots.errors import BusinessError
 from runner.scenario.model import Scenario
 from runner.settings import get_settings
@@ -39,14 +37,11 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
     from runner.scenario.validate import validate_file
 
     path = scenario_path(name_or_path)
-    data, problems = validate_file(path)
-    if problems:
+    scenario, problems = validate_file(path)  # validated once: the checked model is the one returned
+    if problems or scenario is None:
         raise BusinessError(
             f"シナリオに誤りが {len(problems)} 件あります:\n" + "\n".join(f"  - {p}" for p in problems),
             where=str(path),
             hint="kyodo scenario validate で詳しく確認できます。",
         )
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as exc:  # check_scenario should have caught it; never a traceback
-        raise BusinessError(f"シナリオに誤りがあります: {exc.error_count()} 件", where=str(path)) from None
+    return scenario

@@ -24,7 +24,8 @@ runner (``runner.plan.effective_params``) sees one merged layer.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from runner.registry import Municipality, Registry
 from runner.scenario.model import Scenario
 
+log = logging.getLogger("kyodo.registry")
 SCENARIO_DEFAULT = "シナリオ既定値"
 REGISTRY = "自治体台帳（overrides）"
 MUNICIPALITY_FILE = "自治体ファイル"
@@ -58,68 +60,86 @@ def overlay_file(registry_path: str | Path, code: str) -> Path:
     return overlay_dir(registry_path) / f"{code}.yaml"
 
 
-def _parse_overlay(path: Path) -> tuple[dict[str, ScenarioOverlay], list[str]]:
-    """Overlays and located Japanese problems (``file:line:col: message``) from one municipality file."""
-    from robots.errors import KyodoError
-    from runner.scenario.positions import layout, locate
-    from runner.scenario.validate import _ja
-    from runner.yamlfile import load_yaml
+@dataclass
+class _OverlayFile:
+    """One municipality file read once: its overlays, its shape problems, and positions on demand."""
 
+    path: Path
+    text: str = ""
+    overlays: dict[str, ScenarioOverlay] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    _positions: dict[tuple, tuple[int, int]] | None = None
+
+    def at(self, loc: tuple) -> str:
+        """``file:line:col`` of ``loc``; the (pure-Python) YAML walk runs only once something is reported."""
+        from runner.scenario.positions import layout, locate
+
+        if self._positions is None:
+            self._positions = layout(self.text).positions
+        return "{}:{}:{}".format(self.path, *locate(self._positions, loc))
+
+
+def _parse_overlay(path: Path) -> _OverlayFile:
+    """Overlays and located Japanese problems (``file:line:col: message``) from one municipality file.
+
+    ``${env:NAME}`` is expanded as in the registry itself (``runner.registry.load_registry``).
+    """
+    from runner.scenario.validate import _ja
+    from runner.yamlfile import YamlProblems, expand_env, parse_yaml, read_yaml_text
+
+    f = _OverlayFile(path)
     try:
-        data = load_yaml(path) or {}
-    except KyodoError as exc:
-        return {}, [str(exc)]
-    pos = layout(path.read_text(encoding="utf-8-sig")).positions
-    at = lambda loc: "{}:{}:{}".format(path, *locate(pos, loc))  # noqa: E731
+        f.text = expand_env(read_yaml_text(path))
+        data = parse_yaml(f.text, str(path)) or {}
+    except YamlProblems as exc:
+        f.problems += [str(p) for p in exc.problems]
+        return f
     if not isinstance(data, dict):
-        return {}, [f"{at(())}: 自治体ファイルは「シナリオ名: {{params: {{...}}}}」の形で書いてください。"]
-    out, problems = {}, []
+        f.problems.append(f"{f.at(())}: 自治体ファイルは「シナリオ名: {{params: {{...}}}}」の形で書いてください。")
+        return f
     for name, body in data.items():
         try:
-            out[str(name)] = ScenarioOverlay.model_validate(body or {})
+            f.overlays[str(name)] = ScenarioOverlay.model_validate(body or {})
         except ValidationError as exc:
             for e in exc.errors():
                 loc = (name, *e["loc"])
                 msg = _ja(e)
                 if e["type"] == "extra_forbidden":
                     msg = f"項目「{loc[-1]}」はありません（書けるのは params だけです）。"
-                problems.append(f"{at(loc)}: {'.'.join(map(str, loc))}: {msg}")
-    return out, problems
+                f.problems.append(f"{f.at(loc)}: {'.'.join(map(str, loc))}: {msg}")
+    return f
 
 
 def read_overlay(path: Path) -> dict[str, ScenarioOverlay]:
     """Scenario name → overlay from one municipality file; problems become one BusinessError."""
     from robots.errors import BusinessError
 
-    out, problems = _parse_overlay(path)
-    if problems:
-        raise BusinessError("自治体ファイルに誤りがあります:\n" + "\n".join(f"  - {p}" for p in problems), where=str(path),
+    f = _parse_overlay(path)
+    if f.problems:
+        raise BusinessError("自治体ファイルに誤りがあります:\n" + "\n".join(f"  - {p}" for p in f.problems), where=str(path),
                             hint="例: e_application_aggregation: {params: {column_map: {申請者名: 申請者氏名}}}")
-    return out
+    return f.overlays
 
 
 def check_overlay(path: Path, scenarios: dict[str, Scenario]) -> list[str]:
     """Every problem in a municipality file: its name, its shape, unknown scenarios and parameters."""
     from runner.registry import lg_code_valid
-    from runner.scenario.positions import layout, locate
 
     problems = []
     if not lg_code_valid(path.stem):
         problems.append(f"{path}:1:1: ファイル名は自治体コード（検査数字付きの6桁、例: 352021.yaml）にしてください。")
-    overlays, shape = _parse_overlay(path)
-    problems += shape
-    pos = layout(path.read_text(encoding="utf-8-sig")).positions if path.is_file() and not shape else {}
-    at = lambda loc: "{}:{}:{}".format(path, *locate(pos, loc))  # noqa: E731
-    for name, ov in overlays.items():
+    f = _parse_overlay(path)
+    problems += f.problems
+    for name, ov in f.overlays.items():
         sc = scenarios.get(name)
         if sc is None:
             close = difflib.get_close_matches(name, list(scenarios), n=1)
-            problems.append(f"{at((name,))}: シナリオ「{name}」はありません。" + (f"「{close[0]}」ですか?" if close else ""))
+            problems.append(f"{f.at((name,))}: シナリオ「{name}」はありません。" + (f"「{close[0]}」ですか?" if close else ""))
             continue
         for p in ov.params:
             if p not in sc.params:
                 close = difflib.get_close_matches(p, list(sc.params), n=1)
-                problems.append(f"{at((name, 'params', p))}: {name} にパラメータ「{p}」はありません。"
+                problems.append(f"{f.at((name, 'params', p))}: {name} にパラメータ「{p}」はありません。"
                                 + (f"「{close[0]}」ですか?" if close else f"使えるパラメータ: {', '.join(sc.params)}"))
     return problems
 
@@ -129,10 +149,18 @@ def apply_overlay_files(registry: Registry, registry_path: str | Path) -> Regist
     folder = overlay_dir(registry_path)
     if not folder.is_dir():
         return registry
+    from robots.errors import BusinessError
+
     for m in [registry.prefecture, *registry.municipalities]:
         f = folder / f"{m.code}.yaml"
         if f.is_file():
-            for name, ov in read_overlay(f).items():
+            try:
+                overlays = read_overlay(f)
+            except BusinessError as exc:  # one town's typo must not stop the other towns' robots
+                m._config_problem = str(exc)
+                log.warning("自治体ファイルに誤りがあるため、%s(%s) の実行を止めます: %s", m.name, m.code, exc.message)
+                continue
+            for name, ov in overlays.items():
                 entry = dict(m.overrides.get(name, {}))
                 entry["params"] = {**entry.get("params", {}), **ov.params}
                 m.overrides[name] = entry
@@ -150,8 +178,8 @@ def effective_view(scenario: Scenario, muni: Municipality, schedule: dict[str, A
                    cli: dict[str, Any] | None = None, file_params: dict[str, Any] | None = None) -> list[ParamValue]:
     """Each parameter's effective value and the layer it came from.
 
-    ``muni.overrides`` is the merged registry layer (files included once applied);
-    ``file_params`` are the municipality file's own values, used only to name their source.
+    ``muni.overrides`` is the merged registry layer (``load_registry`` always merges the
+    municipality files); ``file_params`` are the file's own values, used only to name their source.
     """
     over = muni.overrides.get(scenario.name, {}).get("params", {})
     file_params = file_params or {}
@@ -160,7 +188,7 @@ def effective_view(scenario: Scenario, muni: Municipality, schedule: dict[str, A
         value, source = p.default, SCENARIO_DEFAULT
         if name in over:
             value = over[name]
-            source = MUNICIPALITY_FILE if name in file_params and file_params[name] == value else REGISTRY
+            source = MUNICIPALITY_FILE if name in file_params else REGISTRY
         for layer, label in ((schedule or {}, SCHEDULE), (cli or {}, COMMAND)):
             if name in layer:
                 value, source = layer[name], label
@@ -175,9 +203,3 @@ def file_params_for(registry_path: str | Path, code: str, scenario: str) -> tupl
         return None, {}
     ov = read_overlay(f).get(scenario)
     return f, (ov.params if ov else {})
-
-
-def files_applied(muni: Municipality, scenario: str, file_params: dict[str, Any]) -> bool:
-    """Does the loaded registry already carry the municipality file's values (i.e. runs use them)?"""
-    over = muni.overrides.get(scenario, {}).get("params", {})
-    return all(k in over and over[k] == v for k, v in file_params.items())

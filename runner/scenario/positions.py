@@ -53,11 +53,6 @@ def layout(text: str) -> Layout:
     return out
 
 
-def node_positions(text: str) -> dict[Path_, tuple[int, int]]:
-    """Map path → (line, column), both 1-based, for every key and value in the document."""
-    return layout(text).positions
-
-
 def locate(positions: dict[Path_, tuple[int, int]], path: Path_) -> tuple[int, int]:
     """The position of ``path`` or of its nearest existing parent (a missing key → its mapping)."""
     p = tuple(path)

@@ -5,8 +5,10 @@ suggestion (``ブラウザを開く`` ではなく ``browser.open`` ですか?).
 once — a structural mistake in one step does not hide an unknown action in another — and a
 user mistake never surfaces as a Python traceback.
 
-Entry points: :func:`validate_file` / :func:`validate_text` (YAML text → problems, including
-syntax errors and tabs) and :func:`check_scenario` (already parsed data + text for positions).
+Entry points: :func:`validate_file` / :func:`validate_text` (YAML text → the validated
+:class:`Scenario` or None, and every problem, including syntax errors and tabs, which
+``runner.yamlfile`` explains for every YAML file) and :func:`check_scenario` (already parsed
+data + text for positions).
 """
 
 from __future__ import annotations
@@ -15,17 +17,20 @@ import ast
 import difflib
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
-import yaml
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
+from robots.errors import BusinessError
+from runner.plan import _coerce
 from runner.scenario.expr import VAR, names_in
 from runner.scenario.model import Scenario, Step
 from runner.scenario.positions import Layout, layout, locate
+from runner.yamlfile import Problem, YamlProblems, parse_yaml_problems, read_yaml_text
+
+__all__ = ["Problem", "check_scenario", "validate_file", "validate_text"]
 
 BUILTIN_NAMES = {"params", "municipality", "municipalities", "run"}
 # What ``${municipality.X}`` / a loop item over ``${municipalities}`` and ``${run.X}`` offer
@@ -34,7 +39,6 @@ MUNICIPALITY_FIELDS = ("code", "name", "kind", "zone", "portal_url", "credential
                        "office", "phone", "params")
 RUN_FIELDS = ("id", "date", "yyyymmdd", "artifact_dir", "trigger")
 ZONES = ("internet", "lgwan", "mynumber")
-MAX_BYTES = 2_000_000
 
 # A key whose literal value would be a secret; ``password_secret`` / ``secret`` hold a *name*.
 _SECRET_KEY = re.compile(r"(^|_)(password|passwd|pwd|pass|token|api_?key|secret_?key|access_?key|client_?secret|"
@@ -51,19 +55,6 @@ _SECRET_VALUE = re.compile(
     r"|-----BEGIN [A-Z ]*PRIVATE KEY-----",
 )
 _PASSWORD_FIELD = re.compile(r"pass|\bpw\b|#pw|pwd|パスワード|暗証", re.I)
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One located problem; ``str()`` is ``file:line:column: message`` (what editors link to)."""
-
-    file: str
-    line: int
-    column: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
 
 
 _PYDANTIC_JA = {
@@ -109,85 +100,24 @@ def _ja(err: dict[str, Any]) -> str:
         return tmpl
 
 
-# ── text level: encoding, YAML syntax, tabs ───────────────────────────────────────────────
+# ── text level: encoding, YAML syntax, tabs (explained by runner.yamlfile) ─────────────────
 
 
-def validate_file(path: str | Path) -> tuple[Any, list[Problem]]:
-    """Read and check one scenario file: (parsed data or None, every problem found)."""
-    path = Path(path)
-    if not path.is_file():
-        return None, [Problem(str(path), 1, 1, "ファイルが見つかりません。パスを確認してください。")]
-    if path.stat().st_size > MAX_BYTES:
-        return None, [Problem(str(path), 1, 1, "ファイルが大きすぎます（2MBまで）。")]
-    raw = path.read_bytes()
+def validate_file(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
+    """Read and check one scenario file: (the validated scenario, or None when anything is wrong; every problem)."""
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        return None, [Problem(str(path), line, 1, "文字コードが UTF-8 ではありません（Shift_JIS で保存されていませんか?）。"
-                                                  "エディタで「UTF-8」を選んで保存し直してください。")]
+        text = read_yaml_text(path)
+    except YamlProblems as exc:
+        return None, exc.problems
     return validate_text(text, path)
 
 
-def validate_text(text: str, path: str | Path = "<scenario>") -> tuple[Any, list[Problem]]:
-    """Parse ``text`` safely and check it; YAML errors and tabs become located problems."""
-    file = str(path)
-    try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.MarkedYAMLError as exc:
-        tabs = _tab_problems(text, file)
-        syntax = _yaml_problem(exc, text, file)
-        if not any(t.line == syntax.line for t in tabs):
-            tabs.append(syntax)
-        return None, sorted(tabs)
-    except yaml.YAMLError as exc:
-        return None, [Problem(file, 1, 1, f"YAMLの書き方に誤りがあります（{exc}）。")]
-    return data, check_scenario(data, path, text)
-
-
-def _tab_problems(text: str, file: str) -> list[Problem]:
-    out = []
-    for n, line in enumerate(text.splitlines(), 1):
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in indent:
-            out.append(Problem(file, n, indent.index("\t") + 1,
-                               "字下げ（インデント）にタブ文字が使われています。半角スペースにしてください。"))
-    return out
-
-
-_YAML_PROBLEMS = (
-    ("cannot start any token", "タブ文字や使えない記号（@ ` %）が行頭にあります。字下げは半角スペースで、記号で始まる値は \"...\" で囲んでください"),
-    ("could not find expected ':'", "「名前: 値」の「:」（コロンと半角スペース）が抜けています"),
-    ("mapping values are not allowed", "「:」の位置がおかしいか、値の中に「: 」があります（値を \"...\" で囲んでください）"),
-    ("found unexpected end of stream", "引用符（\" や '）が閉じられていません"),
-    ("while scanning a quoted scalar", "引用符（\" や '）が閉じられていません"),
-    ("expected <block end>", "字下げ（インデント）がそろっていません"),
-    ("did not find expected key", "字下げ（インデント）がそろっていないか、「- 」の位置がずれています"),
-    ("did not find expected '-'", "リストの「- 」の字下げがそろっていません"),
-    ("could not determine a constructor", "使えないタグ（!! や ! で始まる記法）があります。値だけを書いてください"),
-    ("found undefined alias", "未定義の別名（* で始まる記法）があります"),
-    ("flow mapping", "{ } のカッコが閉じられていないか、区切りの「,」が抜けています"),
-    ("flow sequence", "[ ] のカッコが閉じられていないか、区切りの「,」が抜けています"),
-)
-
-
-def _yaml_problem(exc: yaml.MarkedYAMLError, text: str, file: str) -> Problem:
-    said = f"{exc.context or ''} {exc.problem or ''}"
-    # A missing ':' is noticed on the next line; the key without it is where the context starts.
-    # Likewise an unclosed bracket: the opening one is where to look.
-    opened = "expected ':'" in said or "flow sequence" in said or "flow mapping" in said
-    mark = exc.context_mark if opened and exc.context_mark else (exc.problem_mark or exc.context_mark)
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    why = next((ja for en, ja in _YAML_PROBLEMS if en in said), "コロン・引用符・カッコの閉じ忘れ・字下げを確認してください")
-    # An unclosed quote swallows the following lines and the parser complains later: point at it.
-    lines = text.splitlines()
-    start = exc.context_mark.line if exc.context_mark else max(0, line - 5)
-    for n in range(min(start, line - 1), min(line, len(lines))):
-        code = lines[n].replace('\\"', "")
-        if code.count('"') % 2 == 1:
-            return Problem(file, n + 1, code.index('"') + 1,
-                           "YAMLの書き方に誤りがあります: 引用符（\"）が閉じられていません。同じ行の中で閉じてください。")
-    return Problem(file, line, col, f"YAMLの書き方に誤りがあります: {why}。")
+def validate_text(text: str, path: str | Path = "<scenario>") -> tuple[Scenario | None, list[Problem]]:
+    """Parse ``text`` safely and check it: (the validated scenario or None, every located problem)."""
+    data, problems = parse_yaml_problems(text, str(path))
+    if problems:
+        return None, problems
+    return _check(data, path, text)
 
 
 # ── the scenario itself ────────────────────────────────────────────────────────────────────
@@ -212,15 +142,21 @@ class _Checker:
 
 def check_scenario(data: Any, path: Path | str = "<scenario>", text: str | None = None) -> list[Problem]:
     """All problems found in ``data`` (the parsed YAML of a scenario); ``text`` gives positions."""
+    return _check(data, path, text)[1]
+
+
+def _check(data: Any, path: Path | str, text: str | None) -> tuple[Scenario | None, list[Problem]]:
+    """(the validated scenario when there is no problem, else None; every problem, sorted)."""
     c = _Checker(str(path), layout(text) if text else Layout())
     for dup, (line, col) in c.lay.duplicates:
         c.problems.append(Problem(c.file, line, col, f"{_dotted(dup)}: 項目「{dup[-1]}」が2回書かれています。"
                                                      "後に書いた方だけが使われるので、1つにまとめてください。"))
     if not isinstance(data, dict):
         c.add((), "シナリオの先頭は「name:」「title:」「steps:」などの項目である必要があります。")
-        return c.problems
+        return None, c.problems
+    model: Scenario | None = None
     try:
-        Scenario.model_validate(data)
+        model = Scenario.model_validate(data)
     except ValidationError as exc:
         errors = [{**e, "loc": tuple(_alias(x) for x in e["loc"])} for e in exc.errors()]
         meant = {(*e["loc"][:-1], s) for e in errors if e["type"] == "extra_forbidden" for s in _close_field(e["loc"])}
@@ -237,12 +173,13 @@ def check_scenario(data: Any, path: Path | str = "<scenario>", text: str | None 
     _check_params(c, params)
     steps = data.get("steps")
     if isinstance(steps, list):
-        _check_steps(c, steps, ("steps",), set(BUILTIN_NAMES), {"municipality": MUNICIPALITY_FIELDS, "run": RUN_FIELDS})
+        _check_steps(c, steps, ("steps",), set(BUILTIN_NAMES), {"municipality": MUNICIPALITY_FIELDS, "run": RUN_FIELDS},
+                     model.steps if model else None)
     for p, value in _strings(data):
         if _SECRET_VALUE.search(value) and not VAR.search(value):
             c.add(p, f"{_dotted(p)}: 秘密の値（URL内のパスワード・トークン・鍵）のように見えます。シナリオには書かず、"
                      "kyodo secret set 名前 で登録して、名前（password_secret / secret）で指定してください。")
-    return sorted(c.problems)
+    return (None if c.problems else model), sorted(c.problems)
 
 
 def _field_names(loc: tuple) -> list[str]:
@@ -304,26 +241,17 @@ def _check_params(c: _Checker, params: dict[Any, Any]) -> None:
 
 
 def _fits(typ: str, value: Any) -> bool:
-    """Would ``runner.plan`` accept ``value`` as a ``typ`` parameter?"""
+    """Would ``runner.plan`` accept ``value`` as a ``typ`` parameter? (its ``_coerce`` is the one judge)"""
     try:
-        if typ == "int":
-            return not isinstance(value, bool) and int(value) == float(value)
-        if typ == "float":
-            float(value)
-        elif typ == "bool":
-            return isinstance(value, bool) or str(value).lower() in ("0", "1", "true", "false", "yes", "no", "はい", "いいえ", "on", "off")
-        elif typ == "date":
-            return isinstance(value, date) or bool(date.fromisoformat(str(value)))
-        elif typ == "list":
-            return isinstance(value, list)
-        elif typ == "dict":
-            return isinstance(value, dict)
-    except (TypeError, ValueError):
+        _coerce("", typ, value)
+    except BusinessError:
         return False
     return True
 
 
-def _check_steps(c: _Checker, steps: list[Any], where: tuple, known: set[str], shapes: dict[str, tuple]) -> None:
+def _check_steps(c: _Checker, steps: list[Any], where: tuple, known: set[str], shapes: dict[str, tuple],
+                 models: list[Step] | None = None) -> None:
+    """``models``: the same steps already validated (the whole scenario was well formed), else None."""
     ids_here = [s.get("id") if isinstance(s, dict) and isinstance(s.get("id"), str) else None for s in steps]
     for i, raw in enumerate(steps):
         if not isinstance(raw, dict):
@@ -338,7 +266,7 @@ def _check_steps(c: _Checker, steps: list[Any], where: tuple, known: set[str], s
             if sid in BUILTIN_NAMES:
                 c.add((*loc, "id"), f"{label}: 「{sid}」は予約された名前です。別の名前にしてください。")
             c.seen_ids.add(sid)
-        step, dropped = _lenient_step(raw)
+        step, dropped = (models[i], set()) if models is not None else _lenient_step(raw)
         if step is None:
             loop_var = raw.get("as", "item") if isinstance(raw.get("as", "item"), str) else "item"
             if nested:
@@ -362,7 +290,8 @@ def _check_steps(c: _Checker, steps: list[Any], where: tuple, known: set[str], s
                 inner_shapes = {k: v for k, v in shapes.items() if k != step.as_}
                 if item_shape:
                     inner_shapes[step.as_] = item_shape
-                _check_steps(c, nested, (*loc, "steps"), known | {step.as_}, inner_shapes)
+                _check_steps(c, nested, (*loc, "steps"), known | {step.as_}, inner_shapes,
+                             step.steps if models is not None else None)
                 inner = known | {step.as_} | {s.get("id") for s in nested if isinstance(s, dict) and isinstance(s.get("id"), str)}
                 for p, t in _strings(step.collect, (*loc, "collect")):
                     for name in sorted(names_in(t) - inner):

@@ -1,8 +1,19 @@
 """Run history: runs, step logs and artifacts in SQLite (default) or PostgreSQL."""
 
-from runner.store.store import STATUSES, TERMINAL, RunFilter, RunStore, new_run_id
+from runner.store.store import (
+    JST,
+    STATUS_JA,
+    STATUSES,
+    TERMINAL,
+    TRIGGER_JA,
+    RunFilter,
+    RunStore,
+    jst,
+    new_run_id,
+)
 
-__all__ = ["RunStore", "RunFilter", "TERMINAL", "STATUSES", "new_run_id", "open_store"]
+__all__ = ["RunStore", "RunFilter", "TERMINAL", "STATUSES", "STATUS_JA", "TRIGGER_JA", "JST", "jst", "new_run_id",
+           "open_store"]
 
 
 def open_store(url: str | None = None) -> RunStore:

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, create_engine, event, func, or_, select
@@ -21,6 +21,9 @@ from runner.store.models import Artifact, Run, StepLog
 
 TERMINAL = ("succeeded", "partial", "failed", "interrupted", "skipped")
 STATUSES = ("queued", "running", *TERMINAL, "not_submitted")
+STATUS_JA = {"succeeded": "成功", "partial": "一部エラー", "failed": "失敗", "running": "実行中", "queued": "待機中",
+             "interrupted": "中断", "skipped": "スキップ", "not_submitted": "未投入"}
+TRIGGER_JA = {"schedule": "予定", "manual": "手動", "rerun": "再実行"}
 JST = ZoneInfo("Asia/Tokyo")
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -59,6 +62,26 @@ def db_error(url: str, exc: OperationalError) -> ApplicationError:
     )
 
 
+def jst(d: datetime | None, fmt: str = "%Y-%m-%d %H:%M", empty: str = "-") -> str:
+    """A stored (UTC) time as Japanese local time for staff; ``empty`` when there is none."""
+    return d.astimezone(JST).strftime(fmt) if d else empty
+
+
+def parse_day(value: str) -> date:
+    """A calendar day typed by staff: ``2026-10-01``, ``2026/10/1``, ``20261001``, ``令和8年10月1日``, 全角 too.
+
+    Raises ``ValueError`` (Japanese message). A bare 5-digit number is refused rather than read
+    as an Excel serial, so a typo such as ``20261`` is an error, not a day in 1955.
+    """
+    import re
+
+    from robots.normalize import normalize_text, parse_date
+
+    if re.fullmatch(r"\d{5}(\.\d+)?", normalize_text(value)):
+        raise ValueError(f"「{value}」を日付として読めません（例: 2026-10-01, 令和8年10月1日）")
+    return parse_date(value)
+
+
 def jst_day_start(d: date) -> datetime:
     """Midnight in Japan of ``d``: staff's dates are Japanese calendar days, the store keeps UTC."""
     return datetime.combine(d, time.min, JST)
@@ -81,7 +104,7 @@ class RunFilter:
     since: date | None = None  # Japanese calendar day (JST), inclusive
     until: date | None = None  # Japanese calendar day (JST), inclusive
     limit: int = 100
-    trigger: str | None = None
+    rerun_of: str | None = None  # only the re-runs of this run id
 
 
 class RunStore:
@@ -90,7 +113,6 @@ class RunStore:
     def __init__(self, url: str, *, timeout: float = 30) -> None:
         """``timeout``: seconds to wait for a locked SQLite database or a PostgreSQL connection."""
         self.url = url
-        self.timeout = timeout
         kwargs: dict[str, Any] = {"future": True}
         if url.startswith("sqlite"):
             path = url.split("///", 1)[-1]
@@ -269,14 +291,6 @@ class RunStore:
         with self.session() as s:
             return list(s.scalars(q))
 
-    def iter_runs_between(self, start: datetime, end: datetime) -> Iterator[Run]:
-        """Runs created in [start, end) (aware datetimes in any zone)."""
-        try:
-            with self.session() as s:
-                yield from s.scalars(select(Run).where(Run.created_at >= start, Run.created_at < end))
-        except OperationalError as exc:
-            raise db_error(self.url, exc) from None
-
 
 def _conditions(f: RunFilter) -> list[Any]:
     conds: list[Any] = []
@@ -288,8 +302,8 @@ def _conditions(f: RunFilter) -> list[Any]:
         conds.append(Run.scenario == f.scenario)
     if f.status:
         conds.append(Run.status == f.status)
-    if f.trigger:
-        conds.append(Run.trigger == f.trigger)
+    if f.rerun_of:
+        conds.append(Run.rerun_of == f.rerun_of)
     if f.since:
         conds.append(Run.created_at >= jst_day_start(f.since))
     if f.until:
@@ -357,4 +371,5 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-__all__ = ["RunStore", "RunFilter", "TERMINAL", "STATUSES", "new_run_id", "IntegrityError", "db_error", "jst_day_start"]
+__all__ = ["RunStore", "RunFilter", "TERMINAL", "STATUSES", "STATUS_JA", "TRIGGER_JA", "JST", "new_run_id", "IntegrityError",
+           "db_error", "jst", "jst_day_start", "parse_day"]

@@ -31,9 +31,18 @@ def _store(url: str):
     return open_store(url)
 
 
+def _registry_version(path) -> tuple:
+    """The registry file's and every municipality file's (``municipalities/<code>.yaml``) mtimes."""
+    from runner.scenario.overlay import overlay_dir
+
+    folder = overlay_dir(path)
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    return (_mtime(path), *((f.name, _mtime(f)) for f in files))
+
+
 @lru_cache(maxsize=8)
-def _registry(path: str, mtime: float):
-    """Parsed once per file version: a 1,741-municipality registry takes a while to validate."""
+def _registry(path: str, version: tuple):
+    """Parsed once per version of its files: a 1,741-municipality registry takes a while to validate."""
     from runner.registry import load_registry
 
     return load_registry(path)
@@ -72,7 +81,7 @@ def run_plan(self, payload: dict) -> dict:
 
     spath = scenario_path(plan.scenario)
     scenario = _scenario(plan.scenario, str(spath), _mtime(spath))
-    registry = _registry(str(settings.registry_path), _mtime(settings.registry_path))
+    registry = _registry(str(settings.registry_path), _registry_version(settings.registry_path))
     result = execute(plan, scenario, registry, store, settings, worker=f"{socket.gethostname()}:{self.request.hostname}")
     if result.status == "failed" and result.error_class == "application" and self.request.retries < self.max_retries:
         store.release_key(result.run_id)

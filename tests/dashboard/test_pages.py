@@ -150,5 +150,8 @@ def test_staff_rerun_a_failed_run_from_its_page(kyodo_home, user_scenarios):
         done = c.get(f"/runs/{again.id}")
         assert 'id="rerun"' not in done.text
         assert c.post(f"/runs/{again.id}/rerun", data={"csrf": token}).status_code == 409, "a good run is not re-run"
+        twice = c.post(f"/runs/{failed.run_id}/rerun", data={"csrf": token})
+        assert twice.status_code == 409 and "再実行されています" in twice.text, "a crafted POST after a good rerun"
+        assert [x.id for x in store.list_runs(RunFilter(rerun_of=failed.run_id))] == [again.id]
     actors = [(e.actor, e.action) for e in entries() if e.action in ("run.rerun", "run.start")]
     assert ("yamaguchi", "run.rerun") in actors and ("dashboard:yamaguchi", "run.start") in actors

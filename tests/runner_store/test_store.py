@@ -45,6 +45,10 @@ def test_runs_steps_and_artifacts_round_trip(any_store, tmp_path):
     assert s.find_by_key("e:352039:2026-11-24").id == run.id
     assert [r.id for r in s.list_runs(RunFilter(municipality="352039", status="failed"))] == [run.id]
     assert s.list_runs(RunFilter(municipality="352021")) == []
+    again = s.create_run(scenario="e_application_aggregation", version="1.0", municipality="352039",
+                         municipalities=["352039"], trigger="rerun", params={}, artifact_dir="", rerun_of=run.id)
+    assert [r.id for r in s.list_runs(RunFilter(rerun_of=run.id))] == [again.id]
+    assert s.list_runs(RunFilter(rerun_of=again.id)) == []
 
 
 def test_unreachable_database_is_a_clear_error():

@@ -92,3 +92,29 @@ def test_loader_raises_one_business_error_listing_all_problems(tmp_path):
     _, problems = validate_text(MANY, f)
     assert len(problems) >= 6 and f"誤りが {len(problems)} 件" in info.value.message
     assert all(str(p) in info.value.message for p in problems)
+
+
+def test_registry_yaml_errors_get_the_same_explanations(tmp_path):
+    """runner.yamlfile explains YAML mistakes for every file kyodo reads, not only scenarios."""
+    from runner.registry import load_registry
+    from runner.yamlfile import YamlProblems
+
+    reg = tmp_path / "municipalities.yaml"
+    reg.write_text("prefecture:\n  code: '350001'\n\tname: 山口県\n", encoding="utf-8")
+    with pytest.raises(YamlProblems) as info:
+        load_registry(reg)
+    assert any(p.line == 3 and "タブ" in p.message for p in info.value.problems)
+    reg.write_bytes("prefecture:\n  name: 山口県\n".encode("cp932"))
+    with pytest.raises(BusinessError, match="UTF-8"):
+        load_registry(reg)
+
+
+def test_a_scenario_is_validated_once_per_load(monkeypatch):
+    from runner.scenario.model import Scenario, Step
+
+    calls = []
+    for model in (Scenario, Step):
+        real = model.model_validate
+        monkeypatch.setattr(model, "model_validate", lambda data, *a, _r=real, _m=model, **k: calls.append(_m) or _r(data, *a, **k))
+    sc = load_scenario("e_application_aggregation")
+    assert calls == [Scenario] and isinstance(sc, Scenario)

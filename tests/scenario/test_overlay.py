@@ -90,7 +90,7 @@ def test_cli_validates_an_overlay_file(registry_copy, tmp_path):
 
 
 def test_show_agrees_with_what_a_run_uses(registry_copy, tmp_path):
-    """Whether or not the registry loader merges municipality files, show never claims a value a run would not use."""
+    """show names the municipality file for exactly the value a run uses (load_registry merges the files)."""
     from runner.plan import effective_params
 
     write_overlay(registry_copy, UBE, "e_application_aggregation:\n  params: {date_from: '2030-01-02'}\n")
@@ -100,16 +100,13 @@ def test_show_agrees_with_what_a_run_uses(registry_copy, tmp_path):
     assert p.returncode == 0, p.stderr
     run_value = effective_params(load_scenario("e_application_aggregation"), load_registry(registry_copy).get(UBE))["date_from"]
     line = next(l for l in p.stdout.splitlines() if "date_from" in l)
-    if run_value == "2030-01-02":
-        assert MUNICIPALITY_FILE in line and f"{UBE}.yaml" in line
-    else:
-        assert "2030" not in p.stdout and "反映されない" in p.stderr
+    assert run_value == "2030-01-02"
+    assert MUNICIPALITY_FILE in line and f"{UBE}.yaml" in line
     assert not (tmp_path / "var").exists()
 
 
 def test_show_names_the_municipality_file_once_the_registry_merges_it(registry_copy, tmp_path, monkeypatch):
-    """With the loader merging municipality files (the proposed runner.registry hook), show names the file."""
-    import runner.registry
+    """The registry loader merges municipality files, so show names the file (in-process, no subprocess)."""
     from typer.testing import CliRunner
 
     from runner.cli import app
@@ -119,8 +116,6 @@ def test_show_names_the_municipality_file_once_the_registry_merges_it(registry_c
     monkeypatch.setenv("KYODO_HOME", str(tmp_path / "var"))
     monkeypatch.setenv("KYODO_REGISTRY", str(registry_copy))
     reset_settings()
-    plain = runner.registry.load_registry
-    monkeypatch.setattr(runner.registry, "load_registry", lambda p: apply_overlay_files(plain(p), p))
     try:
         res = CliRunner().invoke(app, ["scenario", "show", "e_application_aggregation", "-m", UBE])
     finally:
@@ -128,3 +123,32 @@ def test_show_names_the_municipality_file_once_the_registry_merges_it(registry_c
     assert res.exit_code == 0, res.output
     line = next(l for l in res.output.splitlines() if "date_from" in l and "│" in l)
     assert "2030-01-02" in line and MUNICIPALITY_FILE in line and f"{UBE}.yaml" in line
+
+
+def test_municipality_file_expands_env_like_the_registry(registry_copy, monkeypatch):
+    monkeypatch.setenv("KYODO_TEST_FROM", "2031-05-06")
+    write_overlay(registry_copy, UBE, "e_application_aggregation:\n  params: {date_from: '${env:KYODO_TEST_FROM}'}\n")
+    _, own = file_params_for(registry_copy, UBE, "e_application_aggregation")
+    assert own == {"date_from": "2031-05-06"}
+    assert load_registry(registry_copy).get(UBE).overrides["e_application_aggregation"]["params"]["date_from"] == "2031-05-06"
+
+
+def test_municipality_file_syntax_errors_are_located_and_explained(registry_copy):
+    f = write_overlay(registry_copy, UBE, "e_application_aggregation:\n  params:\n\t  date_from: x\n")
+    problems = check_overlay(f, {"e_application_aggregation": load_scenario("e_application_aggregation")})
+    assert any(p.startswith(f"{f}:3:1: ") and "タブ" in p for p in problems), problems
+
+
+def test_a_broken_municipality_file_stops_only_that_municipality(registry_copy):
+    from robots.errors import BusinessError
+    from runner.plan import plan_runs
+
+    write_overlay(registry_copy, UBE, "e_application_aggregation:\n  params:\n\t  date_from: x\n")
+    reg = load_registry(registry_copy)  # the scheduler and workers still start
+    sc = load_scenario("tax_reconciliation")
+    assert "タブ" in reg.get(UBE).config_problem and reg.get("352039").config_problem is None
+    with pytest.raises(BusinessError, match="宇部市") as e:
+        plan_runs(sc, reg, [UBE])
+    assert "タブ" in str(e.value) and "kyodo scenario validate" in str(e.value)
+    [plan] = plan_runs(sc, reg, ["352039"])
+    assert plan.owner == "352039"

@@ -200,3 +200,27 @@ def test_a_changed_scenario_file_is_recorded_before_its_run(kyodo_home, user_sce
     changes = [e.detail for e in audit.entries() if e.action == "scenario.change"]
     assert changes[1].endswith("前回=なし") and changes[0].split()[1] == "前回=" + changes[1].split()[0].removeprefix("sha256=")
     assert audit.verify().ok
+
+
+def test_scenario_change_is_recorded_once_by_runs_starting_together(kyodo_home):
+    """Runs that start together after an edit all see the new hash; only one entry may say so."""
+    import threading
+
+    audit.record("system", "run.start", "warm/up", "")  # schema and store ready before the race
+    go = threading.Barrier(8)
+    wrote: list[bool] = []
+
+    def start(digest: str) -> None:
+        go.wait()
+        wrote.append(audit.note_scenario("e_application_aggregation", digest))
+
+    for digest in ("aaaa1111", "bbbb2222"):
+        threads = [threading.Thread(target=start, args=(digest,)) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    changes = [e.detail for e in audit.entries(100) if e.action == "scenario.change"]
+    assert wrote.count(True) == 2 and len(changes) == 2, changes
+    assert changes[0].startswith("sha256=bbbb") and "前回=aaaa" in changes[0] and "前回=なし" in changes[1]
+    assert audit.verify().ok

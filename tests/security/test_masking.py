@@ -40,6 +40,9 @@ def test_numbers_masked_only_with_a_valid_check_digit():
     ("〒753-8501 山口市", "[郵便番号] 山口市"),
     ("連絡先 taro.yamada+x@city.yamaguchi.lg.jp", "連絡先 [メール]"),
     ("金額 12,345円、2026-11-23 受付、センター", "金額 12,345円、2026-11-23 受付、センター"),
+    # digests and IDs stay whole (an audit entry must still show which version ran); numbers beside them do not
+    ("scenario_sha256=a09012345678bcde 携帯 09012345678", "scenario_sha256=a09012345678bcde 携帯 [電話番号]"),
+    ("TEL09012345678", "TEL[電話番号]"),
 ])
 def test_patterns(text, expected):
     assert mask_text(text) == expected
@@ -79,6 +82,15 @@ def test_personal_columns_of_a_table():
         register_personal_columns(df, ["氏名", "宛名番号", "ない列"])
         out = mask_text("行 3: 鈴木 一郎（宛名番号 7654321）の金額 300 が不正")
     assert out == "行 3: ＊＊＊（宛名番号 ＊＊＊）の金額 300 が不正"
+
+
+def test_personal_values_are_masked_as_read_and_as_normalised():
+    """A ledger holds ﾔﾏﾀﾞ ﾀﾛｳ and 山田　花子; messages quote the normalised ヤマダ タロウ, 山田 花子 or 山田花子."""
+    df = pd.DataFrame({"氏名": ["ﾔﾏﾀﾞ ﾀﾛｳ", "山田　花子"]})
+    with personal_scope():
+        register_personal_columns(df, ["氏名"])
+        for quoted in ("ﾔﾏﾀﾞ ﾀﾛｳ", "ヤマダ タロウ", "山田　花子", "山田 花子", "山田花子"):
+            assert mask_text(f"未納: {quoted} 様") == "未納: ＊＊＊ 様", quoted
 
 
 def test_many_values_registered_in_small_batches():

@@ -6,7 +6,8 @@ import pytest
 from robots.errors import BusinessError
 from robots.normalize import (
     AmountError, WarekiError, fiscal_year, is_valid_corporate_number, is_valid_lg_code, is_valid_my_number,
-    normalize_frame, normalize_text, parse_date, parse_yen, resolve_mmdd, resolve_yymmdd, to_fullwidth_kana, to_wareki,
+    normalize_frame, normalize_header, normalize_series, normalize_text, parse_date, parse_yen, resolve_mmdd,
+    resolve_yymmdd, to_fullwidth_kana, to_wareki,
 )
 
 
@@ -84,6 +85,34 @@ def test_zengin_dates_are_resolved_from_context():
     assert resolve_yymmdd("310430", date(2019, 5, 10)) == date(2019, 4, 30)  # still 平成 in a 令和 file
     assert resolve_mmdd("1227", date(2027, 1, 5)) == date(2026, 12, 27)  # year end: previous year
     assert resolve_mmdd("0105", date(2026, 12, 28)) == date(2027, 1, 5)
+
+
+
+@pytest.mark.parametrize("fn,text,fragment", [
+    (resolve_yymmdd, "      ", "日付が空です"), (resolve_yymmdd, "", "日付が空です"),
+    (resolve_yymmdd, "08 120", "YYMMDD の日付ではありません"), (resolve_yymmdd, "081345", "「081345」は存在しない日付です"),
+    (resolve_mmdd, "    ", "日付が空です"), (resolve_mmdd, "1301", "「1301」は存在しない日付です"),
+    (resolve_mmdd, "12270", "MMDD の日付ではありません"),
+])
+def test_zengin_dates_refuse_blank_and_impossible_values_in_japanese(fn, text, fragment):
+    with pytest.raises(WarekiError, match=fragment):
+        fn(text, date(2026, 11, 23))
+
+
+def test_zengin_dates_in_seireki():
+    assert resolve_yymmdd("261120", date(2026, 11, 23), year_style="seireki") == date(2026, 11, 20)
+    with pytest.raises(WarekiError, match="存在しない日付"):
+        resolve_yymmdd("250229", date(2026, 11, 23), year_style="seireki")
+
+
+@pytest.mark.parametrize("raw", ["ＡＢＣ１２３", "ｶﾞｯｺｳ", "山口市−中央１‐２－３", "4月～6月", "０８３ー９２２ー１１１１", "　山田　　太郎 ", None])
+def test_normalize_series_runs_the_same_steps_as_normalize_text(raw):
+    assert normalize_series(pd.Series([raw], dtype=object))[0] == normalize_text(raw)
+
+
+def test_normalize_header_removes_every_space():
+    assert [normalize_header(v) for v in ["期　別", " 期 別 ", "期\n別", "期別"]] == ["期別"] * 4
+    assert normalize_header("宛名－番号") == "宛名-番号" and normalize_header("ＮＯ．") == "NO." and normalize_header(None) == ""
 
 
 @pytest.mark.parametrize("raw,expected", [

@@ -11,7 +11,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from robots.errors import BusinessError
-from robots.workbook import ERA_DATE, YEN, LedgerSpec, fill_table, open_template, read_ledger, read_values, save_atomic
+from robots.workbook import (
+    ERA_DATE, YEN, LedgerSpec, fill_table, open_template, read_ledger, read_values, save_atomic, set_cells,
+)
 from runner.engine import execute
 from runner.plan import RunPlan
 from runner.registry import load_registry
@@ -162,3 +164,58 @@ def test_fill_template_action_and_a_wrong_sheet_name(kyodo_home):
     bad = execute(RunPlan(scenario="wb", owner=code, municipalities=[code], params={"sheet": "集計"}), sc, reg, store,
                   get_settings())
     assert bad.status == "failed" and "シート「集計」" in bad.error and "明細" in bad.error
+
+
+@pytest.mark.parametrize("with_,fragments", [
+    ({"tables": [{"sheet": "明細", "start": "5A", "table": "${ledger}"}]},
+     ["セル「5A」の指定が正しくありません（例: A5）", "明細"]),
+    ({"cells": {"明細": {"明細!B3": 1}}}, ["セル「明細!B3」の指定が正しくありません", "cells の見出し"]),
+    ({"tables": [{"sheet": "明細", "start": "A3", "table": "台帳.xlsx"}]}, ["table が表ではありません", "明細"]),
+])
+def test_fill_template_bad_input_is_a_business_error_in_japanese(kyodo_home, with_, fragments):
+    code = "352039"
+    data = kyodo_home / "data" / code
+    data.mkdir(parents=True)
+    template(data / "様式.xlsx")
+    messy_ledger(data / "台帳.xlsx")
+    sc = Scenario.model_validate({"name": "wb", "title": "様式テスト", "steps": [
+        {"id": "ledger", "action": "workbook.read_ledger",
+         "with": {"path": "台帳.xlsx", "required_columns": ["宛名番号", "氏名", "調定額", "納期限"]}},
+        {"action": "workbook.fill_template", "with": {"template": "様式.xlsx", "path": "未納.xlsx", **with_}}]})
+    from runner.store import open_store
+
+    run = execute(RunPlan(scenario="wb", owner=code, municipalities=[code]), sc,
+                  load_registry(Path("config/municipalities.yaml")), open_store(), get_settings())
+    assert run.status == "failed" and run.error_class == "business", run.error
+    assert all(f in run.error for f in fragments), run.error
+    assert "様式.xlsx" in run.error and "Exception" not in run.error and "Error" not in run.error
+    assert not list(run.artifact_dir.glob("*.xlsx"))
+
+
+def test_fill_table_and_set_cells_refuse_bad_cells(tmp_path):
+    wb = open_template(template(tmp_path / "様式.xlsx"))
+    ws = wb["明細"]
+    table = pd.DataFrame({"a": [1, 2]})
+    for bad in ("5A", "A0", "B", "A5:B6", "XFE1", 5):
+        with pytest.raises(BusinessError, match="の指定が正しくありません"):
+            fill_table(ws, bad, ["a"], table)
+    with pytest.raises(BusinessError, match="結合セルの途中"):
+        set_cells(ws, {"B1": "x"})
+    with pytest.raises(BusinessError, match="セル B1 が結合セルの途中") as e:
+        fill_table(ws, "B1", ["a"], table)
+    assert "明細" in str(e.value)
+
+
+def test_rename_with_spaces_in_headers_works_for_excel_and_csv_alike(tmp_path):
+    from robots.excel.csvread import read_csv_file
+
+    csv = tmp_path / "台帳.csv"
+    csv.write_bytes("宛名 番号,期　別,調定額\r\n0000000001,1,1000\r\n".encode("cp932"))
+    df = read_csv_file(csv, required_columns=["宛名番号", "期別"], rename={"期　別": "期別"})
+    assert list(df.columns) == ["宛名番号", "期別", "調定額"]
+    wb = Workbook()
+    wb.active.append(["宛名 番号", "期　別", "調定額"])
+    wb.active.append(["0000000001", 1, 1000])
+    wb.save(tmp_path / "台帳.xlsx")
+    led = read_ledger(tmp_path / "台帳.xlsx", LedgerSpec(required_columns=["宛名番号", "期別"], rename={"期　別": "期別"}))
+    assert list(led.columns) == list(df.columns)

@@ -86,3 +86,45 @@ def test_unknown_record_type_and_missing_trailer():
 def test_unknown_file_kind():
     with pytest.raises(BusinessError, match="種別コード「21」"):
         parse_zengin(b"121" + b" " * 117, "x.txt", REF)
+
+
+def _patch(raw: bytes, line: int, start: int, value: bytes) -> bytes:
+    """``raw`` with bytes ``start``.. (1-based, as in the layouts) of one CRLF line replaced."""
+    lines = raw.split(b"\r\n")
+    rec = lines[line - 1]
+    lines[line - 1] = rec[: start - 1] + value + rec[start - 1 + len(value):]
+    return b"\r\n".join(lines)
+
+
+def test_blank_creation_date_is_a_japanese_error_naming_file_line_and_field():
+    raw = _patch(nyukin(), 1, 5, b" " * 6)  # 作成日: bytes 5-10 of the header
+    with pytest.raises(BusinessError) as e:
+        parse_zengin(raw, "n.txt", REF)
+    msg = str(e.value)
+    assert "n.txt 1 行目" in msg and "作成日" in msg and "日付が空です" in msg
+    assert "invalid literal" not in msg
+
+
+@pytest.mark.parametrize("year_style", ["wareki", "seireki"])
+def test_impossible_date_is_a_japanese_error_naming_file_line_and_field(year_style):
+    raw = _patch(nyukin(), 2, 8, b"081345")  # 勘定日 of the first data record: 13月45日
+    with pytest.raises(BusinessError) as e:
+        parse_zengin(raw, "n.txt", REF, year_style=year_style)
+    msg = str(e.value)
+    assert "n.txt 2 行目" in msg and "勘定日" in msg and "「081345」は存在しない日付です" in msg
+    assert "month must be" not in msg
+
+
+def test_impossible_debit_date_in_a_furikae_file():
+    raw = _patch(furikae(), 1, 55, b"0230")  # 引落日 (MMDD): bytes 55-58 of the header
+    with pytest.raises(BusinessError) as e:
+        parse_zengin(raw, "f.txt", REF)
+    msg = str(e.value)
+    assert "f.txt 1 行目" in msg and "引落日" in msg and "存在しない日付" in msg
+
+
+def test_writer_and_parser_agree_on_trailer_totals():
+    from robots.zengin import trailer_totals
+
+    z = parse_zengin(furikae(), "f.txt", REF)
+    assert {k: z.trailer[k] for k in trailer_totals("91", z.rows)} == trailer_totals("91", FURIKAE_ROWS)
