@@ -12,6 +12,7 @@ pandas ``to_excel`` is not used: it overwrites number formats.
 from __future__ import annotations
 
 from copy import copy
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from robots.excel._cells import cell_value
 
 YEN = '#,##0"円";[Red]-#,##0"円"'
 ERA_DATE = '[$-ja-JP-x-gannen]ggge"年"m"月"d"日";@'
+PLAIN_DATE = "yyyy/m/d"  # for dates written into a template cell left at General
 _MAX_ROW, _MAX_COL = 1_048_576, 16_384  # Excel's last row and column (XFD)
 
 
@@ -46,7 +48,9 @@ def _write(cell: Any, value: Any) -> None:
     style = cell._style  # None until the cell is given a style
     fmt = style.numFmtId if style is not None else 0
     cell.value = cell_value(value)
-    if cell._style is not None:
+    if fmt == 0 and isinstance(cell.value, date):
+        cell.number_format = PLAIN_DATE  # a General cell would show a date as its serial number (45383)
+    elif cell._style is not None:
         cell._style.numFmtId = fmt
 
 
@@ -113,6 +117,8 @@ def fill_table(ws: Any, anchor: str | tuple[int, int], columns: list[str], table
                 if n > 1 and not cell.has_style:
                     cell.value = cell_value(v)
                     cell._style = copy(styles[j])  # after the value: openpyxl may have set a date format
+                    if (styles[j] is None or styles[j].numFmtId == 0) and isinstance(cell.value, date):
+                        cell.number_format = PLAIN_DATE
                 else:
                     _write(cell, v)
             if n > 1 and height is not None and ws.row_dimensions[r].height is None:

@@ -219,3 +219,17 @@ def test_rename_with_spaces_in_headers_works_for_excel_and_csv_alike(tmp_path):
     wb.save(tmp_path / "台帳.xlsx")
     led = read_ledger(tmp_path / "台帳.xlsx", LedgerSpec(required_columns=["宛名番号", "期別"], rename={"期　別": "期別"}))
     assert list(led.columns) == list(df.columns)
+
+
+def test_dates_in_general_cells_are_shown_as_dates_not_serial_numbers(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "一覧"
+    ws["A1"], ws["B1"] = "受付日", "件数"  # a plain template: no number formats at all
+    wb.save(tmp_path / "plain.xlsx")
+    table = pd.DataFrame({"受付日": [date(2024, 4, 1), date(2024, 4, 2)], "件数": [3, 4]})
+    book = open_template(tmp_path / "plain.xlsx")
+    fill_table(book["一覧"], "A2", ["受付日", "件数"], table)
+    out = load_workbook(save_atomic(book, tmp_path / "out.xlsx"))["一覧"]
+    assert [out[f"A{r}"].is_date for r in (2, 3)] == [True, True]
+    assert out["A2"].value.date() == date(2024, 4, 1) and out["B3"].number_format == "General"
