@@ -136,12 +136,23 @@ def test_filling_keeps_fonts_merges_formats_validation_and_conditional_formattin
     assert [str(r.sqref) for r in ws.conditional_formatting] == ["C3:C5"]
 
 
+CODE = "352039"
+
+
+def run_in_town(kyodo_home, sc, **params):
+    """Run scenario ``sc`` for 山口市 with its 様式.xlsx and 台帳.xlsx in the town's input folder."""
+    from runner.store import open_store
+
+    data = kyodo_home / "data" / CODE
+    if not data.is_dir():
+        data.mkdir(parents=True)
+        template(data / "様式.xlsx")
+        messy_ledger(data / "台帳.xlsx")
+    return execute(RunPlan(scenario=sc.name, owner=CODE, municipalities=[CODE], params=params), sc,
+                   load_registry(Path("config/municipalities.yaml")), open_store(), get_settings())
+
+
 def test_fill_template_action_and_a_wrong_sheet_name(kyodo_home):
-    code = "352039"
-    data = kyodo_home / "data" / code
-    data.mkdir(parents=True)
-    template(data / "様式.xlsx")
-    messy_ledger(data / "台帳.xlsx")
     sc = Scenario.model_validate({"name": "wb", "title": "様式テスト", "steps": [
         {"id": "ledger", "action": "workbook.read_ledger",
          "with": {"path": "台帳.xlsx", "required_columns": ["宛名番号", "氏名", "調定額", "納期限"],
@@ -151,18 +162,13 @@ def test_fill_template_action_and_a_wrong_sheet_name(kyodo_home):
             "tables": [{"sheet": "${params.sheet}", "start": "A3", "table": "${ledger}",
                         "columns": ["宛名番号", "氏名", "調定額", "納期限"]}]}}],
         "params": {"sheet": {"type": "str", "default": "明細"}}})
-    reg = load_registry(Path("config/municipalities.yaml"))
-    from runner.store import open_store
-
-    store = open_store()
-    run = execute(RunPlan(scenario="wb", owner=code, municipalities=[code]), sc, reg, store, get_settings())
+    run = run_in_town(kyodo_home, sc)
     assert run.status == "succeeded", run.error
     [out] = run.artifact_dir.glob("未納_352039.xlsx")
     ws = load_workbook(out)["明細"]
     assert [ws.cell(row=r, column=3).value for r in (3, 4, 5)] == [12300, 4500, 1000]
     assert ws["C5"].number_format == YEN
-    bad = execute(RunPlan(scenario="wb", owner=code, municipalities=[code], params={"sheet": "集計"}), sc, reg, store,
-                  get_settings())
+    bad = run_in_town(kyodo_home, sc, sheet="集計")
     assert bad.status == "failed" and "シート「集計」" in bad.error and "明細" in bad.error
 
 
@@ -173,19 +179,11 @@ def test_fill_template_action_and_a_wrong_sheet_name(kyodo_home):
     ({"tables": [{"sheet": "明細", "start": "A3", "table": "台帳.xlsx"}]}, ["table が表ではありません", "明細"]),
 ])
 def test_fill_template_bad_input_is_a_business_error_in_japanese(kyodo_home, with_, fragments):
-    code = "352039"
-    data = kyodo_home / "data" / code
-    data.mkdir(parents=True)
-    template(data / "様式.xlsx")
-    messy_ledger(data / "台帳.xlsx")
     sc = Scenario.model_validate({"name": "wb", "title": "様式テスト", "steps": [
         {"id": "ledger", "action": "workbook.read_ledger",
          "with": {"path": "台帳.xlsx", "required_columns": ["宛名番号", "氏名", "調定額", "納期限"]}},
         {"action": "workbook.fill_template", "with": {"template": "様式.xlsx", "path": "未納.xlsx", **with_}}]})
-    from runner.store import open_store
-
-    run = execute(RunPlan(scenario="wb", owner=code, municipalities=[code]), sc,
-                  load_registry(Path("config/municipalities.yaml")), open_store(), get_settings())
+    run = run_in_town(kyodo_home, sc)
     assert run.status == "failed" and run.error_class == "business", run.error
     assert all(f in run.error for f in fragments), run.error
     assert "様式.xlsx" in run.error and "Exception" not in run.error and "Error" not in run.error
