@@ -32,9 +32,12 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e '.[test]'
+	# chiVe word vectors for the FAQ bot, read with numpy+msgpack: the wheel only, not spaCy
+	$(PY) -m pip install -q --no-deps ja-ginza==5.3.0
 	touch $@
 
 bench: setup
+	$(PY) -m pip install -q -e '.[test,bench]'
 	$(PY) bench/run_all.py
 
 clean:

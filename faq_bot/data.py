@@ -20,6 +20,7 @@ REQUIRED = ("ID", "質問", "回答")
 COLUMNS = ("全国地方公共団体コード", "ID", "質問", "回答", "カテゴリ", "担当課", "電話番号", "URL", "更新日", "別の聞き方")
 MAX_FAQ_BYTES = 20_000_000
 CREDIT = "出典: 子育てオープンデータ協議会 汎用FAQ (CC BY 4.0)"
+_LINE = "\x00line"
 
 
 @dataclass
@@ -56,10 +57,11 @@ def _split_alts(value: str) -> list[str]:
 def parse_records(records: list[dict[str, Any]], name: str) -> list[FaqEntry]:
     """Validate rows (national column names, or the JSON keys id/question/answer) into entries."""
     out: list[FaqEntry] = []
-    seen: dict[str, int] = {}
-    for i, rec in enumerate(records, 2):
+    seen: dict[str, str] = {}
+    for n, rec in enumerate(records, 1):
+        where = f"{name} {_position(rec, n)}"
         if not isinstance(rec, dict):
-            raise BusinessError("FAQの各行は項目名つきのデータである必要があります。", where=f"{name} {i} 行目")
+            raise BusinessError("FAQの各項目は項目名つきのデータ（{\"ID\": …, \"質問\": …}）である必要があります。", where=f"{name} {n} 件目")
         r = {str(k).strip(): ("" if v is None else v) for k, v in rec.items()}
         r.setdefault("ID", r.get("id", r.get("faq_id", "")))
         r.setdefault("質問", r.get("question", ""))
@@ -67,12 +69,12 @@ def parse_records(records: list[dict[str, Any]], name: str) -> list[FaqEntry]:
         r.setdefault("カテゴリ", r.get("category", r.get("category1", "")))
         missing = [c for c in REQUIRED if str(r.get(c, "")).strip() == ""]
         if missing:
-            raise BusinessError(f"必須の列「{'」「'.join(missing)}」が空か、ありません。", where=f"{name} {i} 行目",
+            raise BusinessError(f"必須の列「{'」「'.join(missing)}」が空か、ありません。", where=where,
                                 hint=f"列名は {', '.join(COLUMNS)} です。")
         fid = str(r["ID"]).strip()
         if fid in seen:
-            raise BusinessError(f"ID「{fid}」が重複しています（{seen[fid]} 行目と {i} 行目）。", where=name)
-        seen[fid] = i
+            raise BusinessError(f"ID「{fid}」が重複しています（{seen[fid]} と {_position(rec, n)}）。", where=name)
+        seen[fid] = _position(rec, n)
         out.append(FaqEntry(
             id=fid, question=str(r["質問"]).strip(), answer=str(r["回答"]).strip(), category=str(r.get("カテゴリ", "")),
             department=str(r.get("担当課", "")), phone=str(r.get("電話番号", "")), url=str(r.get("URL", "")),
@@ -80,6 +82,35 @@ def parse_records(records: list[dict[str, Any]], name: str) -> list[FaqEntry]:
             municipality=str(r.get("全国地方公共団体コード", "")),
         ))
     return out
+
+
+def _position(rec: Any, n: int) -> str:
+    """Where a record came from: its CSV line, else its entry number in a JSON list."""
+    line = rec.get(_LINE) if isinstance(rec, dict) else None
+    return f"{line} 行目" if line else f"{n} 件目"
+
+
+def _csv_records(text: str) -> list[dict[str, Any]]:
+    """CSV rows with their line numbers; wholly blank rows are skipped, not refused."""
+    reader = csv.DictReader(io.StringIO(text))
+    out = []
+    for row in reader:
+        if not any(str(v or "").strip() for k, v in row.items() if k is not None):
+            continue
+        row = {k: v for k, v in row.items() if k is not None}
+        row[_LINE] = reader.line_num
+        out.append(row)
+    return out
+
+
+def _json(text: str, name: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BusinessError(f"JSONの書き方に誤りがあります（{exc.msg}）。", where=f"{name}:{exc.lineno}:{exc.colno}") from None
+    except RecursionError:
+        depth = max(text.count("["), text.count("{"))
+        raise BusinessError(f"JSONの入れ子が深すぎます（{depth} 段以上）。FAQは [{{…}}, {{…}}] の一段の配列で書いてください。", where=f"{name}:1:1") from None
 
 
 def load_faq(path: str | Path) -> list[FaqEntry]:
@@ -92,14 +123,11 @@ def load_faq(path: str | Path) -> list[FaqEntry]:
     check_upload(p, "faq")
     text = _decode(p.read_bytes(), p.name)
     if p.suffix.lower() == ".json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise BusinessError(f"JSONの書き方に誤りがあります（{exc.msg}）。", where=f"{p.name}:{exc.lineno}:{exc.colno}") from None
+        data = _json(text, p.name)
         if not isinstance(data, list):
             raise BusinessError("JSONはFAQの配列（[...]）である必要があります。", where=p.name)
         return parse_records(data, p.name)
-    rows = list(csv.DictReader(io.StringIO(text)))
+    rows = _csv_records(text)
     if rows and not any(c in rows[0] for c in ("ID", "id")):
         raise BusinessError(f"CSVの見出しに「ID」「質問」「回答」がありません（見出し: {', '.join(rows[0])}）。", where=p.name)
     return parse_records(rows, p.name)

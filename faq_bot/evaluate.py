@@ -1,16 +1,15 @@
-"""``kyodo faq eval`` and ``kyodo faq tune``: measure retrieval, choose weights, fit confidence."""
+"""``kyodo faq eval``: measure retrieval on labelled queries (tuning lives in ``faq_bot.tuning``)."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import time
 from pathlib import Path
 from typing import Any
 
 from faq_bot.data import FaqEntry, load_faq
-from faq_bot.metrics import evaluate_runs, success_at
-from faq_bot.retriever import Model, Retriever
+from faq_bot.metrics import evaluate_runs
+from faq_bot.retriever import Retriever
 from robots.errors import BusinessError
 
 
@@ -43,61 +42,3 @@ def run_eval(retriever: Retriever, queries: dict[str, str], qrels: dict[str, dic
         lat.append((time.perf_counter() - t0) * 1000)
         runs[qid] = [h.entry.id for h in hits]
     return evaluate_runs(runs, qrels, lat)
-
-
-def tune(retriever: Retriever, queries: dict[str, str], qrels: dict[str, dict[str, int]], ood: list[str] | None = None) -> Model:
-    """Grid-search fusion weights on the tuning queries, then fit the confidence model."""
-    import numpy as np
-    from sklearn.linear_model import LogisticRegression
-
-    parts = {qid: retriever.scores(text) for qid, text in queries.items()}
-    ids = [e.id for e in retriever.entries]
-    names = sorted(next(iter(parts.values())))
-    best, best_w = -1.0, dict(retriever.model.weights)
-    for combo in itertools.product(range(11), repeat=len(names) - 1):
-        if sum(combo) > 10:
-            continue
-        w = {n: x / 10 for n, x in zip(names, (*combo, 10 - sum(combo)))}
-        sr1 = mrr = 0.0
-        for qid, p in parts.items():
-            fused = retriever.fuse(p, w)
-            order = np.argsort(-fused)[:10]
-            ranked = [ids[i] for i in order]
-            sr1 += success_at(ranked, qrels.get(qid, {}), 1)
-            mrr += next((1 / (n + 1) for n, d_ in enumerate(ranked) if qrels.get(qid, {}).get(d_, 0) >= 1), 0)
-        score = sr1 + 0.5 * mrr
-        if score > best:
-            best, best_w = score, w
-    model = Model(weights=best_w, threshold=retriever.model.threshold)
-    retriever.model = model
-    feats, labels = [], []
-    for qid, text in queries.items():
-        hits, _ = retriever.search(text, 2)
-        top = hits[0].score
-        feats.append([top, top - hits[1].score])
-        labels.append(1 if qrels.get(qid, {}).get(hits[0].entry.id, 0) >= 1 else 0)
-    for text in ood or []:
-        hits, _ = retriever.search(text, 2)
-        feats.append([hits[0].score, hits[0].score - hits[1].score])
-        labels.append(0)
-    if len(set(labels)) == 2:
-        lr = LogisticRegression(C=10.0).fit(np.array(feats), np.array(labels))
-        model.conf_coef = (float(lr.coef_[0][0]), float(lr.coef_[0][1]), float(lr.intercept_[0]))
-        model.threshold = choose_threshold([model.confidence(t, m) for t, m in feats], labels)
-    return model
-
-
-def choose_threshold(confidences: list[float], correct: list[int], precision: float = 0.9) -> float:
-    """The lowest threshold whose answered questions are right at least ``precision`` of the time.
-
-    A wrong answer stated confidently costs a resident more than an honest "not sure" that
-    points to the office, so precision is fixed first and coverage maximised under it.
-    """
-    pairs = sorted(zip(confidences, correct), reverse=True)
-    best = 0.5
-    right = 0
-    for n, (conf, ok) in enumerate(pairs, 1):
-        right += ok
-        if right / n >= precision:
-            best = conf
-    return round(max(0.3, min(best, 0.9)), 3)

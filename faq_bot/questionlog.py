@@ -1,20 +1,42 @@
 """Storing residents' questions for improvement — masked before they are written.
 
-Only unanswered questions, thumbs-down feedback and (for the 正答率) the bot's choice are
-kept; phone numbers, マイナンバー, e-mail and postal codes are masked first.
+Only questions the bot could not answer and answers a resident marked 👎 are kept (with the
+bot's choice, for the 正答率); answered questions are not stored. Names, addresses and every
+number are masked first (``faq_bot.privacy``). The SQLite file is created 0600 in a 0700
+folder.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Float, Integer, String, Text, create_engine, select
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    select,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
-from robots.privacy import mask_text
+from faq_bot.privacy import mask_question
+
+LOCK_TIMEOUT_S = 1.0
+
+
+def _sqlite_wal(dbapi_conn: Any, _: Any) -> None:
+    """WAL: residents' writes do not block each other's reads, and commits need no full fsync."""
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
 
 
 class _Base(DeclarativeBase):
@@ -36,20 +58,40 @@ class QuestionLog(_Base):
 
 
 def default_url() -> str:
+    if os.environ.get("KYODO_FAQ_DB_URL"):
+        return os.environ["KYODO_FAQ_DB_URL"]
     home = Path(os.environ.get("KYODO_HOME", Path.cwd() / "var"))
-    home.mkdir(parents=True, exist_ok=True)
-    return os.environ.get("KYODO_FAQ_DB_URL", f"sqlite:///{home / 'faq.db'}")
+    return f"sqlite:///{home / 'faq' / 'faq.db'}"
+
+
+def _private_sqlite(url: str) -> None:
+    """Create the SQLite file 0600 inside a 0700 folder before SQLAlchemy opens it."""
+    if not url.startswith("sqlite:///") or url.endswith(":memory:"):
+        return
+    path = Path(url[len("sqlite:///"):])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(path.parent, 0o700)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)
 
 
 class QuestionStore:
     def __init__(self, url: str | None = None) -> None:
-        self.engine = create_engine(url or default_url(), future=True)
+        url = url or default_url()
+        _private_sqlite(url)
+        # a locked log must not hold up a resident's answer for long: give up after 1 s
+        args = {"timeout": LOCK_TIMEOUT_S} if url.startswith("sqlite") else {}
+        self.engine = create_engine(url, future=True, connect_args=args)
+        if url.startswith("sqlite") and not url.endswith(":memory:"):
+            event.listen(self.engine, "connect", _sqlite_wal)
         _Base.metadata.create_all(self.engine)
         self._s = sessionmaker(self.engine, expire_on_commit=False)
 
-    def add(self, municipality: str, question: str, kind: str, top_id: str | None, confidence: float) -> int:
-        row = QuestionLog(municipality=municipality, question=mask_text(question)[:500], kind=kind, top_id=top_id,
-                          confidence=confidence, created_at=datetime.now(timezone.utc))
+    def add(self, municipality: str, question: str, kind: str, top_id: str | None, confidence: float,
+            helpful: bool | None = None) -> int:
+        row = QuestionLog(municipality=municipality, question=mask_question(question)[:500], kind=kind, top_id=top_id,
+                          confidence=confidence, helpful=helpful, created_at=datetime.now(UTC))
         with self._s() as s, s.begin():
             s.add(row)
             s.flush()

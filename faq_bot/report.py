@@ -6,8 +6,10 @@ so staff see which Q&A to add first; the workbook also carries the 正答率 ove
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from faq_bot.questionlog import QuestionStore, accuracy_from_logs
 
@@ -26,6 +28,19 @@ def cluster(questions: list[str], max_topics: int = 10, seed: int = 0) -> list[i
     return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(x).tolist()
 
 
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def _jst(t: datetime) -> datetime:
+    """Stored times are UTC (SQLite drops the zone); staff read Japan time."""
+    return (t if t.tzinfo else t.replace(tzinfo=UTC)).astimezone(JST).replace(tzinfo=None)
+
+
+def as_text(value: str) -> str:
+    """A resident's words as text, never a live formula (=HYPERLINK, =WEBSERVICE, +, -, @)."""
+    return "'" + value if value and value.lstrip()[:1] in ("=", "+", "-", "@") or value[:1] in ("\t", "\r") else value
+
+
 def build_report(store: QuestionStore, dest: Path, municipality: str | None = None) -> tuple[Path, Any]:
     """Write the improvement workbook; return its path and the topics table."""
     import pandas as pd
@@ -33,7 +48,7 @@ def build_report(store: QuestionStore, dest: Path, municipality: str | None = No
     from robots.excel.report import Sheet, write_workbook
 
     rows = store.to_improve(municipality)
-    df = pd.DataFrame([{"日時": r.created_at.replace(tzinfo=None), "自治体": r.municipality, "質問": r.question,
+    df = pd.DataFrame([{"日時（日本時間）": _jst(r.created_at), "自治体": r.municipality, "質問": as_text(r.question),
                         "種別": "回答できず" if r.kind == "not_sure" else "役に立たなかった", "確信度": round(r.confidence, 2)}
                        for r in rows])
     if df.empty:

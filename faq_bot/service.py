@@ -6,14 +6,19 @@ per municipality, merged by ID) or, without it, from the bundled demo data.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from pathlib import Path
 
-from faq_bot.answer import Office
 from faq_bot.data import FaqEntry, load_faq, merge
+from faq_bot.encoder import OnnxEncoder
+from faq_bot.localize import Withheld, localize, read_workbook
+from faq_bot.offices import OfficeDirectory, OfficeInfo, demo_directory, load_directory
 from faq_bot.retriever import Retriever
 from robots.errors import BusinessError
+
+log = logging.getLogger("kyodo.faq")
 
 
 def _find(dirpath: Path, stem: str) -> Path | None:
@@ -37,18 +42,16 @@ class FaqService:
         env_dir = os.environ.get("KYODO_FAQ_DIR")
         self.faq_dir = faq_dir or (Path(env_dir) if env_dir else None)
         self._cache: dict[str, Retriever] = {}
+        self._enc: OnnxEncoder | None = None
+        self._dirs: dict[str, OfficeDirectory] = {}
+        self._building: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
 
     def municipalities(self) -> list[tuple[str, str]]:
         return [(m.code, m.name) for m in self.registry.all()]
 
-    def entries(self, code: str) -> list[FaqEntry]:
+    def _raw(self, code: str) -> list[FaqEntry]:
         m = self.registry.get(code)
-        pref = self.registry.prefecture
-        if self.faq_dir is None:
-            from faq_bot.demo import municipality_set, prefecture_set
-
-            return merge(prefecture_set(pref.name), municipality_set(m.code, m.name, pref.name))
         shared = _find(self.faq_dir, "prefecture")
         own = _find(self.faq_dir, m.code)
         if shared is None and own is None:
@@ -56,13 +59,65 @@ class FaqService:
                                 hint=f"prefecture.csv か {m.code}.csv を置いてください。")
         return merge(load_faq(shared) if shared else [], load_faq(own) if own else [])
 
+    def localized(self, code: str) -> tuple[list[FaqEntry], list[Withheld]]:
+        """(entries residents may see, entries withheld because a placeholder is unfilled)."""
+        m = self.registry.get(code)
+        if self.faq_dir is None:
+            from faq_bot.demo import municipality_set
+
+            return municipality_set(m.code, m.name, self.registry.prefecture.name), []
+        return localize(self._raw(m.code), read_workbook(self.localize_path(m.code)))
+
+    def localize_path(self, code: str) -> Path:
+        return (self.faq_dir or Path("var")) / "localize" / f"{code}.xlsx"
+
+    def entries(self, code: str) -> list[FaqEntry]:
+        return self.localized(code)[0]
+
     def retriever(self, code: str) -> Retriever:
+        """The municipality's index; building one town's never holds up another town's answers."""
         m = self.registry.get(code)
         with self._lock:
+            lock = self._building.setdefault(m.code, threading.Lock())
+        with lock:
             if m.code not in self._cache:
-                self._cache[m.code] = Retriever(self.entries(m.code))
+                self._cache[m.code] = Retriever(self.entries(m.code), encoder=self._encoder())
             return self._cache[m.code]
 
-    def office(self, code: str) -> Office:
+    def _encoder(self) -> OnnxEncoder | None:
+        path = os.environ.get("KYODO_FAQ_ENCODER")
+        if not path:
+            return None
+        if self._enc is None:
+            self._enc = OnnxEncoder(path)
+        return self._enc
+
+    def warm(self, codes: list[str] | None = None) -> None:
+        """Build the municipalities' indexes now, so the first resident does not wait."""
+        for code in codes or [c for c, _ in self.municipalities()]:
+            try:
+                self.retriever(code)
+            except BusinessError as exc:  # e.g. no FAQ file yet: that town's page says so when asked
+                log.warning("FAQの索引を作れませんでした（%s）: %s", code, exc.message)
+
+    def warm_in_background(self) -> threading.Thread:
+        """Start warming every index in a thread; a town asked first is built at once on demand."""
+        thread = threading.Thread(target=self.warm, name="faq-warm", daemon=True)
+        thread.start()
+        return thread
+
+    def directory(self, code: str) -> OfficeDirectory:
+        """The municipality's office directory (never the DX office that runs the bot), cached."""
         m = self.registry.get(code)
-        return Office(m.office or f"{m.name} 代表窓口", m.phone or "")
+        if m.code not in self._dirs:
+            self._dirs[m.code] = self._load_directory(m)
+        return self._dirs[m.code]
+
+    def _load_directory(self, m) -> OfficeDirectory:
+        if self.faq_dir is None:
+            return demo_directory(m.code, m.name)
+        path = self.faq_dir / "offices" / f"{m.code}.yaml"
+        if path.exists():
+            return load_directory(path)
+        hall = "役場" if m.name.endswith(("町", "村")) else "役所"
+        return OfficeDirectory(OfficeInfo(f"{m.name}{hall} 代表窓口"), [])

@@ -11,11 +11,14 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
 from robots.errors import BusinessError
+from robots.paths import output_name_problem
+from robots.progress import ProgressReporter, Steps, steps
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")
 
@@ -38,6 +41,7 @@ class RunStats:
     items_ok: int = 0
     items_failed: int = 0
     item_errors: list[dict[str, str]] = field(default_factory=list)
+    application_errors: int = 0  # item errors of the machinery (portal down): a re-run may succeed
 
 
 @dataclass
@@ -55,6 +59,7 @@ class RunContext:
     resources: dict[str, Any] = field(default_factory=dict)
     dry_run: bool = False
     stats: RunStats = field(default_factory=RunStats)
+    progress_reporter: ProgressReporter | None = None  # set by the engine when someone watches the run
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
     def secret(self, name: str) -> str:
@@ -62,7 +67,13 @@ class RunContext:
         return self.secret_resolver(name)
 
     def artifact_path(self, name: str, *, subdir: str | None = None) -> Path:
-        """A path inside this run's artifact folder; path components in ``name`` are removed."""
+        """A path inside this run's artifact folder.
+
+        A ``name`` with folders in it (``../x.xlsx``, ``/tmp/x.xlsx``) is refused, not shortened to its
+        file name (:func:`robots.paths.output_name_problem`); characters Windows refuses become ``_``.
+        """
+        if problem := output_name_problem(name):
+            raise BusinessError(problem + "。", where=str(name), hint="出力ファイル名（path / filename）を直してください。")
         base = self.artifact_dir / safe_filename(subdir) if subdir else self.artifact_dir
         base.mkdir(parents=True, exist_ok=True, mode=0o700)
         return base / safe_filename(name)
@@ -85,10 +96,34 @@ class RunContext:
         self.stats.items_ok += ok
         self.stats.items_failed += failed
 
-    def item_error(self, item: str, message: str) -> None:
-        """Record a business error for one item (a row, a file) without stopping the run."""
+    def item_error(self, item: str, message: str, *, kind: str = "business") -> None:
+        """Record an error for one item (a row, a file) without stopping the run.
+
+        ``kind`` is ``business`` (the data is wrong) or ``application`` (the machinery failed, so a
+        re-run may succeed); a partial run is classified by it.
+        """
         self.stats.items_failed += 1
+        if kind == "application":
+            self.stats.application_errors += 1
         self.stats.item_errors.append({"item": item, "message": message})
+
+    def progress(self, done: int, total: int | None, label: str, item: str = "") -> None:
+        """Report progress inside this action (「ページ 12/40」); throttled, free when nobody watches.
+
+        ``item`` names the current unit for people (a file name, a page, a 受付番号); it is masked
+        before it is shown, but pass nothing personal on purpose.
+        """
+        if self.progress_reporter is not None:
+            self.progress_reporter.report(done, total, label, item)
+
+    def steps(self, total: int | None, label: str) -> AbstractContextManager[Steps]:
+        """``with ctx.steps(len(files), "ファイル") as tick:`` then ``tick(item=name)`` per finished unit.
+
+        Reports 0 on entering and the final count on leaving; ``for row in tick.each(rows):`` ticks
+        after each loop body; a staged action names each stage as it starts (``tick.stage("突き合わせ")``).
+        Call ``tick`` from the action's own thread (not from pool workers).
+        """
+        return steps(self.progress_reporter, total, label)
 
     def on_close(self, fn: Callable[[], None]) -> None:
         """Register cleanup (close a browser, delete a temp file) run when the run ends."""

@@ -8,14 +8,15 @@ always finishes the run record (also when a step crashes).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import traceback
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 from zoneinfo import ZoneInfo
 
 from pydantic import ConfigDict, ValidationError, create_model
@@ -23,8 +24,11 @@ from pydantic import ConfigDict, ValidationError, create_model
 from robots import ActionSpec, RunContext, all_actions
 from robots.errors import ApplicationError, BusinessError, KyodoError, error_kind
 from robots.privacy import mask_text, personal_scope, register_personal_columns
+from robots.progress import ProgressEvent, ProgressReporter, Tick
 from runner.audit import note_scenario, record_quietly
-from runner.plan import RunPlan, effective_params
+from runner.checkpoints import Checkpoints
+from runner.plan import RunPlan, effective_params, keep_scenario_text
+from runner.privatefiles import secure_tree
 from runner.registry import Municipality, Registry
 from runner.scenario.expr import render
 from runner.scenario.inputs import input_roots
@@ -81,7 +85,40 @@ def municipality_view(m: Municipality, scenario: Scenario, settings: Settings, e
         "office": m.office or "",
         "phone": m.phone or "",
         "params": effective_params(scenario, m, extra or {}),
+        "profile": m.profile_view,
     }
+
+
+@dataclass
+class _Run:
+    """A started run as it passes through the stages of :func:`execute`."""
+
+    id: str
+    owner: Municipality
+    artifact_dir: Path
+    today: date
+    started: float = field(default_factory=time.monotonic)
+    status: str = "succeeded"
+    error: str | None = None
+    error_class: str | None = None
+    ctx: RunContext | None = None
+    munis: list[Municipality] = field(default_factory=list)
+    scope: dict[str, Any] = field(default_factory=dict)
+    item_errors: list[dict[str, str]] = field(default_factory=list)
+    log: logging.Logger | None = None
+
+    def fail(self, exc: BaseException, stage: str = "") -> None:
+        """Record ``exc`` as the run's failure (the first one wins; a crash is logged with its trace)."""
+        if self.status == "failed" and self.error:
+            log.warning("実行 %s: %s でも失敗しました: %s", self.id, stage or "後処理", mask_text(repr(exc)))
+            return
+        if isinstance(exc, KyodoError):
+            self.error, self.error_class = mask_text(str(exc)), exc.kind
+        else:
+            prefix = f"{stage}に失敗しました" if stage else "予期しないエラー"
+            self.error, self.error_class = mask_text(f"{prefix}: {exc.__class__.__name__}: {exc}"), "application"
+            (self.log or log).error("%s\n%s", prefix, mask_text(traceback.format_exc()))
+        self.status = "failed"
 
 
 def execute(
@@ -95,7 +132,68 @@ def execute(
     secret_resolver: Callable[[str], str] = get_secret,
     worker: str | None = None,
 ) -> RunResult:
-    """Run ``plan`` to the end and return its result; never raises for a failed run."""
+    """Run ``plan`` to the end and return its result.
+
+    Before the run record exists, a plan that cannot start (unknown municipality, no encryption
+    key, database down) raises a KyodoError and nothing is written. Once the record exists nothing
+    raises: the steps, the run log, publishing, encryption, recording artifacts and the final
+    status are stages inside one ExitStack, each failure is kept as the run's error, and the
+    record always ends with a final status.
+    """
+    run = _begin(plan, scenario, registry, store, settings, worker)
+    if isinstance(run, RunResult):
+        return run  # already done: nothing to do
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(_stage(run, "個人情報の保護設定"))
+        stack.enter_context(personal_scope())  # ends last: the final messages are masked with it
+        stack.callback(_guarded, run, "実行結果の記録", _record_final, store, run)
+        stack.callback(_guarded, run, "成果物の記録", store.record_artifacts, run.id, run.artifact_dir)
+        stack.callback(_guarded, run, "成果物の公開・保護", _finish_files, plan, scenario, settings, run)
+        stack.callback(_guarded, run, "実行ログの終了", _close_log, run)
+        with _stage(run, "実行の準備"):
+            runner = _prepare(run, plan, scenario, store, settings, progress, secret_resolver)
+            _audit_start(plan, scenario, run)
+        if run.ctx is not None:
+            stack.callback(_guarded, run, "後片付け", run.ctx.close)  # robots' resources (browser) first
+        if run.status != "failed":
+            with _stage(run, ""):
+                runner.run(scenario.steps, run.scope, where=f"{run.owner.name}({run.owner.code})")
+                _judge_items(run)
+    stats = run.ctx.stats if run.ctx else None
+    record_quietly("system", "run.finish", f"{scenario.name}/{run.owner.code}",
+                   f"run={run.id} status={run.status} items={stats.items_ok if stats else 0} "
+                   f"failed={stats.items_failed if stats else 0}")
+    return RunResult(
+        run_id=run.id, scenario=scenario.name, owner=run.owner.code, status=run.status, artifact_dir=run.artifact_dir,
+        items_ok=stats.items_ok if stats else 0, items_failed=stats.items_failed if stats else 0, error=run.error,
+        error_class=run.error_class, item_errors=run.item_errors,
+        outputs={k: v for k, v in run.scope.items() if k not in ("params", "municipality", "municipalities", "run")},
+    )
+
+
+@contextlib.contextmanager
+def _stage(run: _Run, name: str) -> Iterator[None]:
+    """Any failure inside becomes the run's failure instead of an exception. A stop (Ctrl+C, a
+    worker's shutdown) still stops, but the record says 中断 rather than the default 成功."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - recorded as the run's outcome
+        run.fail(exc, name)
+    except BaseException:
+        if run.status != "failed":
+            run.status, run.error_class = "interrupted", "application"
+            run.error = "実行が停止の指示で中断されました（再実行できます: kyodo runs rerun）"
+        raise
+
+
+def _guarded(run: _Run, name: str, fn: Callable[..., Any], *args: Any) -> None:
+    with _stage(run, name):
+        fn(*args)
+
+
+def _begin(plan: RunPlan, scenario: Scenario, registry: Registry, store: RunStore, settings: Settings,
+           worker: str | None) -> _Run | RunResult:
+    """Idempotency checks and the run record (created, or a queued/redelivered one taken over)."""
     if plan.idempotency_key:
         done = store.find_by_key(plan.idempotency_key)
         if done is not None and done.status in ("succeeded", "partial"):
@@ -111,111 +209,132 @@ def execute(
     owner = registry.get(plan.owner)
     munis = [registry.get(c) for c in plan.municipalities]
     artifact_dir = settings.runs_dir / owner.code / run_id
-    artifact_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    params = effective_params(scenario, owner if owner.code in plan.municipalities else None, plan.params)
     existing = store.get_run(run_id) if plan.run_id else None
     if existing is not None and existing.status in ("succeeded", "partial"):
         return RunResult(existing.id, existing.scenario, existing.municipality, "skipped", Path(existing.artifact_dir),
                          error="この実行は完了済みです（二重配信）")
-    if existing is not None:  # queued by a submitter, or redelivered after a worker died mid-run
-        artifact_dir = Path(existing.artifact_dir) if existing.artifact_dir else artifact_dir
+    artifact_dir = Path(existing.artifact_dir) if existing is not None and existing.artifact_dir else artifact_dir
+    try:
         artifact_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-        store.update_run(run_id, status="running", started_at=datetime.now(timezone.utc), artifact_dir=str(artifact_dir),
-                         attempt=existing.attempt + (existing.status != "queued"))
+        keep_scenario_text(plan, artifact_dir)  # a re-run of ./my.yaml repeats that text
+    except OSError as exc:
+        raise ApplicationError(f"成果物フォルダを作れません（{exc.strerror}）。", where=str(artifact_dir),
+                               hint="ディスクの空きと KYODO_HOME の書き込み権限を確認してください。") from None
+    today = plan.logical_date or datetime.now(JST).date()
+    if existing is not None:  # queued by a submitter (dashboard re-run, Celery), or redelivered after a crash
+        fields: dict[str, Any] = {"status": "running", "started_at": datetime.now(timezone.utc),
+                                  "artifact_dir": str(artifact_dir), "attempt": existing.attempt + (existing.status != "queued"),
+                                  "scenario_version": scenario.version, "minutes_per_item": scenario.minutes_per_item}
+        if plan.idempotency_key and not existing.idempotency_key and store.find_by_key(plan.idempotency_key) is None:
+            fields["idempotency_key"] = plan.idempotency_key
+        store.update_run(run_id, **fields)
     else:
         store.create_run(
             run_id=run_id, scenario=scenario.name, version=scenario.version, municipality=owner.code,
             municipalities=plan.municipalities, trigger=plan.trigger, params=plan.params, artifact_dir=str(artifact_dir),
             minutes_per_item=scenario.minutes_per_item, idempotency_key=plan.idempotency_key, rerun_of=plan.rerun_of,
-            logical_date=plan.logical_date or datetime.now(JST).date(),
+            logical_date=today,
         )
+    run = _Run(run_id, owner, artifact_dir, today, munis=munis)
     if worker:
-        store.update_run(run_id, worker=worker)
-    run_log, handler = _run_logger(run_id, artifact_dir, scenario.personal_columns)
-    views = [municipality_view(m, scenario, settings, plan.params) for m in munis]
+        with _stage(run, "ワーカー名の記録"):
+            store.update_run(run_id, worker=worker)
+    return run
+
+
+def _prepare(run: _Run, plan: RunPlan, scenario: Scenario, store: RunStore, settings: Settings,
+             progress: ProgressFn | None, secret_resolver: Callable[[str], str]) -> _StepRunner:
+    """The run log, the robots' context and the ``${...}`` scope; returns the step runner."""
+    owner, artifact_dir = run.owner, run.artifact_dir
+    run.log, _ = _run_logger(run.id, artifact_dir, scenario.personal_columns)
+    params = effective_params(scenario, owner if owner.code in plan.municipalities else None, plan.params)
+    views = [municipality_view(m, scenario, settings, plan.params) for m in run.munis]
     owner_view = views[0] if len(views) == 1 else municipality_view(owner, scenario, settings) | {"params": params}
-    ctx = RunContext(
-        run_id=run_id, artifact_dir=artifact_dir, municipality_code=owner.code, municipality_name=owner.name,
+    run.ctx = RunContext(
+        run_id=run.id, artifact_dir=artifact_dir, municipality_code=owner.code, municipality_name=owner.name,
         input_dirs=input_roots(views, owner_view),
-        log=run_log, secret_resolver=secret_resolver, dry_run=plan.dry_run,
+        log=run.log, secret_resolver=secret_resolver, dry_run=plan.dry_run,
         settings={"personal_columns": scenario.personal_columns, "home": str(settings.home)},
     )
-    today = (plan.logical_date or datetime.now(JST).date())
-    scope: dict[str, Any] = {
+    run.scope.update({
         "params": params,
         "municipality": owner_view,
         "municipalities": views,
-        "run": {"id": run_id, "date": today.isoformat(), "yyyymmdd": today.strftime("%Y%m%d"),
+        "run": {"id": run.id, "date": run.today.isoformat(), "yyyymmdd": run.today.strftime("%Y%m%d"),
                 "artifact_dir": str(artifact_dir), "trigger": plan.trigger},
-    }
-    runner = _StepRunner(ctx, store, run_id, progress, scenario)
-    status, err_text, err_class = "succeeded", None, None
-    started = time.monotonic()
-    digest = scenario_digest(scenario.name)
+    })
+    runner = _StepRunner(run.ctx, store, run.id, progress, scenario)
+    if progress is not None:  # nobody watching: actions' ticks cost one ``is None`` check
+        run.ctx.progress_reporter = ProgressReporter(runner.action_tick)
+    resume = store.get_run(plan.resume_from) if plan.resume_from else None
+    runner.checkpoints = Checkpoints(artifact_dir, runs_dir=settings.runs_dir,
+                                     resume_dir=Path(resume.artifact_dir) if resume and resume.artifact_dir else None,
+                                     enabled=not plan.dry_run and not scenario.encrypt_artifacts)
+    return runner
+
+
+def _audit_start(plan: RunPlan, scenario: Scenario, run: _Run) -> None:
+    digest = plan.scenario_sha256[:16] if plan.scenario_sha256 else scenario_digest(scenario.name)  # a carried file: its own hash
     try:
         note_scenario(scenario.name, digest)  # only written when the file's hash changed
     except Exception:  # an audit failure never hides the run's outcome
         log.warning("監査ログへの記録に失敗しました", exc_info=True)
     actor = plan.requested_by or ("system" if plan.trigger == "schedule" else "staff")
-    record_quietly(actor, "run.start", f"{scenario.name}/{owner.code}",
-                   f"run={run_id} trigger={plan.trigger} scenario_sha256={digest}")
-    privacy = personal_scope()
-    privacy.__enter__()
+    record_quietly(actor, "run.start", f"{scenario.name}/{run.owner.code}",
+                   f"run={run.id} trigger={plan.trigger} scenario_sha256={digest}")
+
+
+def _judge_items(run: _Run) -> None:
+    """All steps done: item errors make the run partial."""
+    stats = run.ctx.stats if run.ctx else None
+    if stats and (stats.items_failed or stats.item_errors):
+        run.status = "partial"
+        run.error_class = "application" if stats.application_errors else "business"  # an outage: a retry helps
+        run.error = f"{len(stats.item_errors) or stats.items_failed} 件の項目でエラーがありました"
+
+
+def _close_log(run: _Run) -> None:
+    if run.log is None:
+        return
     try:
-        runner.run(scenario.steps, scope, where=f"{owner.name}({owner.code})")
-        if ctx.stats.items_failed or ctx.stats.item_errors:
-            status = "partial"
-            err_class = "business"
-            err_text = f"{len(ctx.stats.item_errors) or ctx.stats.items_failed} 件の項目でエラーがありました"
-    except KyodoError as exc:
-        status, err_text, err_class = "failed", mask_text(str(exc)), exc.kind
-    except Exception as exc:  # a crash in a robot: recorded, never lost, never a raw traceback for staff
-        status, err_class = "failed", "application"
-        err_text = mask_text(f"予期しないエラー: {exc.__class__.__name__}: {exc}")
-        run_log.error("予期しないエラー\n%s", mask_text(traceback.format_exc()))
+        if run.error:
+            run.log.warning(run.error)
+        run.log.info("終了: %s（%.1f 秒）", run.status, time.monotonic() - run.started)
     finally:
-        ctx.close()
-        if err_text:
-            run_log.warning(err_text)
-        run_log.info("終了: %s（%.1f 秒）", status, time.monotonic() - started)
-        run_log.removeHandler(handler)
-        handler.close()
-        if status in ("succeeded", "partial") and not plan.dry_run and not scenario.encrypt_artifacts:
-            published = settings.home / "outputs" / owner.code / scenario.name / today.isoformat()
-            publish_outputs(artifact_dir, published)
+        for handler in list(run.log.handlers):
+            run.log.removeHandler(handler)
+            handler.close()
+
+
+def _finish_files(plan: RunPlan, scenario: Scenario, settings: Settings, run: _Run) -> None:
+    """Publish good outputs, encrypt if asked, and make everything owner-only."""
+    try:
+        if run.status in ("succeeded", "partial") and not plan.dry_run and not scenario.encrypt_artifacts:
+            published = settings.home / "outputs" / run.owner.code / scenario.name / run.today.isoformat()
+            publish_outputs(run.artifact_dir, published)
             secure_tree(published, settings.home)
         if scenario.encrypt_artifacts:
             from runner.artifacts import encrypt_tree
 
-            encrypt_tree(artifact_dir)
-        secure_tree(artifact_dir, settings.home)
-        store.record_artifacts(run_id, artifact_dir)
-        store.update_run(
-            run_id, status=status, finished_at=datetime.now(timezone.utc), items_ok=ctx.stats.items_ok,
-            items_failed=ctx.stats.items_failed, error_class=err_class, error_message=err_text,
-        )
-        item_errors = [{k: mask_text(v) for k, v in e.items()} for e in ctx.stats.item_errors]
-        privacy.__exit__(None, None, None)
-        record_quietly("system", "run.finish", f"{scenario.name}/{owner.code}",
-                       f"run={run_id} status={status} items={ctx.stats.items_ok} failed={ctx.stats.items_failed}")
-    return RunResult(
-        run_id=run_id, scenario=scenario.name, owner=owner.code, status=status, artifact_dir=artifact_dir,
-        items_ok=ctx.stats.items_ok, items_failed=ctx.stats.items_failed, error=err_text, error_class=err_class,
-        item_errors=item_errors,
-        outputs={k: v for k, v in scope.items() if k not in ("params", "municipality", "municipalities", "run")},
-    )
+            encrypt_tree(run.artifact_dir)
+    finally:
+        secure_tree(run.artifact_dir, settings.home)
 
 
-def secure_tree(root: Path, home: Path | None = None) -> None:
-    """Run folders are for the run's municipality only: 0700 folders, 0600 files (and folders below ``home``)."""
-    import os
-
-    above = [p for p in root.parents if home is not None and home in p.parents]
-    for p in [*above, root, *root.rglob("*")]:
+def _record_final(store: RunStore, run: _Run) -> None:
+    """The run's final status; retried briefly, because a run must never stay 'running'."""
+    stats = run.ctx.stats if run.ctx else None
+    run.item_errors = [{k: mask_text(v) for k, v in e.items()} for e in (stats.item_errors if stats else [])]
+    for attempt in range(3):
         try:
-            os.chmod(p, 0o700 if p.is_dir() else 0o600)
-        except OSError:
-            pass
+            store.update_run(run.id, status=run.status, finished_at=datetime.now(timezone.utc),
+                             items_ok=stats.items_ok if stats else 0, items_failed=stats.items_failed if stats else 0,
+                             error_class=run.error_class, error_message=run.error)
+            return
+        except KyodoError:
+            if attempt == 2:
+                raise
+            time.sleep(0.5 * (attempt + 1))
 
 
 def scenario_digest(name: str) -> str:
@@ -248,17 +367,51 @@ def publish_outputs(artifact_dir: Path, dest: Path) -> list[Path]:
     return out
 
 
+def item_label(name: str, value: Any, n: int) -> str:
+    """How a loop item is named in logs, errors and progress: by its value, not ``proc[3]``."""
+    if isinstance(value, dict):
+        if "code" in value and "name" in value:
+            return f"{value['name']}({value['code']})"
+        shown = next((value[k] for k in ("name", "title", "label", "code", "id") if value.get(k) not in (None, "")), None)
+    elif isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip():
+        shown = value
+    else:
+        shown = None
+    if shown is None:
+        return f"{name}[{n}]"
+    text = mask_text(str(shown)).replace("\n", " ").strip()
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 class _StepRunner:
     """Walks the step tree; one instance per run."""
 
     def __init__(self, ctx: RunContext, store: RunStore, run_id: str, progress: ProgressFn | None, scenario: Scenario) -> None:
         self.ctx, self.store, self.run_id, self.progress, self.scenario = ctx, store, run_id, progress, scenario
         self.seq = 0
+        self.depth = 0  # nesting of for_each (progress events carry it: a bar per loop level)
+        self.step_title = ""  # the running action's step, named in its in-action progress events
+        self.checkpoints: Checkpoints | None = None
         self.actions = all_actions()
 
     def _emit(self, event: str, **data: Any) -> None:
         if self.progress:
-            self.progress(event, data)
+            self.progress(event, {"run_id": self.run_id, **data})
+
+    def action_tick(self, tick: Tick) -> None:
+        """An action's own progress (pages, items) as an event one level below the loop it runs in."""
+        self._emit(ProgressEvent.ACTION_PROGRESS, label=tick.label, done=tick.done, total=tick.total,
+                   item=mask_text(tick.item) if tick.item else "", depth=self.depth, step=self.step_title)
+
+    def _call(self, spec: ActionSpec, ctx: RunContext, args: dict[str, Any], where: str, title: str) -> Any:
+        """``call_action`` with the step named for progress, and the end of its progress announced."""
+        self.step_title = title
+        try:
+            return call_action(spec, ctx, args, where=where)
+        finally:
+            reporter = ctx.progress_reporter
+            if reporter is not None and reporter.finish():
+                self._emit(ProgressEvent.ACTION_END, depth=self.depth, step=title)
 
     def run(self, steps: list[Step], scope: dict[str, Any], where: str, ctx: RunContext | None = None, item: str | None = None) -> None:
         ctx = ctx or self.ctx
@@ -268,6 +421,8 @@ class _StepRunner:
                 self.seq += 1
                 sid = self.store.start_step(self.run_id, self.seq, label, step.action, item)
                 self.store.finish_step(sid, "skipped", "条件（when）が偽のため実行しませんでした")
+                if step.id:
+                    scope[step.id] = None  # a skipped step's result is empty (``first(a, b)`` picks the other)
                 continue
             if step.for_each is not None:
                 out = self._loop(step, scope, where, ctx)
@@ -285,27 +440,41 @@ class _StepRunner:
         if not isinstance(items, (list, tuple)):
             raise BusinessError(f"for_each の対象がリストではありません（{type(items).__name__}）。", where=where)
         results: list[Any] = []
-        self._emit("loop_start", step=step.id, total=len(items))
+        depth = self.depth
+        self.depth += 1
+        self._emit("loop_start", step=step.id, total=len(items), depth=depth)
         for n, value in enumerate(items, 1):
             is_muni = isinstance(value, dict) and "code" in value and "params" in value
-            label = f"{value['name']}({value['code']})" if is_muni else f"{step.as_}[{n}]"
+            label = item_label(step.as_, value, n)
             sub_ctx = ctx.scoped(municipality_code=value["code"], municipality_name=value["name"]) if is_muni else ctx
             sub_scope = {**scope, step.as_: value}
-            self._emit("item_start", item=label, n=n, total=len(items))
+            self._emit("item_start", item=label, n=n, total=len(items), depth=depth)
+            kept = is_muni and step.id and depth == 0 and self.checkpoints is not None
+            if kept:
+                found, result = self.checkpoints.load(step.id, value["code"])
+                if found:
+                    results.append(result)
+                    ctx.log.info("前回の結果を使います: %s", label)
+                    self._emit("item_done", item=label, ok=True, reused=True, depth=depth)
+                    continue
             try:
                 sub_where = where if where == label else f"{where} / {label}"
                 self.run(step.steps or [], sub_scope, sub_where, sub_ctx, label)
                 results.append(render(getattr(step, "collect", None), sub_scope) if getattr(step, "collect", None) is not None
                                else {k: v for k, v in sub_scope.items() if k not in scope or k == step.as_})
-                self._emit("item_done", item=label, ok=True)
+                if kept:
+                    self.checkpoints.save(step.id, value["code"], results[-1])
+                self._emit("item_done", item=label, ok=True, depth=depth)
             except (_SkipItem, KyodoError) as exc:
                 cause = exc.cause if isinstance(exc, _SkipItem) else exc
                 if step.on_error != "skip_item" and not isinstance(exc, _SkipItem):
+                    self.depth = depth
                     raise
                 msg = mask_text(str(cause))
-                ctx.item_error(label, msg)
+                ctx.item_error(label, msg, kind=error_kind(cause))
                 ctx.log.warning("項目をスキップ: %s: %s", label, msg)
-                self._emit("item_done", item=label, ok=False, error=msg)
+                self._emit("item_done", item=label, ok=False, error=msg, depth=depth)
+        self.depth = depth
         if items and not results:
             first = ctx.stats.item_errors[-1]["message"] if ctx.stats.item_errors else ""
             raise BusinessError(f"すべての項目（{len(items)} 件）でエラーになりました。{first}")
@@ -323,7 +492,7 @@ class _StepRunner:
             ctx.log.info("開始: %s %s%s", where, step.title or label, f"（{attempt}回目）" if attempt > 1 else "")
             try:
                 args = render(step.with_, scope)
-                out = call_action(spec, ctx, args, where=f"{where} / {label}")
+                out = self._call(spec, ctx, args, f"{where} / {label}", step.title or spec.title or label)
                 if self.scenario.personal_columns:
                     register_personal_columns(out, self.scenario.personal_columns)
                 self.store.finish_step(sid, "succeeded", _describe(out))

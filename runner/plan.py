@@ -7,12 +7,14 @@ the registry < schedule params < params given on the command line.
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from robots.errors import BusinessError
+from robots.errors import ApplicationError, BusinessError
 from runner.registry import Municipality, Registry
 from runner.scenario.model import Scenario
 
@@ -31,6 +33,10 @@ class RunPlan(BaseModel):
     requested_by: str | None = Field(None, description="who asked (CLI: cli:<OS user>, dashboard: its user); None = the scheduler")
     run_id: str | None = None
     kyodo_version: str | None = None
+    resume_from: str | None = Field(None, description="a run whose finished municipalities are taken over (rerun of a partial run)")
+    scenario_file: str | None = Field(None, description="the scenario's YAML file when given as a path (kyodo run ./my.yaml)")
+    scenario_text: str | None = Field(None, description="that file's text: a worker runs exactly it, wherever it is")
+    scenario_sha256: str | None = Field(None, description="SHA-256 of scenario_text (UTF-8); a payload that does not match is refused")
 
     @property
     def idempotency_key(self) -> str | None:
@@ -38,6 +44,54 @@ class RunPlan(BaseModel):
         if self.logical_date is None or self.dry_run:
             return None
         return f"{self.scenario}:{self.owner}:{self.logical_date.isoformat()}"
+
+
+def text_digest(text: str) -> str:
+    """The SHA-256 a plan carries for its scenario text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def attach_scenario_file(plans: list[RunPlan], path: str | Path, text: str) -> None:
+    """``kyodo run ./my.yaml``: every plan carries the file's text and hash, so any executor runs exactly it."""
+    where, digest = str(Path(path).resolve()), text_digest(text)
+    for plan in plans:
+        plan.scenario_file, plan.scenario_text, plan.scenario_sha256 = where, text, digest
+
+
+SCENARIO_COPY = ".scenario.yaml"  # in the run folder: hidden working state, never an artifact
+
+
+def keep_scenario_text(plan: RunPlan, artifact_dir: Path) -> None:
+    """Keep a carried scenario's text in the run folder, so a re-run repeats that file, not a same-named one."""
+    if plan.scenario_text is None:
+        return
+    tmp = artifact_dir / f"{SCENARIO_COPY}.tmp"
+    tmp.write_text(plan.scenario_text, encoding="utf-8")
+    tmp.replace(artifact_dir / SCENARIO_COPY)
+
+
+def plan_scenario(plan: RunPlan) -> Scenario:
+    """The scenario ``plan`` runs: its carried text (hash checked first), else the file or the name it gives."""
+    from runner.scenario.loader import load_scenario
+
+    if plan.scenario_text is None:
+        return load_scenario(plan.scenario_file or plan.scenario)
+    return carried_scenario(plan.scenario, plan.scenario_text, plan.scenario_sha256, plan.scenario_file)
+
+
+def carried_scenario(name: str, text: str, sha256: str | None, where: str | None) -> Scenario:
+    """A scenario that travelled as text: refused unless the text matches its hash and names ``name``."""
+    from runner.scenario.loader import load_scenario_text
+
+    if not sha256 or text_digest(text) != sha256:
+        raise ApplicationError(f"受け取ったシナリオ「{name}」の内容がハッシュ値と一致しません（途中で変わった可能性があります）。"
+                               "この実行は行いません。", where=where,
+                               hint="投入した側で kyodo run をやり直してください。繰り返す場合はキューの経路を確認してください。")
+    scenario = load_scenario_text(text, where or name)
+    if scenario.name != name:
+        raise ApplicationError(f"受け取ったシナリオの名前「{scenario.name}」が実行内容の「{name}」と違います。この実行は行いません。",
+                               where=where, hint="投入した側で kyodo run をやり直してください。")
+    return scenario
 
 
 def effective_params(scenario: Scenario, muni: Municipality | None, *layers: dict[str, Any]) -> dict[str, Any]:
@@ -68,10 +122,40 @@ _FALSE = ("0", "false", "no", "いいえ", "off", "")
 _TYPE_HINTS = {
     "int": "整数（例: 2024）で指定してください。",
     "bool": "true / false（はい / いいえ）で指定してください。",
-    "date": "日付（例: 2024-04-01）で指定してください。",
-    "list": "リスト（例: [a, b]）で、シナリオ・自治体ファイル・スケジュールに書いてください。",
-    "dict": "「名前: 値」の形（例: {申請者名: 申請者氏名}）で、シナリオ・自治体ファイル・スケジュールに書いてください。",
+    "date": "日付（例: 2024-04-01、2024/4/1、令和6年4月1日）で指定してください。",
+    "list": "リスト（例: [a, b]）で書いてください。コマンドでは -p 'items=[a, b]' のように [ ] で囲みます。",
+    "dict": "「名前: 値」の形（例: {申請者名: 申請者氏名}）で書いてください。コマンドでは -p 'map={a: b}' のように { } で囲みます。",
 }
+
+
+def _date(value: Any) -> date | None:
+    """A date parameter: ``2026-04-01``, ``2026/4/1``, ``20260401``, ``令和8年4月1日``, ``R8.4.1`` (full-width too); blank is None."""
+    from datetime import datetime
+
+    from robots.normalize import parse_date
+
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, (int, float)) or not str(value).strip():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise ValueError(value)  # an Excel serial is not a date someone types
+        return None
+    return parse_date(str(value))
+
+
+def _flow_yaml(text: str, typ: str) -> Any:
+    """``[a, b]`` / ``{a: b}`` as typed after ``-p name=``: YAML flow style, exactly as the error message suggests."""
+    import yaml
+
+    s = text.strip()
+    if not (s.startswith("[") if typ == "list" else s.startswith("{")):
+        raise ValueError(text)
+    try:
+        return yaml.safe_load(s)
+    except yaml.YAMLError:
+        raise ValueError(text) from None
 
 
 def _coerce(name: str, typ: str, value: Any) -> Any:
@@ -96,9 +180,11 @@ def _coerce(name: str, typ: str, value: Any) -> Any:
                 raise ValueError(value)
             return text in _TRUE
         if typ == "date":
-            return value if isinstance(value, date) else date.fromisoformat(str(value))
+            return _date(value)
         if typ in ("str", "path"):
             return str(value)
+        if typ in ("list", "dict") and isinstance(value, str):
+            value = _flow_yaml(value, typ)
         if (typ == "list" and not isinstance(value, list)) or (typ == "dict" and not isinstance(value, dict)):
             raise ValueError(value)
     except (TypeError, ValueError, OverflowError):
@@ -136,7 +222,25 @@ def plan_runs(
 
 
 def rerun_plan(run: Any, *, requested_by: str | None = None) -> RunPlan:
-    """The plan that repeats a stored run: same scenario, municipalities, parameters and logical date."""
-    return RunPlan(scenario=run.scenario, owner=run.municipality, municipalities=list(run.municipalities or [run.municipality]),
+    """The plan that repeats a stored run: same scenario, municipalities, parameters and logical date.
+
+    Parameters are stored masked (a My Number or phone given with ``--param`` never rests in the
+    database), so a run whose parameters lost a value to masking cannot be repeated from the store:
+    that is refused with the way to start it again, instead of running with ＊＊＊ as a value.
+    """
+    from robots.privacy import has_masks
+
+    masked = sorted(k for k, v in (run.params or {}).items() if has_masks(v))
+    if masked:
+        raise BusinessError(f"実行「{run.id}」のパラメータ（{'、'.join(masked)}）は個人情報を含むため保存時に伏せ字にしており、"
+                            "同じ値で再実行できません。",
+                            hint=f"kyodo run {run.scenario} --municipality {run.municipality} --param 名前=値 で値を指定し直して実行してください。")
+    plan = RunPlan(scenario=run.scenario, owner=run.municipality, municipalities=list(run.municipalities or [run.municipality]),
                    params=dict(run.params or {}), trigger="rerun", rerun_of=run.id, logical_date=run.logical_date,
-                   requested_by=requested_by)
+                   requested_by=requested_by,
+                   # municipalities the earlier run finished are taken over; only the others run again
+                   resume_from=run.id if run.status in ("partial", "failed", "interrupted") else None)
+    kept = Path(run.artifact_dir) / SCENARIO_COPY if run.artifact_dir else None
+    if kept is not None and kept.is_file():  # the run was of a DX leader's own file: repeat exactly that text
+        attach_scenario_file([plan], kept, kept.read_text(encoding="utf-8"))
+    return plan

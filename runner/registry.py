@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from robots.errors import BusinessError
+from runner.notify.channels import NotifyChannels
 
 Zone = Literal["internet", "lgwan", "mynumber"]
 
@@ -64,16 +65,28 @@ class Municipality(BaseModel):
     phone: str | None = None
     closure_days: list[date] = Field(default_factory=list, description="自治体独自の閉庁日")
     schedules: list[ScheduleEntry] = Field(default_factory=list)
+    notify: NotifyChannels = Field(default_factory=NotifyChannels, description="失敗の知らせ先（メール・Teams・Slack互換・LINE WORKS）")
     overrides: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="シナリオ名 → 上書き設定（params など）"
+    )
+    profile: str | None = Field(None, description="使っている電子申請システムのプロファイル名（config/profiles/<名前>.yaml）")
+    profile_overrides: dict[str, Any] = Field(
+        default_factory=dict, description="この自治体だけプロファイルと違うところ（例: {columns: {申請者名: 申請者氏名}}）"
     )
     # Set when this municipality's own file (municipalities/<code>.yaml) is broken: its runs are
     # refused with this message, every other municipality keeps running.
     _config_problem: str | None = PrivateAttr(None)
+    # The resolved portal profile (runner.profiles.profile_view), set by load_registry.
+    _profile_view: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @property
     def config_problem(self) -> str | None:
         return self._config_problem
+
+    @property
+    def profile_view(self) -> dict[str, Any]:
+        """``${m.profile}``: the portal profile with this municipality's overrides ({} when it has none)."""
+        return self._profile_view
 
     @field_validator("code", mode="before")
     @classmethod
@@ -91,6 +104,10 @@ class Registry(BaseModel):
 
     prefecture: Municipality
     municipalities: list[Municipality]
+    default_profile: str | None = Field(None, description="profile を書いていない自治体が使うプロファイル名")
+    profiles: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="台帳に直接書くプロファイル（名前 → 内容）。普通は config/profiles/<名前>.yaml に置きます"
+    )
     source: str | None = Field(None, exclude=True)
 
     def get(self, code: str) -> Municipality:
@@ -142,4 +159,26 @@ def load_registry(path: str | Path) -> Registry:
     reg.source = str(path)
     from runner.scenario.overlay import apply_overlay_files
 
+    apply_profiles(reg, path)
     return apply_overlay_files(reg, path)
+
+
+def apply_profiles(reg: Registry, path: str | Path) -> Registry:
+    """Resolve each municipality's portal profile; a broken profile stops only the towns using it."""
+    import logging
+
+    from runner.profiles import profile_view, read_profile_files, resolve_profile
+
+    files, _ = read_profile_files(path)
+    bodies = {**files, **reg.profiles}
+    for m in [reg.prefecture, *reg.municipalities]:
+        name = m.profile or (reg.default_profile if m.portal_url else None)
+        if not name:
+            continue
+        try:
+            m._profile_view = profile_view(resolve_profile(name, bodies, m.profile_overrides))
+        except BusinessError as exc:
+            m._config_problem = f"プロファイル「{name}」: {exc}"
+            logging.getLogger("kyodo.registry").warning("プロファイルに誤りがあるため %s(%s) の実行を止めます: %s",
+                                                        m.name, m.code, exc.message)
+    return reg

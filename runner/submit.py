@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from runner.engine import ProgressFn, RunResult
-from runner.plan import plan_runs
+from runner.plan import attach_scenario_file, plan_runs
 from runner.registry import Registry, load_registry
-from runner.scenario.loader import load_scenario
+from runner.scenario.loader import (
+    is_scenario_file,
+    load_scenario,
+    load_scenario_text,
+    read_scenario_text,
+)
 from runner.settings import Settings, get_settings
 from runner.store import RunStore, open_store
 
@@ -34,9 +40,12 @@ def run_scenario(
     settings = settings or get_settings()
     registry = registry or load_registry(settings.registry_path)
     store = store or open_store(settings.db_url)
-    sc = load_scenario(scenario)
+    text = read_scenario_text(scenario) if is_scenario_file(scenario) else None  # kyodo run ./my.yaml: that file, wherever it is
+    sc = load_scenario_text(text, Path(scenario)) if text is not None else load_scenario(scenario)
     plans = plan_runs(sc, registry, codes, params, trigger=trigger, logical_date=logical_date, dry_run=dry_run,
                       requested_by=requested_by)
+    if text is not None:  # the text validated here travels with the plan: a worker runs exactly it
+        attach_scenario_file(plans, scenario, text)
     return get_executor(registry, store, settings, executor).submit(plans, progress=progress)
 
 

@@ -3,7 +3,9 @@
 # a green run must have run tests.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-.venv/bin/python -m pytest "$@"
+# Two workers (the machine has 2 cores; most tests wait on Chromium, tesseract or a server).
+# KYODO_TEST_WORKERS=0 runs everything in one process, e.g. to debug a failure.
+.venv/bin/python -m pytest -n "${KYODO_TEST_WORKERS:-2}" "$@"
 rc=$?
 if [ "$rc" -eq 5 ]; then
   echo "no tests were collected: failing on purpose" >&2

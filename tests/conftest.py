@@ -12,18 +12,24 @@ REPO = Path(__file__).resolve().parent.parent
 REGISTRY = REPO / "config" / "municipalities.yaml"
 
 
+def use_home(mp: pytest.MonkeyPatch, home: Path) -> Path:
+    """Point kyodo at ``home`` (runs, data, SQLite) and the sample registry, on the local executor."""
+    from runner.settings import reset_settings
+
+    mp.setenv("KYODO_HOME", str(home))
+    mp.setenv("KYODO_REGISTRY", str(REGISTRY))
+    mp.delenv("KYODO_DB_URL", raising=False)
+    mp.delenv("KYODO_EXECUTOR", raising=False)
+    reset_settings()
+    return home
+
+
 @pytest.fixture()
 def kyodo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh KYODO_HOME (runs, data, SQLite) for one test; nothing is written into the repo."""
     from runner.settings import reset_settings
 
-    home = tmp_path / "var"
-    monkeypatch.setenv("KYODO_HOME", str(home))
-    monkeypatch.setenv("KYODO_REGISTRY", str(REGISTRY))
-    monkeypatch.delenv("KYODO_DB_URL", raising=False)
-    monkeypatch.delenv("KYODO_EXECUTOR", raising=False)
-    reset_settings()
-    yield home
+    yield use_home(monkeypatch, tmp_path / "var")
     reset_settings()
 
 

@@ -36,15 +36,21 @@ def chromium_path() -> str:
     return path
 
 
+def driver() -> Any:
+    """This thread's Playwright driver (the sync API allows one per thread), started on first use."""
+    from playwright.sync_api import sync_playwright
+
+    pw = getattr(_local, "pw", None) or sync_playwright().start()
+    _local.pw = pw
+    return pw
+
+
 def browser() -> Any:
     """This thread's Chromium, launched on first use and closed at exit."""
     b = getattr(_local, "browser", None)
     if b is not None and b.is_connected():
         return b
-    from playwright.sync_api import sync_playwright
-
-    pw = getattr(_local, "pw", None) or sync_playwright().start()
-    _local.pw = pw
+    pw = driver()
     headless = os.environ.get("KYODO_HEADFUL") != "1"
     b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=headless)
     _local.browser = b
@@ -99,3 +105,39 @@ def page(ctx: RunContext, timeout_seconds: float | None = None) -> Any:
 
         ctx.on_close(_close)
     return ctx.resources[key]
+
+
+# Where portals show a message to the user; quoted when an action times out (a wrong date
+# format typed into a form is a business error the portal has already explained).
+ERROR_SELECTORS = ".error, .errors, .alert-danger, .alert-error, .msg-err, .error-message, [role=alert], .invalid-feedback"
+# Chromium's network errors: the system cannot be reached at all (retryable, never a selector problem).
+CONNECTION_ERRORS = ("ERR_CONNECTION_REFUSED", "ERR_CONNECTION_RESET", "ERR_CONNECTION_CLOSED", "ERR_CONNECTION_TIMED_OUT",
+                     "ERR_CONNECTION_FAILED", "ERR_NAME_NOT_RESOLVED", "ERR_NAME_RESOLUTION_FAILED", "ERR_ADDRESS_UNREACHABLE",
+                     "ERR_INTERNET_DISCONNECTED", "ERR_NETWORK_CHANGED", "ERR_EMPTY_RESPONSE", "ERR_TIMED_OUT",
+                     "ERR_TUNNEL_CONNECTION_FAILED", "ERR_PROXY_CONNECTION_FAILED")
+
+
+def visible_error_text(pg: Any, selector: str | None = None, *, limit: int = 300) -> str | None:
+    """The text of the first visible error message on the page (``selector`` or the usual places), or None."""
+    for sel in filter(None, (selector, ERROR_SELECTORS)):
+        try:
+            loc = pg.locator(sel)
+            for i in range(min(loc.count(), 5)):
+                el = loc.nth(i)
+                if el.is_visible():
+                    text = " ".join(el.inner_text(timeout=1000).split())
+                    if text:
+                        return text[:limit]
+        except Exception:  # a closed page, a selector the page cannot parse: nothing to quote
+            continue
+    return None
+
+
+def unreachable(pg: Any, message: str = "") -> bool:
+    """True when the browser could not reach the system (network error text, or Chromium's own error page)."""
+    if any(code in message for code in CONNECTION_ERRORS):
+        return True
+    try:
+        return str(pg.url).startswith("chrome-error://")
+    except Exception:
+        return False

@@ -6,14 +6,17 @@ saves a screenshot and the page HTML when it fails.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 from robots import RunContext, action
 from robots.browser._capture import captured
-from robots.browser._session import page
+from robots.browser._session import page, unreachable, visible_error_text
 from robots.context import safe_filename
-from robots.errors import BusinessError
+from robots.errors import ApplicationError, BusinessError
+from robots.paths import output_name_problem
+from robots.privacy import mask_text
 
 _WEB = ("internet", "lgwan")
 
@@ -167,28 +170,56 @@ def click(ctx: RunContext, *, selector: str, wait_for: str | None = None, timeou
         click: "#export"
         filename: ${m.code}_applications.csv
     """)
-def download(ctx: RunContext, *, click: str, filename: str | None = None, timeout_seconds: float = 60) -> Path:
+def download(ctx: RunContext, *, click: str, filename: str | None = None, timeout_seconds: float = 60,
+             error: str | None = None) -> Path:
     """ボタンをクリックしてファイルをダウンロードし、この実行の成果物フォルダに保存します。
 
+    ダウンロードを待つ間に画面にエラー（「受付日は yyyy/mm/dd の形式で入力してください。」など）が
+    表示されたら、待ち続けずにその文言を引用して止まります（入力の誤りなので再試行しません）。
+    システムに接続できないときは「システムに接続できません」として止まります（再試行の対象です）。
+
     引数:
-      click: ダウンロードが始まるボタンやリンクのセレクタ。
-      filename: 保存するファイル名（省略時はサーバーが付けた名前。フォルダ部分は取り除かれます）。
+      click: ダウンロードが始まるボタンやリンクのセレクタ（フォームの送信ボタンでも構いません）。
+      filename: 保存するファイル名（フォルダは書けません。省略時はサーバーが付けた名前から、フォルダ部分を取り除いて使います）。
       timeout_seconds: ダウンロード完了を待つ最大秒数。
+      error: 失敗時に画面に出るエラー表示のセレクタ（省略時は .error や role=alert など、よくある場所）。
 
     戻り値: 保存したファイルのパス（次のステップで ${id} として使えます）。
     """
+    if filename and (problem := output_name_problem(filename)):  # before clicking: nothing is downloaded in vain
+        raise BusinessError(problem + "。", where=filename, hint="filename にはファイル名だけを書いてください。")
     pg = page(ctx)
     with captured(ctx, pg, "download", f"ダウンロード（{click}）"):
-        with pg.expect_download(timeout=timeout_seconds * 1000) as info:
-            pg.click(click)
-        dl = info.value
-        name = safe_filename(filename or dl.suggested_filename, "download")
+        arrived: list[Any] = []
+        pg.once("download", lambda d: arrived.append(d))
+        pg.click(click)
+        _await_download(pg, arrived, timeout_seconds, error, click)
+        dl = arrived[0]
+        name = filename or safe_filename(dl.suggested_filename, "download")  # the scenario's name: folders refused
         dest = ctx.artifact_path(name, subdir="downloads")
         tmp = dest.with_name(f".{dest.name}.part")
         dl.save_as(str(tmp))
         tmp.replace(dest)
     ctx.log.info("ダウンロード: %s（%d バイト）", dest.name, dest.stat().st_size)
     return dest
+
+
+def _await_download(pg: Any, arrived: list[Any], timeout_seconds: float, error: str | None, click: str) -> None:
+    """Wait for the download, but stop at once on an error the portal shows or a lost connection."""
+    deadline = time.monotonic() + timeout_seconds
+    while not arrived:
+        if unreachable(pg):
+            raise ApplicationError(f"ダウンロード（{click}）: システムに接続できません（停止中かURLの誤り）。",
+                                   hint="ポータルのURLと稼働状況を確認し、再実行してください。")
+        shown = visible_error_text(pg, error)
+        if shown:
+            raise BusinessError(f"ダウンロード（{click}）: 画面にエラーが表示されています: 「{mask_text(shown)}」",
+                                hint="表示された内容（日付の形式・手続の指定など）を直してください。"
+                                     "プロファイルの dates.format などの設定が製品と合っているか確認してください。")
+        if time.monotonic() > deadline:
+            raise ApplicationError(f"ダウンロード（{click}）: {timeout_seconds:g} 秒待ってもダウンロードが始まりませんでした。",
+                                   hint="ボタンのセレクタ（click）と、画面の状態を確認してください。")
+        pg.wait_for_timeout(150)
 
 
 @action("browser.read_table", title="画面の表を読み取る（ページ送り対応）", zones=_WEB, personal_data=True, example="""
@@ -213,7 +244,7 @@ def read_table(ctx: RunContext, *, selector: str, next_page: str | None = None, 
     pg = page(ctx)
     rows: list[list[str]] = []
     header: list[str] = []
-    with captured(ctx, pg, "read_table", f"表の読み取り（{selector}）"):
+    with captured(ctx, pg, "read_table", f"表の読み取り（{selector}）"), ctx.steps(None, "ページ") as tick:
         for _ in range(max_pages):
             pg.wait_for_selector(selector)
             table = pg.locator(selector).first
@@ -221,6 +252,7 @@ def read_table(ctx: RunContext, *, selector: str, next_page: str | None = None, 
                 header = [h.strip() for h in table.locator("thead th").all_inner_texts()]
             for tr in table.locator("tbody tr").all():
                 rows.append([c.strip() for c in tr.locator("td").all_inner_texts()])
+            tick(item=f"{len(rows):,} 行")
             if not next_page or pg.locator(next_page).count() == 0:
                 break
             pg.locator(next_page).first.click()
@@ -249,3 +281,6 @@ def screenshot(ctx: RunContext, *, filename: str = "screen.png") -> Path:
     with captured(ctx, pg, "screenshot", "画面の保存"):
         pg.screenshot(path=str(dest), full_page=True)
     return dest
+
+
+from robots.browser import forms as _forms  # noqa: F401  (registers fill_form/upload/wait_for/read_text)

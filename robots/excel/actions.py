@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from robots.errors import BusinessError
 from robots.privacy import register_personal_columns
 from robots.excel.csvread import read_csv_file
 from robots.excel.report import Sheet, write_workbook
+from robots.normalize.columns import ReadOptions, apply_read_options
 
 
 @action(
@@ -32,36 +34,56 @@ def read_csv(
     required_columns: list[str] | None = None,
     rename: dict[str, str] | None = None,
     parse_dates: list[str] | None = None,
+    fullwidth_kana: bool = False,
+    number_columns: list[str] | None = None,
+    status_column: str | None = None,
+    status_map: dict[str, str] | None = None,
+    statuses: list[str] | None = None,
+    date_column: str | None = None,
+    date_from: str | date | None = None,
+    date_to: str | date | None = None,
 ) -> Any:
-    """CSVファイルを表として読み込みます。
+    """CSVファイルを表として読み込みます。値のそろえ方（読み込みオプション）も指定できます。
 
-    文字コードは自動判別します（Shift_JIS / UTF-8 / BOM付きUTF-8）。列名は全角英数を半角にそろえ、
+    文字コードは自動判別します（Shift_JIS / UTF-8 / BOM付きUTF-8 / UTF-16。タブ区切りも読めます）。
+    壊れたCSVは黙って読まずに、ファイル名と行番号を示して止まります: 読めない文字・NUL などの制御文字・
+    項目数が見出しと合わない行・閉じていない引用符（"）・重複した列名・2つのファイルをつなげたもの・
+    改行の無い巨大な1行。末尾の EOF 記号（0x1A）は無視します。
+
+    列名は全角英数を半角にそろえ、
     空白を取り除き、ハイフンの種類をそろえます（「期　別」も「期別」として扱います。Excel台帳と同じ規則）。
+    列名を書く引数（required_columns / rename / parse_dates / number_columns など）も同じ規則で
+    そろえてから比べるので、CSVの見出しのとおり「氏名（漢字）」と書けば一致します。
 
     引数:
       path: CSVファイル。前のステップ（ダウンロードなど）の結果か、入力フォルダからの相対パス。
       encoding: 文字コード。通常は auto（自動）。cp932 / utf-8-sig も指定できます。
       required_columns: 必ず必要な列名。無いときは、どの列が無いか・似た列名はどれかを表示して止まります。
-      rename: 列名の付け替え（自治体ごとの列名の違いを吸収）。例: {申請者名: 申請者氏名}
-      parse_dates: 日時として読む列（例: [受付日時]）。「2024/04/01 9:30:15」などを日時にします。
+      rename: 列名の付け替え（システムごとの列名の違いを吸収）。例: {申請者名: 申請者氏名}
+      parse_dates: 日時として読む列（例: [受付日時]）。「2024/04/01 9:30」「R6.4.1 09:30」「令和6年4月15日（月）」
+        「令和元年5月1日」なども読みます。読めない値があれば行番号つきで止まります。
+      fullwidth_kana: true にすると半角カタカナ（ﾔﾏﾀﾞ）を全角（ヤマダ）にそろえます。
+      number_columns: 番号の列（電話番号・郵便番号など）。全角数字・全角ハイフンを半角にそろえます。
+      status_column: 状態の列名（例: 状態）。status_map で標準の言葉に置き換えます。
+      status_map: 状態の言葉の対応（システムの言葉 → 標準の言葉）。例: {処理中: 審査中}
+      statuses: 標準の状態の一覧。対応付けられない言葉があれば、黙って通さずに止まります。
+      date_column: date_from / date_to で絞り込む日時の列（省略時は parse_dates の最初の列）。
+      date_from: この日以降の行だけ残します（2024-04-01、2024/4/1、令和6年4月1日 など）。
+      date_to: この日までの行だけ残します。
 
     戻り値: 表（以降のステップで ${id} として使えます）。
     """
     p = Path(path)
     p = p if p.is_absolute() and str(p).startswith(str(ctx.artifact_dir)) else ctx.input_path(p)
-    df = read_csv_file(p, encoding=encoding, required_columns=required_columns, rename=rename)
+    df = read_csv_file(p, encoding=encoding, rename=rename)
     register_personal_columns(df, ctx.settings.get("personal_columns", []))  # before any message can quote them
-    if parse_dates:
-        import pandas as pd
-
-        for col in parse_dates:
-            if col not in df.columns:
-                raise BusinessError(f"日時の列「{col}」がありません。", where=p.name)
-            parsed = pd.to_datetime(df[col].str.strip(), format="mixed", errors="coerce")
-            bad = df.index[parsed.isna() & (df[col].str.strip() != "")]
-            if len(bad):
-                raise BusinessError(f"「{col}」に日時として読めない値があります（{int(bad[0]) + 2} 行目）。", where=p.name)
-            df[col] = parsed
+    opts = ReadOptions(required_columns=list(required_columns or []), parse_dates=list(parse_dates or []),
+                       fullwidth_kana=fullwidth_kana, number_columns=list(number_columns or []),
+                       status_column=status_column, status_map=dict(status_map or {}), statuses=list(statuses or []),
+                       date_column=date_column, date_from=date_from, date_to=date_to,
+                       rename_hint="列名の対応（プロファイルの columns / 自治体設定の column_map / rename）を確認してください")
+    df = apply_read_options(df, opts, where=p.name)
+    register_personal_columns(df, ctx.settings.get("personal_columns", []))
     ctx.log.info("CSV読込: %s（%d 行）", p.name, len(df))
     return df
 
@@ -93,9 +115,11 @@ def write_report(
 
     見出しの色・罫線・列幅・日付や金額の表示形式・オートフィルタを設定し、游ゴシックで書きます。
     書き込みは一時ファイルに行ってから置き換えるので、途中で失敗しても前のファイルは壊れません。
+    「=」「+」「-」「@」で始まる文字（=HYPERLINK(…) など）は数式にせず、文字として書きます（数値は数値のまま）。
+    Excelの上限（1,048,576 行・16,384 列・1セル 32,767 文字）を超える表は、切り詰めずにシートとセルを示して止まります。
 
     引数:
-      path: 出力ファイル名（この実行の成果物フォルダに作られます）。
+      path: 出力ファイル名（この実行の成果物フォルダに作られます。フォルダ（../ や /）は書けません）。
       sheets: シートの一覧。各要素は {sheet: シート名, table: 表}。for_each の collect の結果をそのまま渡せます。
       summary: 先頭に置く集計表（省略可）。
       summary_title: 集計シートの名前。
@@ -121,6 +145,7 @@ def write_report(
     if not out:
         raise BusinessError("書き出す表がありません。", hint="sheets か summary を指定してください。")
     dest = ctx.artifact_path(path)
-    write_workbook(dest, out)
+    with ctx.steps(sum(len(s.table) if hasattr(s.table, "__len__") else 0 for s in out), "行") as tick:
+        write_workbook(dest, out, tick)
     ctx.log.info("Excel出力: %s（%d シート）", dest.name, len(out))
     return dest

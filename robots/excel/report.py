@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from robots.excel._atomic import atomic_path
-from robots.excel._cells import cell_value
+from robots.excel._cells import check_size, write_cell
 
 FONT_NAME = "游ゴシック"
+TICK_ROWS = 500  # rows between two progress reports of a long sheet
 _BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -46,8 +48,8 @@ def display_width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text.split("\n")[0])
 
 
-def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
-    """Write ``sheets`` to ``path`` atomically and return it."""
+def write_workbook(path: Path, sheets: list[Sheet], tick: Callable[..., None] | None = None) -> Path:
+    """Write ``sheets`` to ``path`` atomically and return it; ``tick(n, item=sheet)`` every ``TICK_ROWS`` rows."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -59,11 +61,15 @@ def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
     thin = Side(style="thin", color="999999")
     border = Border(top=thin, bottom=thin, left=thin, right=thin)
     body_font, head_font = Font(name=FONT_NAME, size=10), Font(name=FONT_NAME, size=10, bold=True)
+    for sh in sheets:  # Excel's limits first: a located refusal, never a truncated or broken workbook
+        check_size(len(sh.notes or []) + (1 if sh.notes else 0) + 1 + len(sh.table), len(sh.table.columns), f"シート「{sh.name}」")
     for sh in sheets:
         ws = wb.create_sheet(sheet_name(sh.name, used))
+        where = f"シート「{ws.title}」"
         row = 1
         for note in sh.notes or []:
-            ws.cell(row=row, column=1, value=note).font = Font(name=FONT_NAME, size=11, bold=row == 1)
+            write_cell(ws.cell(row=row, column=1), note, where)
+            ws.cell(row=row, column=1).font = Font(name=FONT_NAME, size=11, bold=row == 1)
             row += 1
         if sh.notes:
             row += 1
@@ -71,15 +77,18 @@ def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
         cols = [str(c) for c in df.columns]
         widths = [display_width(c) for c in cols]
         for j, c in enumerate(cols, 1):
-            cell = ws.cell(row=row, column=j, value=c)
+            cell = ws.cell(row=row, column=j)
+            write_cell(cell, c, where)
             cell.font, cell.fill, cell.border = head_font, header_fill, border
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         header_row = row
         for values in df.itertuples(index=False, name=None):
             row += 1
+            if tick is not None and (row - header_row) % TICK_ROWS == 0:
+                tick(TICK_ROWS, item=ws.title)
             for j, v in enumerate(values, 1):
-                v = cell_value(v)
-                cell = ws.cell(row=row, column=j, value=v)
+                cell = ws.cell(row=row, column=j)
+                v = write_cell(cell, v, where)
                 cell.font, cell.border = body_font, border
                 if isinstance(v, datetime):
                     cell.number_format = "yyyy/mm/dd hh:mm"

@@ -19,9 +19,21 @@ Dates (raise ``WarekiError``, a ``ValueError`` with a Japanese message)
 - ``from_excel_serial(n)`` — 1900 date system including its fake 1900-02-29.
 - Era boundaries are exact: ``平成31年5月1日`` and ``昭和64年1月8日`` are errors.
 - ``to_wareki(date, short=False)`` → ``令和6年4月1日`` / ``R6.4.1``.
-- ``fiscal_year(value) -> int`` — 年度 (April–March, named by its starting year).
+- ``fiscal_year(value) -> int`` — 年度 (April–March, named by its starting year) of a date.
+- ``parse_nendo(value) -> int`` — a 年度 label (``令和6年度``, ``R6``, ``H31年度``, ``2024``) → 2024.
 - ``resolve_yymmdd`` / ``resolve_mmdd`` — year-less or 2-digit-era dates of bank files
   (``year_style="seireki"`` for 西暦 YYMMDD); blank or impossible dates raise ``WarekiError``.
+
+Date-times and form dates (``robots.normalize.datetimes``)
+- ``parse_datetime(value) -> datetime`` — ``2024/04/01 9:30``, ``R6.4.1 09:30``, ``令和6年4月15日（月）``,
+  ``令和6年4月1日 9時30分``, ISO ``2024-04-01T09:30``; full-width digits; midnight when no time is given.
+- ``format_date(value, fmt)`` — a date as a portal's form wants it: ``iso``, ``wareki``, ``wareki_short``,
+  ``wareki_padded`` or a ``yyyy/mm/dd``-style pattern.
+
+Read options (``robots.normalize.columns``)
+- ``ReadOptions`` / ``apply_read_options(df, options, where=)`` — header normalisation, renames, required
+  columns, half-width → full-width katakana, number-like columns to ASCII, 和暦 date-times, status
+  mapping, date range; shared by ``excel.read_csv`` and ``normalize.table``.
 
 Amounts (raise ``AmountError``)
 - ``parse_yen(value) -> int`` — ``¥1,234``, ``1,234円``, ``１，２３４``, ``△500``/``▲500``/``-500``/``(500)``
@@ -44,8 +56,10 @@ from robots.normalize.codes import (
     lg_code_check_digit,
     my_number_check_digit,
 )
+from robots.normalize.datetimes import format_date, parse_datetime
 from robots.normalize.frame import normalize_frame
 from robots.normalize.money import AmountError, parse_yen
+from robots.normalize.nendo import parse_nendo
 from robots.normalize.text import (
     digits_only,
     normalize_header,
@@ -66,8 +80,9 @@ from robots.normalize.wareki import (
 )
 
 __all__ = [
-    "AmountError", "WarekiError", "digits_only", "era_date", "fiscal_year", "from_excel_serial",
+    "AmountError", "WarekiError", "digits_only", "era_date", "fiscal_year", "format_date", "from_excel_serial",
     "is_valid_corporate_number", "is_valid_lg_code", "is_valid_my_number", "lg_code_check_digit",
     "my_number_check_digit", "normalize_frame", "normalize_header", "normalize_series", "normalize_text", "parse_date",
-    "parse_yen", "resolve_mmdd", "resolve_yymmdd", "to_fullwidth_kana", "to_halfwidth_kana", "to_wareki",
+    "parse_datetime",
+    "parse_nendo", "parse_yen", "resolve_mmdd", "resolve_yymmdd", "to_fullwidth_kana", "to_halfwidth_kana", "to_wareki",
 ]

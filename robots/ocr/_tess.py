@@ -11,7 +11,7 @@ contain a kanji with many strokes (「高橋 誠」 came back empty because of �
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, NamedTuple
 
 from robots.errors import ApplicationError
 
@@ -25,6 +25,23 @@ class TesseractMissing(ApplicationError):
     def __init__(self, message: str) -> None:
         super().__init__(f"OCRエンジンを使えません: {message}。",
                          hint="サーバーに tesseract-ocr と tesseract-ocr-jpn をインストールしてください（管理者向け）。")
+
+
+class Word(NamedTuple):
+    """One word tesseract found: its span on the line image (pixels), its text and confidence (0-100)."""
+
+    left: int
+    right: int
+    text: str
+    conf: float
+
+
+class Read(NamedTuple):
+    """A line read: text (words joined by spaces), the weakest word's confidence (0-1), the words."""
+
+    text: str
+    conf: float
+    words: list[Word]
 
 
 def _config(psm: int, whitelist: str | None) -> str:
@@ -47,8 +64,8 @@ def _data(img: Any, lang: str, config: str) -> dict[str, list[Any]]:
         raise
 
 
-def read_lines(lines: list[Any], lang: str, whitelist: str | None) -> list[tuple[str, float]]:
-    """Text and confidence (0-1, the weakest word's) of each line image, in one tesseract call."""
+def read_lines(lines: list[Any], lang: str, whitelist: str | None) -> list[Read]:
+    """Text, confidence (0-1, the weakest word's) and words of each line image, in one tesseract call."""
     import numpy as np
 
     if not lines:
@@ -64,28 +81,30 @@ def read_lines(lines: list[Any], lang: str, whitelist: str | None) -> list[tuple
         spans.append((y, y + im.shape[0]))
         y += im.shape[0] + gap
     data = _data(np.vstack(parts), lang, _config(4, whitelist))
-    found: list[list[tuple[int, str, float]]] = [[] for _ in lines]
-    for text, conf, top, height, left in zip(data["text"], data["conf"], data["top"], data["height"], data["left"]):
+    found: list[list[Word]] = [[] for _ in lines]
+    for text, conf, top, height, left, width in zip(data["text"], data["conf"], data["top"], data["height"],
+                                                    data["left"], data["width"]):
         if not str(text).strip() or float(conf) < 0:
             continue
         cy = top + height / 2
         for i, (a, b) in enumerate(spans):
             if a - 6 <= cy <= b + 6:
-                found[i].append((left, str(text), float(conf)))
+                found[i].append(Word(int(left) - PAD, int(left) + int(width) - PAD, str(text).strip(), float(conf)))
                 break
     out = []
     for words in found:
         words.sort()
-        out.append((" ".join(w for _, w, _ in words), min((c for _, _, c in words), default=0.0) / 100))
+        out.append(Read(" ".join(w.text for w in words), min((w.conf for w in words), default=0.0) / 100, words))
     return out
 
 
-def read_one(img: Any, lang: str, whitelist: str | None) -> tuple[str, float]:
+def read_one(img: Any, lang: str, whitelist: str | None) -> Read:
     """One short field (a digit or two) on its own: a lone character is no "line" in a stack."""
     import cv2
 
     padded = cv2.copyMakeBorder(img, PAD, PAD, PAD, PAD, cv2.BORDER_CONSTANT, value=255)
     data = _data(padded, lang, _config(7, whitelist))  # psm 7: a single text line
-    words = [(str(t), float(c)) for t, c in zip(data["text"], data["conf"]) if str(t).strip() and float(c) >= 0]
-    return " ".join(t for t, _ in words), min((c for _, c in words), default=0.0) / 100
+    words = [Word(int(x) - PAD, int(x) + int(w) - PAD, str(t).strip(), float(c))
+             for t, c, x, w in zip(data["text"], data["conf"], data["left"], data["width"]) if str(t).strip() and float(c) >= 0]
+    return Read(" ".join(w.text for w in words), min((w.conf for w in words), default=0.0) / 100, words)
 

@@ -64,10 +64,13 @@ class OcrResult:
 def read_forms(ctx: RunContext, *, folder: str, templates: list[str]) -> OcrResult:
     """スキャンした申請書（PNG / JPEG / TIFF / PDF）をフォルダごと読み取ります。
 
-    用紙の四隅のマークで位置と傾き（1〜3度）を補正し、上下逆さのページは向きを直し、表題から様式を
-    見分けて、項目ごとに読み取ります。日付（和暦）・電話番号・郵便番号・数字・金額は文字を限定して
-    読み、形式を確かめます。各項目は3回読み、結果が一致しない項目・確信度が低い項目・形式に合わない
-    項目は「要確認」として人が確認する一覧に回します（黙ってデータに入れません）。
+    横向き（90度・270度）や上下逆さのページは向きを直し、用紙の四隅のマークで位置と傾き（1〜3度）を
+    補正して、テンプレートの枠（印刷された用紙に対する割合）を重ね、表題から様式を見分けて項目ごとに
+    読み取ります。日付（和暦も、元年も）は日付（YYYY-MM-DD）にして元の書き方も残し、電話番号・
+    郵便番号は全角数字やいろいろなハイフン（－ ー ‐ -）も読みます。氏名・住所の空白（全角）は残します。
+    チェック群は選ばれた選択肢を、複数行テキストは行の順につないで返します。各項目は3回読み、結果が
+    一致しない項目・確信度が低い項目・形式に合わない項目は「要確認」として人が確認する一覧に回します
+    （黙ってデータに入れません）。2つのテンプレートの表題（anchor）が同じときは読み取りを始めません。
     白紙・別の様式・壊れたファイル・誤りのあるテンプレートは止まらずに「要確認（ファイル）」に載せ、
     残りを処理します。
 
@@ -79,7 +82,7 @@ def read_forms(ctx: RunContext, *, folder: str, templates: list[str]) -> OcrResu
       ``rejected``（読めなかったファイル）を持ち、ocr.write_workbook に渡せます。
     """
     from robots.ocr.reader import SCAN_SUFFIXES, read_batch
-    from robots.ocr.templates import load_template
+    from robots.ocr.templates import check_anchors, load_template
 
     base = ctx.input_path(folder)
     if not base.is_dir():
@@ -97,12 +100,14 @@ def read_forms(ctx: RunContext, *, folder: str, templates: list[str]) -> OcrResu
     if not loaded:
         raise BusinessError("使える帳票テンプレートがありません: " + " / ".join(p["理由"] for p in problems),
                             where="templates", hint="テンプレートの誤りを直してから実行してください。")
+    check_anchors(loaded)  # two templates claiming one title: no page could be told apart
     files = sorted(p for p in base.iterdir() if p.is_file() and p.suffix.lower() in SCAN_SUFFIXES)
     skipped = sorted(p.name for p in base.iterdir() if p.is_file() and p.suffix.lower() not in SCAN_SUFFIXES
                      and not p.name.startswith(".") and p.suffix.lower() not in (".json",))
     if not files:
         ctx.log.warning("フォルダ「%s」にスキャン画像がありません", folder)
-    batch = read_batch(files, loaded, ctx.log)
+    with ctx.steps(len(files), "ファイル") as tick:
+        batch = read_batch(files, loaded, ctx.log, tick)
     batch.rejected[:0] = problems
     batch.rejected += [{"ファイル": n, "理由": "対応していない形式です（PNG / JPEG / TIFF / PDF のみ）"} for n in skipped]
     # Pages with doubtful fields are read (a person confirms them on the review sheet); only files
@@ -124,8 +129,10 @@ def read_forms(ctx: RunContext, *, folder: str, templates: list[str]) -> OcrResu
 def write_workbook(ctx: RunContext, *, result: Any, path: str) -> Path:
     """読み取り結果をExcelに書き出します（一時ファイルに書いてから置き換えるので、途中で失敗しても前のファイルは残ります）。
 
-    様式ごとのシート（要確認の項目がある行は黄色）、「要確認（項目）」シート（読み取り値の横に原本の
-    該当部分の画像、正しい値を記入する欄）、「要確認（ファイル）」シート（読めなかったファイルと理由）を作ります。
+    様式ごとのシート（要確認のセルは黄色で、理由をコメントに）、「要確認（項目）」シート（読み取り値の
+    横に原本の該当部分の大きめの画像、正しい値を記入する欄）、「要確認（ファイル）」シート（読めなかった
+    ファイルと理由）を作ります。正しい値を記入したら ``kyodo ocr apply-review ファイル.xlsx`` で
+    データのシートに反映できます（監査ログに記録されます）。
 
     引数:
       result: ocr.read_forms の結果。

@@ -27,21 +27,22 @@ class Preview:
     recognised_as: str | None  # the template the title matched, None if it matched none
     title_read: str
     flipped: bool
+    turned: int = 0
 
 
 def preview_scan(path: Path, template: FormTemplate) -> Preview:
     """Align the first page of ``path`` to ``template``, read every field, draw the zones."""
-    from robots.ocr.align import align, is_blank, load_pages
+    from robots.ocr.align import is_blank, load_pages
     from robots.ocr.fields import read_fields
-    from robots.ocr.reader import identify
+    from robots.ocr.reader import locate
 
     gray = load_pages(path, first=1)[0]
     if is_blank(gray):
         raise BusinessError("白紙のページです。", where=path.name, hint="記入済みの様式をスキャンした画像を指定してください。")
-    page, flipped = align(gray, [template])
-    matched, _, seen = identify(page, [template])
-    results = read_fields(page, template.fields)
-    return Preview(draw_zones(page, template, results), results, matched.name if matched else None, seen, flipped)
+    found = locate(gray, [template])  # the same frame as a real run: the template's printed page
+    results = read_fields(found.page, template.fields, template.linked_text())
+    return Preview(draw_zones(found.page, template, results), results,
+                   found.template.name if found.template else None, found.title_read, found.turned != 0, found.turned)
 
 
 def draw_zones(page: Any, template: FormTemplate, results: list[FieldResult] | None = None) -> Any:
@@ -59,7 +60,12 @@ def draw_zones(page: Any, template: FormTemplate, results: list[FieldResult] | N
     rect(template.anchor_box, BLUE, "title")
     for i, f in enumerate(template.fields, 1):
         r = results[i - 1] if results else None
-        rect(f.box, GREEN if r is None or not r.needs_review else RED, str(i))
+        colour = GREEN if r is None or not r.needs_review else RED
+        if f.options:  # a group: each option's box, the group's number on the first
+            for j, o in enumerate(f.options):
+                rect(o.box, colour, str(i) if j == 0 else "")
+        else:
+            rect(f.zone, colour, str(i))
     return img
 
 

@@ -1,4 +1,9 @@
-"""Reading a batch of scanned forms: align, recognise the form, read fields, sort out doubts.
+"""Reading a batch of scanned forms: turn upright, map onto the printed page, recognise the form, read, sort out doubts.
+
+``locate`` turns a sideways page upright (tesseract OSD), maps the scan through its registration
+marks onto each template's printed page (templates whose marks sit in the same places share one
+warp) and reads the title there; a page without an orientation mark whose title does not read is
+tried turned by 180°. Only then are the fields read, in the template's own frame.
 
 Every file ends up somewhere: its row in the form's table, uncertain fields in the review list
 (with the crop image), and files that cannot be read at all (blank, wrong form, corrupt, a broken
@@ -14,15 +19,17 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from robots.errors import KyodoError
-from robots.ocr.align import align, is_blank, load_pages
+from robots.ocr.align import is_blank, load_pages
 from robots.ocr.fields import FieldResult, crop, read_fields
+from robots.ocr.review import write_review_workbook
 from robots.ocr.templates import FormTemplate
 
 SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
 ANCHOR_MIN = 0.6  # fuzzy title match needed to accept a form (罹災 is read as 殿災: 0.9)
+SURE = 0.85  # a title this close needs no second frame tried
 
 
 @dataclass
@@ -43,7 +50,8 @@ class PageResult:
     file: str
     form: str
     fields: list[FieldResult]
-    flipped: bool = False
+    flipped: bool = False  # the page was turned (upside down or sideways) before reading
+    turned: int = 0  # degrees it was turned clockwise: 0, 90, 180 or 270
 
 
 @dataclass
@@ -59,15 +67,26 @@ class Batch:
         return [page_row(p) for p in self.pages if p.form == form]
 
 
+ORIGINAL = "（原文）"  # suffix of the column that keeps a converted value as written (日付)
+
+
 def columns(t: FormTemplate) -> list[str]:
-    """The columns of a form's table: file, every field, then the doubtful fields' names."""
-    return ["ファイル", *[f.name for f in t.fields], "要確認項目"]
+    """The columns of a form's table: file, every field (a date also as written), the doubtful fields."""
+    cols = ["ファイル"]
+    for f in t.fields:
+        cols += [f.name, f.name + ORIGINAL] if f.type == "日付" else [f.name]
+    return [*cols, "要確認項目"]
 
 
 def page_row(p: PageResult) -> dict[str, Any]:
     """A page as a row of :func:`columns`."""
-    return {"ファイル": p.file, **{f.name: f.value for f in p.fields},
-            "要確認項目": "、".join(f.name for f in p.fields if f.needs_review)}
+    row: dict[str, Any] = {"ファイル": p.file}
+    for f in p.fields:
+        row[f.name] = f.value
+        if f.type == "日付":
+            row[f.name + ORIGINAL] = f.original
+    row["要確認項目"] = "、".join(f.name for f in p.fields if f.needs_review)
+    return row
 
 
 def _title_text(page: Any, box: tuple[float, float, float, float]) -> str:
@@ -77,7 +96,7 @@ def _title_text(page: Any, box: tuple[float, float, float, float]) -> str:
     cleaned, ink = _prep.clean(img)
     if ink is None:
         return ""
-    text, _ = _tess.read_one(_prep.fit_height(cleaned, ink, 40), "jpn", None)
+    text = _tess.read_one(_prep.fit_height(cleaned, ink, 40), "jpn", None).text
     return re.sub(r"\s+", "", text)
 
 
@@ -95,6 +114,69 @@ def identify(page: Any, templates: list[FormTemplate]) -> tuple[FormTemplate | N
             best, score, best_text = t, s, text
     text = best_text or next(iter(seen.values()), "")
     return (best if score >= ANCHOR_MIN else None), score, text
+
+
+@dataclass
+class Located:
+    """A page turned upright and mapped onto the printed page of the form it was recognised as."""
+
+    page: Any
+    template: FormTemplate | None
+    score: float
+    title_read: str
+    turned: int
+
+
+def locate(gray: Any, templates: list[FormTemplate]) -> Located:
+    """Turn the scan upright, map it through its marks onto each template's printed page, decide the form.
+
+    Templates whose marks are printed in the same places share one warp. A page whose marks carry
+    no orientation square and whose title does not read is tried once more turned by 180°.
+    """
+    from robots.errors import BusinessError
+    from robots.ocr.align import (
+        align_by_layout,
+        find_marks,
+        fits_frame,
+        orientation_flipped,
+        upright,
+        warp,
+    )
+
+    gray, turned = upright(gray)
+    try:
+        corners, orient = find_marks(gray)
+    except BusinessError:
+        found = align_by_layout(gray, templates)
+        if found is None:
+            raise
+        page, upside_down = found
+        t, score, seen = identify(page, templates)
+        return Located(page, t, score, seen, (turned + 180 * upside_down) % 360)
+    frames: dict[tuple[tuple[float, float], ...], list[FormTemplate]] = {}
+    for t in templates:
+        frames.setdefault(tuple(t.mark_points()), []).append(t)
+    flipped = orientation_flipped(corners, orient)
+    best: Located | None = None
+    for marks, group in frames.items():
+        if not fits_frame(corners, marks):
+            continue
+        for flip in ([flipped] if flipped is not None else [False, True]):
+            page = warp(gray, corners, marks, flip)
+            t, score, seen = identify(page, group)
+            cand = Located(page, t, score, seen, (turned + 180 * flip) % 360)
+            if best is None or score > best.score:
+                best = cand
+            if t is not None:
+                break
+        if best is not None and best.score >= SURE:
+            break  # the title matched well: other frames need not be tried
+    if best is None:
+        raise BusinessError(NO_SHEET, hint="テンプレートの marks（四隅のマークの位置）を確認してください。")
+    return best
+
+
+NO_SHEET = "四隅のマークは見つかりましたが、どのテンプレートのマークの配置とも合いません（別の様式の可能性があります）。"
 
 
 @dataclass
@@ -133,109 +215,41 @@ def _read_page(label: str, gray: Any, templates: list[FormTemplate], out: _FileO
     if is_blank(gray):
         out.rejected.append({"ファイル": label, "理由": "白紙のページです（裏面や差し込み用紙の可能性があります）"})
         return
-    page, flipped = align(gray, templates)
-    t, score, seen = identify(page, templates)
+    found = locate(gray, templates)
+    page, t, seen = found.page, found.template, found.title_read
     if t is None:
         shown = seen[:30] or "（読めません）"
         out.rejected.append({"ファイル": label, "理由": f"様式を判別できません（表題の読み取り:「{shown}」）。"
                                                    "別の様式か、対象外の書類です"})
         return
-    results = read_fields(page, t.fields)
-    out.pages.append(PageResult(label, t.name, results, flipped))
+    results = read_fields(page, t.fields, t.linked_text())
+    out.pages.append(PageResult(label, t.name, results, found.turned != 0, found.turned))
     for f, r in zip(t.fields, results):
         if r.needs_review:
             value = r.value if r.value is not None else r.raw
             out.review.append(ReviewItem(label, t.title, r.name, value, round(r.confidence, 2),
-                                         r.problem or "確信度が低い", crop(page, f, inset=0)))
+                                         r.problem or "確信度が低い", crop(page, f, margin=0.6)))
     if log:
         log.info("OCR: %s → %s（要確認 %d 項目）", label, t.title, sum(r.needs_review for r in results))
 
 
-def read_batch(files: list[Path], templates: list[FormTemplate], log: Any = None) -> Batch:
+def read_batch(files: list[Path], templates: list[FormTemplate], log: Any = None,
+               tick: Callable[..., None] | None = None) -> Batch:
     """Read ``files`` against ``templates``; one file's failure never stops the others.
 
     Two files at a time: tesseract is single-threaded here (OMP_THREAD_LIMIT=1), so two pages
-    in parallel use both cores of a typical municipal server.
+    in parallel use both cores of a typical municipal server. ``tick(item=name)`` is called per
+    finished file, in order, from this thread (progress for people watching).
     """
     batch = Batch()
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        for outcome in pool.map(lambda path: _read_file(path, templates, log), files):
+        for path, outcome in zip(files, pool.map(lambda path: _read_file(path, templates, log), files)):
+            if tick is not None:
+                tick(item=path.name)
             batch.pages += outcome.pages
             batch.review += outcome.review
             batch.rejected += outcome.rejected
     return batch
 
 
-def write_review_workbook(batch: Batch, templates: list[FormTemplate], dest: Path) -> Path:
-    """Rows per form, the review sheet with each doubtful field's image, and the 要確認 files."""
-    import io
-
-    from openpyxl import Workbook
-    from openpyxl.drawing.image import Image as XLImage
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from PIL import Image
-
-    from robots.excel import atomic_path
-    from robots.excel.report import FONT_NAME, sheet_name
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    used: set[str] = set()
-    bold, yellow = Font(name=FONT_NAME, bold=True), PatternFill("solid", fgColor="FFF2CC")
-    for t in templates:
-        ws = wb.create_sheet(sheet_name(t.title, used))
-        header = columns(t)
-        ws.append(header)
-        for c in ws[1]:
-            c.font = bold
-        for r in batch.rows(t.name):
-            ws.append([_cell(r.get(h)) for h in header])
-            if r["要確認項目"]:
-                for c in ws[ws.max_row]:
-                    c.fill = yellow
-        for i in range(len(header)):
-            ws.column_dimensions[_col(i)].width = 16 if i == 0 else 22
-        ws.freeze_panes = "B2"
-    rv = wb.create_sheet("要確認（項目）")
-    rv.append(["ファイル", "様式", "項目", "読み取り値", "確信度", "理由", "画像（原本の該当部分）", "正しい値（記入）"])
-    for c in rv[1]:
-        c.font = bold
-    for col, width in zip("ABCDEFGH", (18, 22, 14, 30, 8, 34, 70, 24)):
-        rv.column_dimensions[col].width = width
-    for i, item in enumerate(batch.review, start=2):
-        rv.append([item.file, item.form, item.field, _cell(item.value), item.confidence, item.reason, "", ""])
-        for c in rv[i]:
-            c.alignment = Alignment(vertical="center", wrap_text=True)
-        im = Image.fromarray(item.image)
-        im.thumbnail((480, 60))
-        buf = io.BytesIO()
-        im.save(buf, "PNG")
-        buf.seek(0)
-        rv.add_image(XLImage(buf), f"G{i}")
-        rv.row_dimensions[i].height = max(20, im.size[1] * 0.75 + 4)
-    rv.freeze_panes = "A2"
-    bad = wb.create_sheet("要確認（ファイル）")
-    bad.append(["ファイル", "理由"])
-    for c in bad[1]:
-        c.font = bold
-    for r in batch.rejected:
-        bad.append([r["ファイル"], r["理由"]])
-    bad.column_dimensions["A"].width, bad.column_dimensions["B"].width = 28, 90
-    with atomic_path(dest) as tmp:
-        wb.save(tmp)
-    return dest
-
-
-def _cell(v: Any) -> Any:
-    """Checkboxes as ✓ / blank; everything else as read."""
-    if v is True:
-        return "✓"
-    if v is False or v is None:
-        return ""
-    return v
-
-
-def _col(i: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(i + 1)
+__all__ = ["Batch", "identify", "locate", "read_batch", "write_review_workbook"]

@@ -16,6 +16,7 @@ from typing import Any
 from robots.ocr.templates import FormTemplate, all_templates
 
 W, H = 2480, 3508  # A4 at 300 dpi
+KYODO_FORMS = ("jido_teate_genkyo", "risai_shomei")  # the forms this module draws (others have their own generator)
 MARK, MARK_MARGIN, ORIENT = 70, 110, 34
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 
@@ -50,11 +51,13 @@ def _wareki(d: date) -> str:
 def fake_values(t: FormTemplate, rng: random.Random) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in t.fields:
-        if f.type == "text":
-            if "氏名" in f.name:
-                out[f.name] = f"{rng.choice(SURNAMES)} {rng.choice(GIVEN)}"
+        if f.type in ("text", "氏名", "住所"):
+            if "氏名" in f.name:  # family and given name with one full-width space, as on a Japanese form
+                out[f.name] = f"{rng.choice(SURNAMES)}\u3000{rng.choice(GIVEN)}"
             else:
-                out[f.name] = f"山口県{rng.choice(TOWNS)}{rng.randint(1, 9)}丁目{rng.randint(1, 30)}番{rng.randint(1, 20)}号"
+                block = f"{rng.choice(TOWNS)}{rng.randint(1, 9)}丁目{rng.randint(1, 30)}番{rng.randint(1, 20)}号"
+                building = rng.choice(["", "", "コーポ山口101", "ハイツ中央203"])
+                out[f.name] = f"{block}\u3000{building}" if building else f"山口県{block}"
         elif f.type == "日付":
             out[f.name] = _wareki(date(2026, 1, 1) + timedelta(days=rng.randint(0, 320)))
         elif f.type == "電話番号":
@@ -86,7 +89,7 @@ def render(t: FormTemplate, values: dict[str, Any]) -> Any:
     d.text(((W - tw) / 2, int(0.065 * H)), t.title, font=title_font, fill=0)
     label_font, value_font = _font(52), _font(66)
     for f in t.fields:
-        x, y, w, h = (int(f.box[0] * W), int(f.box[1] * H), int(f.box[2] * W), int(f.box[3] * H))
+        x, y, w, h = (int(f.zone[0] * W), int(f.zone[1] * H), int(f.zone[2] * W), int(f.zone[3] * H))
         d.rectangle([x, y, x + w, y + h], outline=0, width=3)
         if f.type == "チェックボックス":
             d.text((x + w + 25, y - 8), f.name, font=label_font, fill=0)
@@ -125,7 +128,7 @@ def write_sample_forms(dest_dir: Path, count: int, seed: int, degraded: bool) ->
     """Write ``count`` filled forms (alternating templates) with ``<name>.json`` ground truth."""
     rng = random.Random(seed)
     dest_dir.mkdir(parents=True, exist_ok=True)
-    templates = all_templates()
+    templates = [t for t in all_templates() if t.name in KYODO_FORMS]
     out = []
     for i in range(count):
         t = templates[i % len(templates)]

@@ -93,8 +93,11 @@ def register_personal_columns(table: Any, columns: Iterable[str]) -> None:
     """
     if _personal.get() is None or not hasattr(table, "columns"):
         return
-    for c in columns:
-        if c not in table.columns:
+    from robots.normalize.text import normalize_header  # the readers' header rule: 氏名（漢字） is 氏名(漢字)
+
+    wanted = {normalize_header(c) for c in columns}
+    for c in table.columns:
+        if normalize_header(c) not in wanted:
             continue
         col = table[c].dropna()
         values = col.astype(str).unique().tolist()
@@ -126,4 +129,44 @@ def mask_text(text: str, personal_values: Iterable[str] = ()) -> str:
     return mask_patterns(s)
 
 
-__all__ = ["mask_text", "personal_scope", "register_personal", "register_personal_columns", "register_secret"]
+# Labels of fields that hold personal data on the screens robots visit (a column header, a
+# <th>/<dt> label): a failure page dump masks the values under them even before a robot has read
+# the residents' data (see robots.browser._capture). Scenario ``personal_columns`` add to these.
+PERSONAL_FIELD_WORDS = ("氏名", "名前", "申請者", "届出人", "世帯主", "納税者", "名義", "フリガナ", "ふりがな", "カナ",
+                        "住所", "所在地", "電話", "携帯", "連絡先", "生年月日", "誕生日", "メール", "個人番号",
+                        "マイナンバー", "宛名番号", "備考")
+
+
+def mask_html(text: str) -> str:
+    """:func:`mask_text` for an HTML page dump: also finds secrets and personal values written with
+    any HTML character references (``&quot;``, ``&#39;``, ``&#x27;`` …), see ``_html``."""
+    from robots.privacy._html import mask_values_in_html
+
+    if not text:
+        return text
+    sets = [(_secrets, SECRET_MARK), *((scope, PERSONAL_MARK) for scope in _personal_sets())]
+    return mask_text(mask_values_in_html(text, sets))
+
+
+MARKS = (SECRET_MARK, PERSONAL_MARK, "[個人番号]", "[法人番号]", "[電話番号]", "[メール]", "[郵便番号]")
+
+
+def mask_data(value: Any) -> Any:
+    """``value`` (JSON-like: dicts, lists, scalars) with every string masked, e.g. run parameters at rest."""
+    if isinstance(value, dict):
+        return {k: mask_data(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_data(v) for v in value]
+    return mask_text(value) if isinstance(value, str) else value
+
+
+def has_masks(value: Any) -> bool:
+    """True when ``value`` (as stored by :func:`mask_data`) lost something to masking."""
+    if isinstance(value, dict):
+        return any(has_masks(v) for v in value.values())
+    if isinstance(value, list):
+        return any(has_masks(v) for v in value)
+    return isinstance(value, str) and any(m in value for m in MARKS)
+
+
+__all__ = ["MARKS", "PERSONAL_FIELD_WORDS", "has_masks", "mask_data", "mask_html", "mask_text", "personal_scope", "register_personal", "register_personal_columns", "register_secret"]

@@ -76,14 +76,18 @@ class ValueSet:
             else:
                 self._small_stale = True
 
-    def sub(self, text: str) -> str:
-        """``text`` with every registered value replaced by the marker (overlapping matches merged)."""
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Where registered values occur in ``text`` (start, end), overlapping matches included."""
         if not self.values or not text:
-            return text
+            return []
         with self._lock:
             if self._small_stale:
                 self._small, self._small_stale = _automaton(self._pending), False
             big, small = self._big, self._small
-        spans = [(start, end) for automaton in (big, small) if automaton is not None
-                 for _, start, end in automaton.find_matches_as_indexes(text, overlapping=True)]
+        return [(start, end) for automaton in (big, small) if automaton is not None
+                for _, start, end in automaton.find_matches_as_indexes(text, overlapping=True)]
+
+    def sub(self, text: str) -> str:
+        """``text`` with every registered value replaced by the marker (overlapping matches merged)."""
+        spans = self.spans(text)
         return _mask_spans(text, spans, self.marker) if spans else text

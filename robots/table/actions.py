@@ -7,6 +7,8 @@ from typing import Any
 from robots import RunContext, action
 from robots.errors import BusinessError
 
+COUNTED = "kyodo_counted"  # DataFrame.attrs flag: these rows are already in 処理件数
+
 
 @action(
     "table.concat",
@@ -39,7 +41,12 @@ def concat(ctx: RunContext, *, items: list[Any], table_key: str = "table", label
             continue
         if isinstance(it, dict):
             if table_key not in it:
-                raise BusinessError(f"items の {i + 1} 番目に「{table_key}」がありません。")
+                import difflib
+
+                close = difflib.get_close_matches(table_key, [str(k) for k in it], n=1, cutoff=0.5)
+                raise BusinessError(f"items の {i + 1} 番目に「{table_key}」がありません。",
+                                    hint=(f"collect で「{close[0]}」と書いていませんか? " if close else "")
+                                    + f"あるもの: {', '.join(map(str, it))}（collect: {{sheet: 名前, table: ${{表}}}} の形にします）")
             df, label = it[table_key], it.get(label_key)
         else:
             df, label = it, None
@@ -49,8 +56,12 @@ def concat(ctx: RunContext, *, items: list[Any], table_key: str = "table", label
         frames.append(df)
     if not frames:
         return pd.DataFrame()
+    # 処理件数: each row once, however deeply concat is nested (a table that was itself the result
+    # of a concat, or taken over from an earlier run, was counted already).
+    fresh = sum(len(f) for f in frames if not f.attrs.get(COUNTED))
     out = pd.concat(frames, ignore_index=True, sort=False)
-    ctx.count_items(ok=len(out))
+    ctx.count_items(ok=fresh)
+    out.attrs[COUNTED] = True
     return out
 
 
@@ -67,7 +78,7 @@ def concat(ctx: RunContext, *, items: list[Any], table_key: str = "table", label
     """,
 )
 def count(ctx: RunContext, *, table: Any, rows: list[str], columns: str | None = None, total: bool = True,
-          total_label: str = "合計") -> Any:
+          total_label: str = "合計", column_order: list[str] | None = None) -> Any:
     """行の項目ごと（と列の項目ごと）に件数を数えた集計表を作ります。
 
     引数:
@@ -76,6 +87,8 @@ def count(ctx: RunContext, *, table: Any, rows: list[str], columns: str | None =
       columns: 列に広げる列名（例: 状態）。省略すると「件数」の1列。
       total: 合計の行と列を付ける。
       total_label: 合計の見出し。
+      column_order: 列の並び順（例: 状態を [受付済, 審査中, 完了, 差戻し] の順に）。ここに書いた値は
+        0件でも列を作ります。書いていない値はその後ろに並びます。
 
     戻り値: 集計表（行の項目 + 件数の列）。
     """
@@ -90,6 +103,9 @@ def count(ctx: RunContext, *, table: Any, rows: list[str], columns: str | None =
     if columns:
         out = pd.crosstab([table[r] for r in rows], table[columns], margins=total, margins_name=total_label)
         out.columns = [str(c) for c in out.columns]
+        if column_order:
+            rest = [c for c in out.columns if c not in column_order and c != total_label]
+            out = out.reindex(columns=[*map(str, column_order), *rest, *([total_label] if total else [])], fill_value=0)
         out = out.reset_index()
     else:
         out = table.groupby(rows, sort=True).size().rename("件数").reset_index()
@@ -100,3 +116,6 @@ def count(ctx: RunContext, *, table: Any, rows: list[str], columns: str | None =
         if c not in rows:
             out[c] = out[c].astype("int64")
     return out
+
+
+from robots.table import shape as _shape  # noqa: F401  (registers filter/join/sort/map_values/derive/group)

@@ -14,15 +14,17 @@ from __future__ import annotations
 from copy import copy
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from robots.errors import BusinessError
-from robots.excel._cells import cell_value
+from robots.excel._cells import MAX_COLUMNS, MAX_ROWS, cell_value, check_size, guard_formula, write_cell  # noqa: F401 (cell_value: re-exported by robots.workbook)
+from robots.excel._xlsxcheck import check_workbook_file
 
 YEN = '#,##0"円";[Red]-#,##0"円"'
 ERA_DATE = '[$-ja-JP-x-gannen]ggge"年"m"月"d"日";@'
 PLAIN_DATE = "yyyy/m/d"  # for dates written into a template cell left at General
-_MAX_ROW, _MAX_COL = 1_048_576, 16_384  # Excel's last row and column (XFD)
+TICK_ROWS = 500  # rows between two progress reports of a long table
+_MAX_ROW, _MAX_COL = MAX_ROWS, MAX_COLUMNS  # Excel's last row and column (XFD)
 
 
 def open_template(path: Path) -> Any:
@@ -32,6 +34,7 @@ def open_template(path: Path) -> Any:
     if not path.is_file():
         raise BusinessError(f"テンプレートが見つかりません: {path.name}", where=str(path.parent.name),
                             hint="様式ファイルの場所（template）を確認してください。")
+    check_workbook_file(path)  # a deflate bomb is refused before openpyxl inflates it
     try:
         return load_workbook(path)
     except Exception as exc:  # openpyxl raises many types for non-xlsx input
@@ -47,7 +50,7 @@ def _write(cell: Any, value: Any) -> None:
     """
     style = cell._style  # None until the cell is given a style
     fmt = style.numFmtId if style is not None else 0
-    cell.value = cell_value(value)
+    write_cell(cell, value, cell.parent.title)  # formula-like text stays text; too long is refused, not cut
     if fmt == 0 and isinstance(cell.value, date):
         cell.number_format = PLAIN_DATE  # a General cell would show a date as its serial number (45383)
     elif cell._style is not None:
@@ -94,19 +97,25 @@ def _stretch_ranges(ws: Any, start_row: int, last_row: int) -> None:
             del cf._cf_rules[rng]
 
 
-def fill_table(ws: Any, anchor: str | tuple[int, int], columns: list[str], table: Any) -> int:
+def fill_table(ws: Any, anchor: str | tuple[int, int], columns: list[str], table: Any,
+               tick: Callable[[int], None] | None = None) -> int:
     """Write ``table[columns]`` down from ``anchor`` (e.g. ``"A5"``), styled like the anchor row.
 
     Returns the number of rows written. Cells below that the template pre-formatted keep
-    their formats; extra rows copy the anchor row's style.
+    their formats; extra rows copy the anchor row's style. ``tick(rows)`` is told of every
+    ``TICK_ROWS`` rows written (progress for people watching a long table).
     """
     start_row, first_col = anchor if isinstance(anchor, tuple) else _coordinate(ws, anchor)
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise BusinessError(f"テンプレートに書く列「{'」「'.join(missing)}」が表にありません。", where=ws.title,
                             hint=f"表の列: {', '.join(map(str, table.columns))}")
+    check_size(len(table), len(columns), ws.title, first_row=start_row, first_column=first_col)
     # The anchor row's stored styles (indices into the workbook's style tables): copying one is cheap.
     styles = [copy(ws.cell(row=start_row, column=first_col + j)._style) for j in range(len(columns))]
+    # Styled template columns right of the table (e.g. 対応状況, メモ) get their style on every row too.
+    tail = [(c, copy(ws.cell(row=start_row, column=c)._style)) for c in range(first_col + len(columns), ws.max_column + 1)
+            if ws.cell(row=start_row, column=c).has_style]
     height = ws.row_dimensions[start_row].height
     n, cell = 0, None
     try:
@@ -115,14 +124,22 @@ def fill_table(ws: Any, anchor: str | tuple[int, int], columns: list[str], table
             for j, v in enumerate(values):
                 cell = ws.cell(row=r, column=first_col + j)
                 if n > 1 and not cell.has_style:
-                    cell.value = cell_value(v)
+                    write_cell(cell, v, ws.title)
                     cell._style = copy(styles[j])  # after the value: openpyxl may have set a date format
                     if (styles[j] is None or styles[j].numFmtId == 0) and isinstance(cell.value, date):
                         cell.number_format = PLAIN_DATE
+                    guard_formula(cell)  # the copied style dropped the quote prefix
                 else:
                     _write(cell, v)
+            if n > 1:
+                for c, st in tail:
+                    extra = ws.cell(row=r, column=c)
+                    if not extra.has_style:
+                        extra._style = copy(st)
             if n > 1 and height is not None and ws.row_dimensions[r].height is None:
                 ws.row_dimensions[r].height = height
+            if tick is not None and n % TICK_ROWS == 0:
+                tick(TICK_ROWS)
     except AttributeError:  # a MergedCell's value is read-only
         if type(cell).__name__ != "MergedCell":
             raise
@@ -130,7 +147,45 @@ def fill_table(ws: Any, anchor: str | tuple[int, int], columns: list[str], table
                             hint="様式の表の部分のセル結合を解除するか、表の左上のセル（start）を変えてください。") from None
     if n > 1:
         _stretch_ranges(ws, start_row, start_row + n - 1)
+    if tick is not None and n % TICK_ROWS:
+        tick(n % TICK_ROWS)
     return n
+
+
+def copy_sheet(wb: Any, source: Any, title: str) -> Any:
+    """A copy of ``source`` named ``title`` that keeps what ``Workbook.copy_worksheet`` drops.
+
+    openpyxl copies values, styles, merges, dimensions and page setup, but not the freeze panes,
+    print titles/area, auto filter, data validation or conditional formatting; a clerk's 明細
+    sheet without its frozen header or its print settings is a broken template.
+    """
+    from copy import deepcopy
+
+    ws = wb.copy_worksheet(source)
+    ws.title = title
+    ws.freeze_panes = source.freeze_panes
+    ws.print_title_rows = source.print_title_rows
+    ws.print_title_cols = source.print_title_cols
+    if source.print_area:
+        ws.print_area = [str(a).split("!")[-1].replace("$", "") for a in source.print_area]
+    ws.auto_filter.ref = source.auto_filter.ref
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = source.page_setup.fitToWidth, source.page_setup.fitToHeight
+    ws.sheet_properties.pageSetUpPr = deepcopy(source.sheet_properties.pageSetUpPr)
+    for dv in source.data_validations.dataValidation:
+        ws.add_data_validation(deepcopy(dv))
+    for rng in source.conditional_formatting:
+        for rule in rng.rules:
+            ws.conditional_formatting.add(str(rng.sqref), deepcopy(rule))
+    return ws
+
+
+def find_label(ws: Any, label: str, column: int = 1, limit: int = 200) -> int | None:
+    """The row whose cell in ``column`` reads ``label`` (a section header of a template), or None."""
+    for r in range(1, min(ws.max_row, limit) + 1):
+        v = ws.cell(row=r, column=column).value
+        if isinstance(v, str) and v.strip() == label:
+            return r
+    return None
 
 
 def set_cells(ws: Any, values: dict[str, Any]) -> None:

@@ -10,6 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from robots.errors import BusinessError
+from robots.excel._xlsxcheck import check_workbook_file
+
+Merged = tuple[tuple[int, int], tuple[int, int]]
 
 
 def _sheet(path: Path, sheet: str | int) -> Any:
@@ -18,6 +21,7 @@ def _sheet(path: Path, sheet: str | int) -> Any:
     if not path.is_file():
         raise BusinessError(f"ファイルが見つかりません: {path.name}", where=str(path.parent.name or path),
                             hint="入力フォルダにファイルを置いたか、ファイル名を確認してください。")
+    check_workbook_file(path)  # a deflate bomb is refused before calamine inflates it
     try:
         wb = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises several types for broken files
@@ -37,10 +41,20 @@ def read_values(path: Path, sheet: str | int = 0, *, fill_merged: bool = False) 
     ``fill_merged`` copies a merged range's value into every cell of it, so a header merged
     over two rows or a group heading over several columns is seen in each of them.
     """
+    return read_sheet(path, sheet, fill_merged=fill_merged)[0]
+
+
+def read_sheet(path: Path, sheet: str | int = 0, *, fill_merged: bool = True) -> tuple[list[list[Any]], list[Merged]]:
+    """Values (as :func:`read_values`) and the merged ranges, 0-based ``((r1, c1), (r2, c2))`` inclusive.
+
+    The ranges let a reader tell a header cell merged over two rows from two cells that happen
+    to hold the same text (see :func:`robots.workbook.header.find_header_block`).
+    """
     ws = _sheet(path, sheet)
     rows = ws.to_python(skip_empty_area=False)
+    merged: list[Merged] = [((r1, c1), (r2, c2)) for (r1, c1), (r2, c2) in ws.merged_cell_ranges or []]
     if fill_merged:
-        for (r1, c1), (r2, c2) in ws.merged_cell_ranges or []:
+        for (r1, c1), (r2, c2) in merged:
             if r1 >= len(rows) or c1 >= len(rows[r1]):
                 continue
             value = rows[r1][c1]
@@ -50,4 +64,18 @@ def read_values(path: Path, sheet: str | int = 0, *, fill_merged: bool = False) 
                     row.extend([""] * (c2 + 1 - len(row)))
                 for c in range(c1, c2 + 1):
                     row[c] = value
-    return rows
+    return rows, merged
+
+
+def sheet_note(path: Path, sheet: str | int) -> str:
+    """``読んだシート: 「表紙」（このファイルのシート: 表紙、台帳）`` — for messages when a sheet held no header."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        names = CalamineWorkbook.from_path(str(path)).sheet_names
+    except Exception:  # the file was readable a moment ago; a note must never hide the real error
+        return ""
+    read = names[sheet] if isinstance(sheet, int) and 0 <= sheet < len(names) else sheet
+    others = [s for s in names if s != read]
+    return (f"読んだシート: 「{read}」（このファイルのシート: {'、'.join(names)}）。"
+            + (f"別のシートなら sheet: {others[0]} のように指定してください。" if others else ""))

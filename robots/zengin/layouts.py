@@ -14,6 +14,7 @@ printed as 顧客番号1/顧客番号2 of 10 digits each.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 
@@ -89,6 +90,36 @@ RESULT_CODES = {
     "E": "データエラー",  # used by some banks (銀行独自)
 }
 PAID_CODE = "0"
+
+
+class DebitResult(StrEnum):
+    """The 振替結果 a tax clerk acts on: codes grouped as in the 集計 sheet (banks' own codes fall under その他)."""
+
+    PAID = "振替済"
+    NO_FUNDS = "資金不足"
+    NO_ACCOUNT = "取引なし"
+    PAYER_STOPPED = "預金者の申出"
+    NO_MANDATE = "依頼書なし"
+    PAYEE_STOPPED = "委託者の申出"
+    OTHER = "その他"
+
+
+RESULT_GROUPS = {"0": DebitResult.PAID, "1": DebitResult.NO_FUNDS, "2": DebitResult.NO_ACCOUNT, "3": DebitResult.PAYER_STOPPED,
+                 "4": DebitResult.NO_MANDATE, "8": DebitResult.PAYEE_STOPPED}
+# Whether a failed debit may simply be debited again next time (資金不足) or needs something else first.
+REDEBIT = {
+    DebitResult.NO_FUNDS: "再振替候補",
+    DebitResult.OTHER: "再振替候補（銀行に理由を確認）",
+    DebitResult.NO_ACCOUNT: "再振替不可（口座の確認・納付書の送付）",
+    DebitResult.PAYER_STOPPED: "再振替不可（納付書の送付）",
+    DebitResult.NO_MANDATE: "再振替不可（口座振替依頼書の確認）",
+    DebitResult.PAYEE_STOPPED: "再振替不可（委託者側で停止中）",
+}
+
+
+def debit_result(code: str) -> DebitResult:
+    """The group of a 振替結果コード (``"1"`` → 資金不足; unknown and bank-specific codes → その他)."""
+    return RESULT_GROUPS.get(str(code).strip(), DebitResult.OTHER)
 
 
 def is_paid(row: dict[str, Any], kind: str) -> bool:

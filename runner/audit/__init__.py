@@ -129,7 +129,7 @@ def _append(actor: str, action: str, target: str, detail_for: Callable[[Any], st
 
     store = _store(url)
     home = get_settings().home
-    home.mkdir(parents=True, exist_ok=True)
+    home.mkdir(parents=True, exist_ok=True, mode=0o700)
     actor, target = mask_text(actor)[:100], mask_text(target)
     for attempt in range(50):
         try:

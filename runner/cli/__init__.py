@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import importlib
 import logging
+import sys
 
 import typer
 
+from runner.cli._help import install as _japanese_help
 from runner.cli.demo import demo
 from runner.cli.info import actions, municipalities
 from runner.cli.run import run
 
+_japanese_help()
 app = typer.Typer(
     name="kyodo",
-    help="kyodo（共同利用）: 県と市町で共同利用するRPA/AI。Shared RPA/AI runner for a prefecture and its municipalities.",
+    help="kyodo（共同利用）: 県と市町で共同利用するRPA/AI。",
     no_args_is_help=True,
+    add_completion=False,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
 )
@@ -27,6 +31,8 @@ app.command("actions")(actions)
 _SUBAPPS = [
     ("runner.cli.runs", "app", "runs"),
     ("runner.cli.scenario", "app", "scenario"),
+    ("runner.cli.catalogue", "app", "scenarios"),
+    ("runner.cli.registry", "app", "registry"),
     ("runner.cli.schedule", "app", "schedule"),
     ("runner.cli.report", "app", "report"),
     ("runner.cli.users", "app", "users"),
@@ -34,6 +40,7 @@ _SUBAPPS = [
     ("runner.cli.audit", "app", "audit"),
     ("runner.cli.artifacts", "app", "artifacts"),
     ("runner.cli.ocr", "app", "ocr"),
+    ("runner.cli.notify", "app", "notify"),
     ("faq_bot.cli", "app", "faq"),
 ]
 for _mod, _attr, _name in _SUBAPPS:
@@ -45,7 +52,7 @@ for _mod, _attr, _name in _SUBAPPS:
         continue
     app.add_typer(_sub, name=_name)
 
-_COMMANDS = [("runner.cli.dashboard", "dashboard"), ("runner.cli.worker", "worker")]
+_COMMANDS = [("runner.cli.dashboard", "dashboard"), ("runner.cli.worker", "worker"), ("runner.cli.record", "record")]
 for _mod, _name in _COMMANDS:
     try:
         app.command(_name)(getattr(importlib.import_module(_mod), _name))
@@ -57,6 +64,17 @@ for _mod, _name in _COMMANDS:
 def main() -> None:
     """Entry point of the ``kyodo`` script."""
     from runner.logs import setup_logging
+    from runner.privatefiles import private_umask
 
+    private_umask()  # everything this process writes (runs, inputs, database, keys) is owner-only
     setup_logging(logging.WARNING)
+    if len(sys.argv) == 1 or (len(sys.argv) == 2 and _is_group(sys.argv[1])):
+        sys.argv.append("--help")  # bare `kyodo` or `kyodo runs`: the help is the answer, not an error (exit 0)
     app()
+
+
+def _is_group(name: str) -> bool:
+    """True for a command group (``runs``, ``schedule`` …), which does nothing without a sub-command."""
+    import typer.main
+
+    return hasattr(typer.main.get_command(app).commands.get(name), "commands")  # type: ignore[attr-defined]

@@ -27,10 +27,44 @@ def friendly_errors(fn: F) -> F:
         try:
             return fn(*args, **kwargs)
         except KyodoError as exc:
-            err_console.print(f"[bold red]エラー[/]: {escape(mask_text(str(exc)))}", highlight=False, markup=True)
+            _print_error(exc)
+            raise typer.Exit(2) from None
+        except Exception as exc:  # a store or disk failure outside the store's own wrapper
+            if not _is_store_failure(exc):
+                raise
+            _print_error(store_failure(exc))
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _print_error(exc: BaseException) -> None:
+    err_console.print(f"[bold red]エラー[/]: {escape(mask_text(str(exc)))}", highlight=False, markup=True)
+
+
+def _is_store_failure(exc: BaseException) -> bool:
+    mod = type(exc).__module__
+    return isinstance(exc, OSError) or mod.startswith("sqlalchemy") or mod == "sqlite3"
+
+
+def store_failure(exc: BaseException) -> KyodoError:
+    """A Japanese message for a database or disk failure (never SQL, parameters or a traceback)."""
+    import errno
+
+    from robots.errors import ApplicationError
+    from runner.settings import get_settings
+    from runner.store.store import db_error
+
+    if not isinstance(exc, OSError):
+        return db_error(get_settings().db_url, exc)
+    if getattr(exc, "errno", None) == errno.ENOSPC:
+        return ApplicationError("ディスクの空き容量がないため書き込めません。", where=getattr(exc, "filename", None) or "",
+                                hint="ディスクの空きを増やしてから、もう一度実行してください（古い成果物は kyodo artifacts purge で削除できます）。")
+    if isinstance(exc, PermissionError):
+        return ApplicationError("ファイルまたはフォルダに書き込む権限がありません。", where=getattr(exc, "filename", None) or "",
+                                hint="kyodo を動かすユーザーの権限と KYODO_HOME の場所を確認してください。")
+    return ApplicationError(f"ファイルの読み書きに失敗しました（{exc.strerror or exc.__class__.__name__}）。",  # type: ignore[attr-defined]
+                            where=getattr(exc, "filename", None) or "", hint="ディスクとフォルダの状態を確認してください。")
 
 
 def load_context() -> tuple[Any, Any, Any]:
@@ -58,3 +92,22 @@ def parse_params(items: list[str] | None) -> dict[str, str]:
 
 def is_tty() -> bool:
     return sys.stdout.isatty()
+
+
+def municipality_code(registry: Any, text: str) -> str:
+    """A municipality given by code or name (``352021`` or ``宇部市``); unknown ones get a plain Japanese error."""
+    import difflib
+
+    from robots.errors import BusinessError
+    from runner.registry import lg_code_valid
+
+    value = text.strip()
+    towns = [registry.prefecture, *registry.municipalities]
+    for m in towns:
+        if value in (m.code, m.name):
+            return m.code
+    if value.isdigit() and not lg_code_valid(value):
+        return registry.get(value).code  # the check-digit message, which is the real problem here
+    close = difflib.get_close_matches(value, [m.name for m in towns], n=3, cutoff=0.4)
+    raise BusinessError(f"自治体「{value}」は台帳に登録されていません。",
+                        hint=(f"もしかして: {'、'.join(close)}。" if close else "") + "kyodo municipalities で一覧を確認できます。")

@@ -8,13 +8,13 @@ import typer
 
 from runner.cli._common import console, friendly_errors
 
-app = typer.Typer(help="成果物の保存期間・暗号化。Artifacts.", no_args_is_help=True)
+app = typer.Typer(help="成果物の保存期間・暗号化。", no_args_is_help=True)
 
 
 @app.command("purge")
 @friendly_errors
 def purge(dry_run: bool = typer.Option(False, "--dry-run", help="削除せず、対象だけ表示")) -> None:
-    """保存期間（retention_days）を過ぎた成果物を削除し、監査ログに記録します。Purge expired artifacts."""
+    """保存期間（retention_days）を過ぎた成果物を削除し、監査ログに記録します。"""
     from runner.artifacts import purge_expired
     from runner.audit import current_user
 
@@ -26,7 +26,7 @@ def purge(dry_run: bool = typer.Option(False, "--dry-run", help="削除せず、
 
 @app.command("keygen")
 def keygen() -> None:
-    """成果物暗号化用のキーを作って表示します（kyodo secret set ARTIFACT_KEY で登録）。Make a key."""
+    """成果物暗号化用のキーを作って表示します（kyodo secret set ARTIFACT_KEY で登録）。"""
     from runner.artifacts import new_key
 
     typer.echo(new_key())
@@ -36,7 +36,7 @@ def keygen() -> None:
 @friendly_errors
 def decrypt(path: Path = typer.Argument(..., help="暗号化された成果物（.enc）"),
             output: Path = typer.Option(..., "--output", "-o", help="復号したファイルの保存先")) -> None:
-    """暗号化された成果物を復号します。Decrypt an artifact."""
+    """暗号化された成果物を復号します。"""
     from runner.artifacts import decrypt_bytes
     from runner.audit import current_user, record
 

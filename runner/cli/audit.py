@@ -7,13 +7,13 @@ from rich.markup import escape
 
 from runner.cli._common import console, err_console, friendly_errors
 
-app = typer.Typer(help="監査ログ。Audit log.", no_args_is_help=True)
+app = typer.Typer(help="監査ログ。", no_args_is_help=True)
 
 
 @app.command("list")
 @friendly_errors
 def list_(limit: int = typer.Option(50, "--limit", help="表示する件数")) -> None:
-    """最近の監査ログを表示します。Show recent audit entries."""
+    """最近の監査ログを表示します。"""
     from rich.table import Table
 
     from runner.audit import entries
@@ -29,7 +29,7 @@ def list_(limit: int = typer.Option(50, "--limit", help="表示する件数")) -
 @app.command("verify")
 @friendly_errors
 def verify() -> None:
-    """監査ログが改ざん・削除されていないか確かめます。Verify the hash chain."""
+    """監査ログが改ざん・削除されていないか確かめます。"""
     from runner.audit import verify as _verify
 
     res = _verify()

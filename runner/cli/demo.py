@@ -9,20 +9,21 @@ from runner.cli._common import console, friendly_errors
 
 @friendly_errors
 def demo() -> None:
-    """デモ: 同梱の電子申請ポータルを起動し、標準シナリオを山口県の19市町で実行します。Run the demo."""
-    from runner.cli.run import _Progress, print_results
+    """デモ: 同梱の電子申請ポータルを起動し、標準シナリオを山口県の19市町で実行します。"""
+    from runner.cli.run import print_results
     from runner.demo.run_demo import find_outputs, run_demo
+    from runner.progress import ProgressBars
+    from runner.scenario.titles import scenario_title
     from runner.registry import load_registry
     from runner.settings import get_settings
 
     settings = get_settings()
     console.print("[bold]kyodo デモ[/]: 電子申請ポータル（デモ）を起動し、標準シナリオを実行します。")
-    bar = _Progress()
-    with bar.progress:
+    with ProgressBars(console, "自治体ごとに処理中") as bar:
         report = run_demo(settings, lambda: load_registry(settings.registry_path), progress=bar)
     code = 0
     for name, results in report.results.items():
-        console.rule(f"{name}")
+        console.rule(scenario_title(name))
         code |= print_results(results)
         for p in find_outputs(results):
             console.print(f"  出力: [bold]{p}[/]", highlight=False)
@@ -34,6 +35,6 @@ def demo() -> None:
     rows, _ = next_fire_times(load_registry(settings.registry_path))
     console.print("今後の実行予定（先頭5件、全件は kyodo schedule list）:")
     for r in rows[:5]:
-        console.print(f"  {r.next_run:%Y-%m-%d %H:%M}  {r.name}({r.code})  {r.scenario}  [{r.when}]", highlight=False)
+        console.print(f"  {r.next_run:%Y-%m-%d %H:%M}  {r.name}({r.code})  {scenario_title(r.scenario)}  （{r.when}）", highlight=False)
     console.print("ダッシュボード: kyodo users add 名前 で職員を登録し、kyodo dashboard → http://127.0.0.1:8600/")
     raise typer.Exit(code)

@@ -11,7 +11,7 @@ from runner.cli._common import console, friendly_errors
 
 @friendly_errors
 def municipalities() -> None:
-    """自治体台帳の一覧を表示します。List the municipality registry."""
+    """自治体台帳の一覧を表示します。"""
     from rich.table import Table
 
     from runner.registry import load_registry
@@ -27,7 +27,7 @@ def municipalities() -> None:
 
 
 def actions(name: Optional[str] = typer.Argument(None, help="アクション名（省略で一覧）")) -> None:
-    """シナリオで使えるアクションの一覧・説明を表示します。List robot actions."""
+    """シナリオで使えるアクションの一覧・説明を表示します。"""
     from rich.table import Table
 
     from robots import all_actions

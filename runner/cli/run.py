@@ -11,16 +11,29 @@ from rich.markup import escape
 from runner.cli._common import console, friendly_errors, load_context, parse_params
 
 
+def _names() -> dict[str, str]:
+    try:
+        from runner.registry import load_registry
+        from runner.settings import get_settings
+
+        return load_registry(get_settings().registry_path).names()
+    except Exception:  # noqa: BLE001 - names are a courtesy in a result table
+        return {}
+
+
 def print_results(results: list[Any]) -> int:
     """Print one line per run; return the exit code (0 all ok, 1 any failed or partial)."""
     from rich.table import Table
 
+    from runner.scenario.titles import scenario_title
+
+    names = _names()
     table = Table(title="実行結果", show_lines=False)
     for col in ("実行ID", "自治体", "シナリオ", "状態", "処理件数", "エラー件数", "成果物フォルダ"):
         table.add_column(col)
     label = {"succeeded": "[green]成功[/]", "partial": "[yellow]一部エラー[/]", "failed": "[red]失敗[/]", "skipped": "済（重複）"}
     for r in results:
-        table.add_row(r.run_id, r.owner, r.scenario, label.get(r.status, r.status), str(r.items_ok),
+        table.add_row(r.run_id, f"{names.get(r.owner, r.owner)}({r.owner})", scenario_title(r.scenario), label.get(r.status, r.status), str(r.items_ok),
                       str(r.items_failed), str(r.artifact_dir))
     console.print(table)
     for r in results:
@@ -33,35 +46,14 @@ def print_results(results: list[Any]) -> int:
     return 0 if all(r.status in ("succeeded", "skipped") for r in results) else 1
 
 
-class _Progress:
-    """A rich progress bar fed by engine events (one bar per loop)."""
-
-    def __init__(self) -> None:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                 console=console, transient=False)
-        self.task: Any = None
-
-    def __call__(self, event: str, data: dict[str, Any]) -> None:
-        if event == "loop_start":
-            self.task = self.progress.add_task("自治体ごとに処理中", total=data["total"])
-        elif event == "item_start" and self.task is not None:
-            self.progress.update(self.task, description=f"処理中: {data['item']}")
-        elif event == "item_done" and self.task is not None:
-            self.progress.advance(self.task)
-            if not data.get("ok"):
-                self.progress.console.print(f"  [yellow]スキップ[/] {data['item']}", highlight=False)
-
-
 def run(
     scenario: str = typer.Argument(..., help="シナリオ名（例: e_application_aggregation）またはYAMLファイル"),
     municipality: Optional[list[str]] = typer.Option(None, "--municipality", "-m", help="自治体コード（複数指定可）"),
     all_: bool = typer.Option(False, "--all", help="台帳のすべての自治体で実行"),
-    param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="パラメータ 名前=値（複数指定可）"),
+    param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="パラメータ 名前=値（複数指定可）。リストは 'items=\\[a, b]'、対応表は 'map={a: b}'、日付は 2026-04-01 / 令和8年4月1日"),
     dry_run: bool = typer.Option(False, "--dry-run", help="何も操作せず、各ステップが何をするかだけ表示"),
 ) -> None:
-    """シナリオを今すぐ実行します。Run a scenario now."""
+    """シナリオを今すぐ実行します。"""
     code = _run(scenario, municipality, all_, param, dry_run)
     raise typer.Exit(code)
 
@@ -79,8 +71,9 @@ def _run(scenario: str, municipality: list[str] | None, all_: bool, param: list[
 
     settings, registry, store = load_context()
     store.mark_interrupted()
-    bar = _Progress()
-    with bar.progress:
+    from runner.progress import ProgressBars
+
+    with ProgressBars(console, "自治体ごとに処理中") as bar:
         results = run_scenario(scenario, None if all_ else municipality, parse_params(param),
                                registry=registry, store=store, settings=settings, progress=bar,
                                requested_by=current_user())

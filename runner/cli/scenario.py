@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 from rich.markup import escape
 
 from runner.cli._common import console, err_console, friendly_errors
 
-app = typer.Typer(help="シナリオの確認・作成・説明。Scenario tools.", no_args_is_help=True)
+app = typer.Typer(help="シナリオの確認・作成・説明。", no_args_is_help=True)
 
 
 @app.command("validate")
 def validate(files: list[Path] = typer.Argument(..., help="シナリオファイル・フォルダ（複数可）またはシナリオ名")) -> None:
-    """シナリオの誤りを、行・列と直し方つきで全部表示します。Validate scenarios."""
+    """シナリオの誤りを、行・列と直し方つきで全部表示します。"""
     files = [g for f in files for g in (sorted(f.glob("*.yaml")) if f.is_dir() else [f])]
     from robots.errors import KyodoError
     from runner.scenario.loader import scenario_path
@@ -27,6 +27,11 @@ def validate(files: list[Path] = typer.Argument(..., help="シナリオファイ
     for f in files:
         try:
             path = scenario_path(str(f))
+            if _is_registry_file(path):
+                err_console.print(f"[yellow]![/] {escape(str(path))}: これはシナリオではなく自治体台帳（またはプロファイル）です。"
+                                  f"kyodo registry validate {escape(str(path))} で確認してください。", highlight=False)
+                bad += 1
+                continue
             if _is_overlay_file(path):
                 if scenarios is None:
                     scenarios = _valid_scenarios()
@@ -45,6 +50,21 @@ def validate(files: list[Path] = typer.Argument(..., help="シナリオファイ
         else:
             console.print(f"[green]✓[/] {escape(str(path))}: 問題ありません", highlight=False)
     raise typer.Exit(1 if bad else 0)
+
+
+def _is_registry_file(path: Path) -> bool:
+    """The registry itself, or a portal profile: checked by ``kyodo registry validate``, not as a scenario."""
+    import yaml
+
+    from runner.settings import get_settings
+
+    if path.resolve() == Path(get_settings().registry_path).resolve() or path.parent.name == "profiles":
+        return True
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+    except Exception:  # noqa: BLE001 - unreadable: the scenario check explains it
+        return False
+    return isinstance(data, dict) and "municipalities" in data and "steps" not in data
 
 
 def _is_overlay_file(path: Path) -> bool:
@@ -73,11 +93,12 @@ def _valid_scenarios() -> dict:
 def schema(
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="書き出すファイル（省略で画面に表示）"),
     registry: bool = typer.Option(False, "--registry", help="自治体台帳用のスキーマを出力"),
+    profile: bool = typer.Option(False, "--profile", help="プロファイル（config/profiles/*.yaml）用のスキーマを出力"),
 ) -> None:
-    """エディタ補完用の JSON Schema（draft-07）を出力します。Write the JSON Schema."""
-    from runner.scenario.schema import dumps, registry_schema, scenario_schema
+    """エディタ補完用の JSON Schema（draft-07）を出力します。"""
+    from runner.scenario.schema import dumps, profile_schema, registry_schema, scenario_schema
 
-    text = dumps(registry_schema() if registry else scenario_schema())
+    text = dumps(profile_schema() if profile else registry_schema() if registry else scenario_schema())
     if output:
         output.write_text(text, encoding="utf-8")
         console.print(f"書き出しました: {output}")
@@ -87,7 +108,7 @@ def schema(
 
 @app.command("docs")
 def docs(output: Path = typer.Option(Path("docs/actions.md"), "--output", "-o", help="書き出すファイル")) -> None:
-    """アクション一覧（docs/actions.md）をコードから生成します。Generate the step reference."""
+    """アクション一覧（docs/actions.md）をコードから生成します。"""
     from runner.scenario.docs import actions_markdown
 
     output.write_text(actions_markdown(), encoding="utf-8")
@@ -99,7 +120,7 @@ def docs(output: Path = typer.Option(Path("docs/actions.md"), "--output", "-o", 
 def new(name: str = typer.Argument(..., help="シナリオID（半角英小文字・数字・_）"),
         title: str = typer.Option("新しいシナリオ", "--title", help="日本語の名前"),
         directory: Path = typer.Option(Path("scenarios_local"), "--dir", help="作成するフォルダ")) -> None:
-    """説明つきのシナリオの下書きを作ります。Scaffold a scenario."""
+    """説明つきのシナリオの下書きを作ります。"""
     import re
 
     from robots.errors import BusinessError
@@ -120,7 +141,7 @@ def new(name: str = typer.Argument(..., help="シナリオID（半角英小文�
 def show(name: str = typer.Argument(..., help="シナリオ名またはファイル"),
          municipality: str = typer.Option(..., "--municipality", "-m", help="自治体コード"),
          param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="パラメータ 名前=値（kyodo run と同じ）")) -> None:
-    """自治体ごとの設定を反映した「実際に使われる」シナリオを表示します。Show the effective scenario."""
+    """自治体ごとの設定を反映した「実際に使われる」シナリオを表示します。"""
     import yaml
     from rich.table import Table
 
@@ -147,8 +168,32 @@ def show(name: str = typer.Argument(..., help="シナリオ名またはファイ
         t.add_row(pv.name, escape(yaml.safe_dump(pv.value, allow_unicode=True, default_flow_style=True).strip().removesuffix("...").strip()),
                   pv.source + (f"（{own_file.name}）" if own_file and pv.source.startswith("自治体ファイル") else ""))
     console.print(t)
+    _show_profile(reg, m)
     data = {"name": sc.name, "title": sc.title, "zone": sc.zone, "scope": sc.scope,
             **sc.model_dump(by_alias=True, exclude_defaults=True, exclude={"params", "steps"}),
             "params": {pv.name: pv.value for pv in values},
             "steps": [st.model_dump(by_alias=True, exclude_defaults=True) for st in sc.steps]}
     console.print(escape(yaml.safe_dump(data, allow_unicode=True, sort_keys=False)), highlight=False)
+
+
+def _show_profile(reg: Any, m: Any) -> None:
+    """The portal profile this municipality uses, with its own overrides applied (what ${m.profile} reads)."""
+    import yaml
+
+    name = m.profile or (reg.default_profile if m.portal_url else None)
+    if not name:
+        return
+    from runner.profiles import profile_files
+
+    files = {f.stem: f for f in profile_files(reg.source or get_registry_path())}
+    where = files.get(name, "台帳の profiles")
+    extra = f" ＋ この自治体の profile_overrides: {', '.join(m.profile_overrides)}" if m.profile_overrides else ""
+    console.print(f"[bold]プロファイル[/] {escape(name)}（{escape(str(where))}）{escape(extra)}  ※ シナリオからは ${{m.profile...}} で読みます",
+                  highlight=False)
+    console.print(escape(yaml.safe_dump(m.profile_view, allow_unicode=True, sort_keys=False)), highlight=False)
+
+
+def get_registry_path() -> Path:
+    from runner.settings import get_settings
+
+    return Path(get_settings().registry_path)

@@ -8,14 +8,14 @@ import typer
 
 from runner.cli._common import console, friendly_errors
 
-app = typer.Typer(help="シークレット（パスワード等）の管理。Secrets.", no_args_is_help=True)
+app = typer.Typer(help="シークレット（パスワード等）の管理。", no_args_is_help=True)
 
 
 @app.command("set")
 @friendly_errors
 def set_(name: str = typer.Argument(..., help="シークレット名（例: PORTAL_352039）"),
          stdin: bool = typer.Option(False, "--stdin", help="値を標準入力から読む（自動化用）")) -> None:
-    """シークレットを登録します（値は画面に表示されない入力で受け取ります）。Set a secret."""
+    """シークレットを登録します（値は画面に表示されない入力で受け取ります）。"""
     from runner.audit import current_user, record
     from runner.secrets import set_secret
 
@@ -28,7 +28,7 @@ def set_(name: str = typer.Argument(..., help="シークレット名（例: PORT
 @app.command("list")
 @friendly_errors
 def list_() -> None:
-    """登録済みのシークレット名を表示します（値は表示しません）。List secret names."""
+    """登録済みのシークレット名を表示します（値は表示しません）。"""
     from runner.secrets import list_secrets
 
     for name, where in list_secrets():
@@ -38,7 +38,7 @@ def list_() -> None:
 @app.command("delete")
 @friendly_errors
 def delete(name: str = typer.Argument(..., help="シークレット名")) -> None:
-    """シークレットを削除します。Delete a secret."""
+    """シークレットを削除します。"""
     from runner.audit import current_user, record
     from runner.secrets import delete_secret
 

@@ -16,7 +16,7 @@ def worker(
     concurrency: int = typer.Option(1, "--concurrency", "-c", help="同時に実行する数"),
     pool: str = typer.Option("prefork", "--pool", help="prefork / solo / threads"),
 ) -> None:
-    """指定したネットワークのキューだけを処理するワーカーを起動します。Start a worker for one zone."""
+    """指定したネットワークのキューだけを処理するワーカーを起動します。"""
     from runner.worker.app import celery_app, queue_for
 
     if zone not in ("internet", "lgwan", "mynumber"):

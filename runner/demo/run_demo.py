@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from runner.engine import RunResult
+from runner.privatefiles import secure_tree
 from runner.registry import Registry
 from runner.secrets import env_name
 from runner.settings import Settings
@@ -34,16 +35,38 @@ def set_demo_passwords(registry: Registry) -> None:
             os.environ.setdefault(env_name(m.credentials.password_secret), secrets.token_urlsafe(12))
 
 
-def start_portal(registry: Registry) -> Any:
-    """Serve the demo portal on a free loopback port; sets ``KYODO_PORTAL_URL``."""
+@dataclass
+class Portals:
+    """The two demo products, each on its own free loopback port; ``url`` is product A's."""
+
+    a: Any
+    b: Any
+
+    @property
+    def url(self) -> str:
+        return self.a.url
+
+    def stop(self) -> None:
+        self.b.stop()
+        self.a.stop()
+
+
+def start_portal(registry: Registry) -> Portals:
+    """Serve both demo products (A: 電子申請サービス, B: e-Shinsei クラウド) on free loopback ports.
+
+    Sets ``KYODO_PORTAL_URL`` and ``KYODO_PORTAL_B_URL``, which the sample registry's portal URLs use.
+    """
     from runner.demo.portal.app import create_app
-    from runner.demo.portal.tenants import tenants_from_registry
+    from runner.demo.portal.tenants import tenants_b_from_registry, tenants_from_registry
+    from runner.demo.portal_b.app import create_app_b
     from runner.secrets import get_secret
     from runner.webserver import serve_in_thread
 
-    server = serve_in_thread(create_app(tenants_from_registry(registry, get_secret)))
-    os.environ["KYODO_PORTAL_URL"] = server.url
-    return server
+    a = serve_in_thread(create_app(tenants_from_registry(registry, get_secret)))
+    b = serve_in_thread(create_app_b(tenants_b_from_registry(registry, get_secret)))
+    os.environ["KYODO_PORTAL_URL"] = a.url
+    os.environ["KYODO_PORTAL_B_URL"] = b.url
+    return Portals(a, b)
 
 
 def prepare_inputs(registry: Registry, settings: Settings) -> list[str]:
@@ -62,7 +85,8 @@ def prepare_inputs(registry: Registry, settings: Settings) -> list[str]:
         write_sample_forms = None  # type: ignore[assignment]
     for m in registry.all():
         base = settings.data_dir / m.code
-        if write_demo_tax_inputs is not None and not (base / "ledger.xlsx").exists():
+        if write_demo_tax_inputs is not None and not (base / "zengin").exists():
+            # each municipality's 基幹 vendor layout (robots.reconcile.demo_data.DEMO_VENDORS); read via its municipality file
             write_demo_tax_inputs(base, m.code, int(m.code))
     if write_demo_tax_inputs is not None:
         runnable.append("tax_reconciliation")
@@ -72,6 +96,7 @@ def prepare_inputs(registry: Registry, settings: Settings) -> list[str]:
             if not forms.exists():
                 write_sample_forms(forms, 4, int(m.code), False)
         runnable.append("paper_application_ocr")
+    secure_tree(settings.data_dir, settings.home)  # sample inputs hold (synthetic) My Numbers and names
     return runnable
 
 
@@ -93,6 +118,9 @@ def run_demo(settings: Settings, registry_loader: Callable[[], Registry], progre
             codes = None if name != "paper_application_ocr" else [m.code for m in registry.all()[:3]]
             report.results[name] = run_scenario(name, codes, registry=registry, store=store, settings=settings,
                                                 progress=progress, executor="local")
+        from runner.demo.catalogue import run_catalogue  # 転記・時間外・ふるさと納税・施設予約・住民異動
+
+        report.results.update(run_catalogue(registry, settings, store, progress).results)
         report.seconds = time.monotonic() - started
         return report
     finally:

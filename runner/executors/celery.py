@@ -13,9 +13,8 @@ from typing import Any
 import runner
 from robots.errors import ApplicationError
 from runner.engine import ProgressFn, RunResult
-from runner.plan import RunPlan
+from runner.plan import RunPlan, plan_scenario
 from runner.registry import Registry
-from runner.scenario.loader import load_scenario
 from runner.settings import Settings
 from runner.store import RunStore, new_run_id
 from runner.worker.app import celery_app, queue_for
@@ -47,9 +46,10 @@ class CeleryExecutor:
         app = celery_app()
         served = served_queues() if self.check_workers else None
         results, failed = [], []
-        scenarios: dict[str, Any] = {}
+        scenarios: dict[tuple[str, str | None], Any] = {}
         for plan in plans:
-            scenario = scenarios.get(plan.scenario) or scenarios.setdefault(plan.scenario, load_scenario(plan.scenario))
+            key = (plan.scenario, plan.scenario_sha256)  # a DX leader's own file travels as text, checked here like on the worker
+            scenario = scenarios.get(key) or scenarios.setdefault(key, plan_scenario(plan))
             if plan.idempotency_key:
                 done = self.store.find_by_key(plan.idempotency_key)
                 if done is not None and done.status in ("succeeded", "partial", "queued", "running"):
@@ -60,11 +60,15 @@ class CeleryExecutor:
                     self.store.release_key(done.id)
             plan = plan.model_copy(update={"run_id": plan.run_id or new_run_id(), "kyodo_version": runner.__version__})
             artifact_dir = self.settings.runs_dir / plan.owner / plan.run_id
-            self.store.create_run(run_id=plan.run_id, scenario=scenario.name, version=scenario.version, municipality=plan.owner,
-                                  municipalities=plan.municipalities, trigger=plan.trigger, params=plan.params,
-                                  artifact_dir=str(artifact_dir), minutes_per_item=scenario.minutes_per_item,
-                                  idempotency_key=plan.idempotency_key, rerun_of=plan.rerun_of, status="queued",
-                                  logical_date=plan.logical_date)
+            claimed = self.store.get_run(plan.run_id)  # a dashboard re-run records itself as queued first
+            if claimed is not None and claimed.status == "queued":
+                self.store.update_run(plan.run_id, artifact_dir=str(artifact_dir), process=None)
+            else:
+                self.store.create_run(run_id=plan.run_id, scenario=scenario.name, version=scenario.version, municipality=plan.owner,
+                                      municipalities=plan.municipalities, trigger=plan.trigger, params=plan.params,
+                                      artifact_dir=str(artifact_dir), minutes_per_item=scenario.minutes_per_item,
+                                      idempotency_key=plan.idempotency_key, rerun_of=plan.rerun_of, status="queued",
+                                      logical_date=plan.logical_date)
             queue = queue_for(scenario.zone, plan.owner)
             if served is not None and queue not in served:
                 self.warnings.append(f"キュー「{queue}」（{scenario.zone}）を処理するワーカーがいません。"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from runner.engine import ProgressFn, RunResult, execute
-from runner.plan import RunPlan
+from runner.notify.send import notify_run_quietly
+from runner.progress import StoreProgress
+from runner.plan import RunPlan, plan_scenario
 from runner.registry import Registry
-from runner.scenario.loader import load_scenario
 from runner.settings import Settings
 from runner.store import RunStore
 
@@ -20,7 +21,24 @@ class LocalExecutor:
 
     def submit(self, plans: list[RunPlan], *, progress: ProgressFn | None = None) -> list[RunResult]:
         results = []
-        for plan in plans:
-            scenario = load_scenario(plan.scenario)
-            results.append(execute(plan, scenario, self.registry, self.store, self.settings, progress=progress))
+        progress = StoreProgress(self.store, progress)  # the dashboard shows a running run's n of m
+        for n, plan in enumerate(plans, 1):
+            scenario = plan_scenario(plan)  # a file's carried text (hash checked), else the file or the name
+            if len(plans) > 1:  # one plan per municipality: the outer bar counts municipalities
+                progress("plan_start", {"n": n, "total": len(plans), "item": self._label(plan.owner), "depth": -1,
+                                        "title": scenario.title})
+            result = execute(plan, scenario, self.registry, self.store, self.settings, progress=progress)
+            if len(plans) > 1:
+                progress("plan_done", {"n": n, "ok": result.status in ("succeeded", "skipped"), "item": self._label(plan.owner),
+                                       "depth": -1})
+            if not plan.dry_run and result.status != "skipped":
+                notify_run_quietly(result.run_id, self.store, self.registry)  # failed/partial runs only; never raises
+            results.append(result)
         return results
+
+    def _label(self, code: str) -> str:
+        try:
+            m = self.registry.get(code)
+        except Exception:  # noqa: BLE001 - a label only
+            return code
+        return f"{m.name}({m.code})"

@@ -98,11 +98,12 @@ def _walk(steps: list[Step], scope: dict[str, Any], lines: list[str], depth: int
     pad = "  " * depth
     for i, step in enumerate(steps, 1):
         label = step.title or step.id or step.action or f"ステップ{i}"
-        cond = ""
+        cond, skipped = "", False
         if step.when is not None:
             try:
                 v = render(step.when, scope)
                 cond = "（条件は実行時に判定）" if isinstance(v, Later) else ("（条件: 実行する）" if v else "（条件: 実行しない）")
+                skipped = not isinstance(v, Later) and not v
             except (KyodoError, TypeError, ValueError, ArithmeticError):  # needs a value known only at run time
                 cond = "（条件は実行時に判定）"
         if step.for_each:
@@ -138,4 +139,4 @@ def _walk(steps: list[Step], scope: dict[str, Any], lines: list[str], depth: int
         lines.append(f"{pad}{i}. {label}: {step.action}({shown}){cond}")
         lines += [f"{pad}   ↳ {note}" for note in _input_notes(step.action or "", resolved, roots)]
         if step.id:
-            scope[step.id] = Later(step.id)
+            scope[step.id] = None if skipped else Later(step.id)  # as the engine: a skipped step's result is empty

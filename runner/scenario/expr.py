@@ -1,7 +1,11 @@
 """``${...}`` variables and ``when`` conditions, evaluated without ``eval``.
 
 Only names, attribute/key lookups, indexes, literals, comparisons, ``and/or/not``, basic
-arithmetic and ``len`` are allowed: a scenario can read data but never run code.
+arithmetic and a few functions are allowed: a scenario can read data but never run code.
+Functions: ``len``, ``str``, ``int``; ``merge(a, b)`` (mappings), ``pick(map, key)`` (map[key] or key),
+``first(a, b, …)`` (first non-empty), ``date_text(date, format)`` (a date as a portal's form wants
+it), ``with_query(url, name, value)`` (URL parameter), ``period(from, to)`` (``_20260701-20260930``
+for file names).
 """
 
 from __future__ import annotations
@@ -21,7 +25,56 @@ _CMP = {
     ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
     ast.Gt: operator.gt, ast.GtE: operator.ge, ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
 }
-_FUNCS = {"len": len, "str": str, "int": int}
+
+
+def _merge(*maps: Any) -> dict[Any, Any]:
+    """``merge(a, b)``: b's keys over a's (a profile's column names, then one town's own)."""
+    out: dict[Any, Any] = {}
+    for m in maps:
+        out.update(m or {})
+    return out
+
+
+def _pick(mapping: Any, key: Any) -> Any:
+    """``pick(map, key)``: ``map[key]`` when present, else ``key`` itself (a product's code for a name)."""
+    return mapping.get(key, key) if isinstance(mapping, Mapping) else key
+
+
+def _first(*values: Any) -> Any:
+    """``first(a, b)``: the first value that is not empty (None, "" — a skipped step's result is None)."""
+    return next((v for v in values if v is not None and not (isinstance(v, str) and v == "")), None)
+
+
+def _date_text(value: Any, fmt: str = "iso") -> str:
+    """``date_text(params.date_from, m.profile.dates.format)``: a date the way a portal's form wants it."""
+    from robots.normalize.datetimes import format_date
+
+    try:
+        return format_date(value, fmt)
+    except ValueError as exc:
+        raise BusinessError(f"date_text: {exc}") from None
+
+
+def _with_query(url: str, name: str, value: Any) -> str:
+    """``with_query(url, name, value)``: ``url`` with ``?name=value`` (URL-encoded); unchanged if either is empty."""
+    from urllib.parse import quote
+
+    if not name or value in (None, ""):
+        return str(url)
+    return f"{url}{'&' if '?' in str(url) else '?'}{quote(str(name))}={quote(str(value))}"
+
+
+def _period(start: Any, end: Any) -> str:
+    """``period(from, to)``: ``_20260701-20260930`` for file names ("" when neither is given)."""
+    from robots.normalize.datetimes import format_date
+
+    if start in (None, "") and end in (None, ""):
+        return ""
+    return f"_{format_date(start, 'yyyymmdd')}-{format_date(end, 'yyyymmdd')}"
+
+
+_FUNCS = {"len": len, "str": str, "int": int, "merge": _merge, "pick": _pick, "first": _first, "date_text": _date_text,
+          "with_query": _with_query, "period": _period}
 
 
 class UndefinedVariable(BusinessError):
@@ -42,6 +95,8 @@ def _lookup(obj: Any, key: str, expr: str) -> Any:
 
 def _suggest(name: str, choices: list[str]) -> str | None:
     close = difflib.get_close_matches(name, [str(c) for c in choices], n=1, cutoff=0.5)
+    starts = [str(c) for c in choices if str(c).startswith(name)]
+    close = close or (starts if len(starts) == 1 else [])
     return f"「{close[0]}」のことですか?" if close else (f"使える名前: {', '.join(map(str, choices[:12]))}" if choices else None)
 
 

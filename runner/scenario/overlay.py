@@ -40,6 +40,7 @@ REGISTRY = "自治体台帳（overrides）"
 MUNICIPALITY_FILE = "自治体ファイル"
 SCHEDULE = "スケジュール"
 COMMAND = "コマンド（--param）"
+SCHEDULE_KEY = "schedule"  # reserved: paused schedules (runner.scheduler.control), not a scenario name
 
 
 class ScenarioOverlay(BaseModel):
@@ -98,6 +99,8 @@ def _parse_overlay(path: Path) -> _OverlayFile:
         f.problems.append(f"{f.at(())}: 自治体ファイルは「シナリオ名: {{params: {{...}}}}」の形で書いてください。")
         return f
     for name, body in data.items():
+        if name == SCHEDULE_KEY:  # paused schedules: read by runner.scheduler.control
+            continue
         try:
             f.overlays[str(name)] = ScenarioOverlay.model_validate(body or {})
         except ValidationError as exc:
@@ -174,9 +177,15 @@ class ParamValue:
     source: str  # one of the layer labels above
 
 
+def _coerce(name: str, typ: str, value: Any) -> Any:
+    from runner.plan import _coerce as coerce
+
+    return coerce(name, typ, value)
+
+
 def effective_view(scenario: Scenario, muni: Municipality, schedule: dict[str, Any] | None = None,
                    cli: dict[str, Any] | None = None, file_params: dict[str, Any] | None = None) -> list[ParamValue]:
-    """Each parameter's effective value and the layer it came from.
+    """Each parameter's effective value (typed, as a run uses it) and the layer it came from.
 
     ``muni.overrides`` is the merged registry layer (``load_registry`` always merges the
     municipality files); ``file_params`` are the file's own values, used only to name their source.
@@ -192,7 +201,7 @@ def effective_view(scenario: Scenario, muni: Municipality, schedule: dict[str, A
         for layer, label in ((schedule or {}, SCHEDULE), (cli or {}, COMMAND)):
             if name in layer:
                 value, source = layer[name], label
-        out.append(ParamValue(name, value, source))
+        out.append(ParamValue(name, _coerce(name, p.type, value), source))  # the value a run would use
     return out
 
 

@@ -32,8 +32,13 @@ def layout(text: str) -> Layout:
     except yaml.YAMLError:
         return out
 
+    walked: set[int] = set()
+
     def walk(node: yaml.Node, path: Path_) -> None:
         out.positions.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+        if id(node) in walked:
+            return  # an alias: its node was walked where its anchor is (no blow-up, no endless cycle)
+        walked.add(id(node))
         if isinstance(node, yaml.MappingNode):
             seen: set[Any] = set()
             for k, v in node.value:

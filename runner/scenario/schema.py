@@ -1,4 +1,4 @@
-"""JSON Schema (draft-07) for scenario and registry files, generated from the same models.
+"""JSON Schema (draft-07) for scenario, registry and portal-profile files, generated from the same models.
 
 VS Code's YAML extension reads it through the ``# yaml-language-server: $schema=`` line and
 then completes action names and, per action, its argument names with their Japanese help.
@@ -81,6 +81,12 @@ _JA = {
     "Municipality": "参加団体（県または市町村）。",
     "Credentials": "ログイン情報: ユーザーIDと、パスワードを保存したシークレットの名前（パスワード自体は書きません）。",
     "ScheduleEntry": "定期実行の設定（シナリオ・いつ・パラメータ）。",
+    "Profile": "電子申請システム（製品）のプロファイル: ログイン・手続の選び方・期間・出力の方法・列名・状態の言葉。"
+               "kyodo registry validate で確認できます。",
+    "LoginSpec": "ログイン画面（パスとセレクタ）。",
+    "ProcedureSpec": "手続の選び方。",
+    "DatesSpec": "受付日での絞り込み（入力欄と日付の形式）。",
+    "ExportSpec": "データの出し方（出力ボタン・出力フォーム・一覧画面の読み取り）。",
 }
 _JA_FIELDS = {
     ("Municipality", "name"): "団体名（例: 山口市）",
@@ -129,11 +135,27 @@ def scenario_schema() -> dict[str, Any]:
     return schema
 
 
+def profile_schema() -> dict[str, Any]:
+    """The schema of one portal profile (``config/profiles/<name>.yaml``)."""
+    from runner.profiles import Profile
+
+    schema = _japanese(_draft7(Profile.model_json_schema(by_alias=True)), "Profile")
+    schema["title"] = "kyodo 電子申請システムのプロファイル"
+    return schema
+
+
 def registry_schema() -> dict[str, Any]:
     from runner.registry import Registry
 
     schema = _japanese(_draft7(Registry.model_json_schema(by_alias=True)), "Registry")
     schema["title"] = "kyodo 自治体台帳"
+    profile = profile_schema()
+    schema["definitions"].update(profile.pop("definitions", {}))
+    schema["definitions"]["Profile"] = {k: v for k, v in profile.items() if k not in ("$schema", "title")}
+    ref = {"$ref": "#/definitions/Profile"}
+    schema["properties"]["profiles"]["additionalProperties"] = ref
+    props = schema["definitions"]["Municipality"]["properties"]
+    props["profile_overrides"] = {"allOf": [ref], "description": props["profile_overrides"]["description"]}
     overrides = schema["definitions"]["Municipality"]["properties"]["overrides"]
     overrides["properties"] = overlay_properties()
     return schema

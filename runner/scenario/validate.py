@@ -27,6 +27,7 @@ from robots.errors import BusinessError
 from runner.plan import _coerce
 from runner.scenario.expr import VAR, names_in
 from runner.scenario.model import Scenario, Step
+from runner.scenario.pathcheck import path_problems
 from runner.scenario.positions import Layout, layout, locate
 from runner.yamlfile import Problem, YamlProblems, parse_yaml_problems, read_yaml_text
 
@@ -36,7 +37,7 @@ BUILTIN_NAMES = {"params", "municipality", "municipalities", "run"}
 # What ``${municipality.X}`` / a loop item over ``${municipalities}`` and ``${run.X}`` offer
 # (runner.engine.municipality_view and the engine's run scope).
 MUNICIPALITY_FIELDS = ("code", "name", "kind", "zone", "portal_url", "credentials", "input_dir", "output_dir",
-                       "office", "phone", "params")
+                       "office", "phone", "params", "profile")
 RUN_FIELDS = ("id", "date", "yyyymmdd", "artifact_dir", "trigger")
 ZONES = ("internet", "lgwan", "mynumber")
 
@@ -175,6 +176,7 @@ def _check(data: Any, path: Path | str, text: str | None) -> tuple[Scenario | No
     if isinstance(steps, list):
         _check_steps(c, steps, ("steps",), set(BUILTIN_NAMES), {"municipality": MUNICIPALITY_FIELDS, "run": RUN_FIELDS},
                      model.steps if model else None)
+    c.problems += [p for p in path_problems(data, c.lay, c.file) if p not in c.problems]  # read/write folders
     for p, value in _strings(data):
         if _SECRET_VALUE.search(value) and not VAR.search(value):
             c.add(p, f"{_dotted(p)}: 秘密の値（URL内のパスワード・トークン・鍵）のように見えます。シナリオには書かず、"
@@ -295,7 +297,7 @@ def _check_steps(c: _Checker, steps: list[Any], where: tuple, known: set[str], s
                 inner = known | {step.as_} | {s.get("id") for s in nested if isinstance(s, dict) and isinstance(s.get("id"), str)}
                 for p, t in _strings(step.collect, (*loc, "collect")):
                     for name in sorted(names_in(t) - inner):
-                        close = difflib.get_close_matches(name, sorted(inner), n=1)
+                        close = meant(name, sorted(inner - BUILTIN_NAMES))
                         c.add(p, f"{label}: collect の変数「{name}」が繰り返しの中で定義されていません。"
                                  + (f"「{close[0]}」のことですか?" if close else ""))
         elif step.action:
@@ -308,6 +310,15 @@ def _check_steps(c: _Checker, steps: list[Any], where: tuple, known: set[str], s
             c.add((*loc, "retry"), f"{label}: retry を使うときは on_error: retry にしてください。")
         if sid:
             known = known | {sid}
+
+
+def meant(name: str, candidates: list[str]) -> list[str]:
+    """The name probably meant: a close spelling, else the one name ``name`` abbreviates (``p`` → ``proc``)."""
+    close = difflib.get_close_matches(name, candidates, n=1)
+    if close:
+        return close
+    starts = [c for c in candidates if c not in BUILTIN_NAMES and (c.startswith(name) or name.startswith(c) and len(c) > 1)]
+    return starts[:1] if len(starts) == 1 else []
 
 
 def _lenient_step(raw: dict[str, Any]) -> tuple[Step | None, set[str]]:
@@ -335,7 +346,7 @@ def _check_text(c: _Checker, p: tuple, t: str, label: str, sid: str | None, know
         elif name in later:
             c.add(p, f"{label}: 「{name}」はこのステップより後のステップの結果です。順番を入れ替えてください（循環参照）。")
         else:
-            close = difflib.get_close_matches(name, sorted(known), n=1)
+            close = meant(name, sorted(known))
             hint = f"「{close[0]}」のことですか?" if close else "前のステップの id かパラメータ名を確認してください。"
             c.add(p, f"{label}: 変数「{name}」が定義されていません。{hint}")
     for m in VAR.finditer(t):
@@ -355,6 +366,27 @@ def _check_text(c: _Checker, p: tuple, t: str, label: str, sid: str | None, know
                              + (f"「{head}.{close[0]}」ですか?" if close else f"使える名前: {', '.join(shapes[head])}"))
                 elif rest[0] == "params" and len(rest) > 1:
                     _check_param_name(c, p, label, rest[1])
+                elif rest[0] == "profile" and len(rest) > 1:
+                    _check_profile_path(c, p, label, head, rest[1:])
+
+
+def _check_profile_path(c: _Checker, p: tuple, label: str, head: str, path: list[str]) -> None:
+    """``m.profile.login.pth`` → 「login.path」ですか? (the profile's own fields, runner.profiles.Profile)."""
+    from runner.profiles import Profile
+
+    model: Any = Profile
+    for depth, name in enumerate(path):
+        fields = {f.alias or n: f for n, f in model.model_fields.items() if n != "extends"}
+        if name not in fields:
+            close = difflib.get_close_matches(name, list(fields), n=1)
+            where = ".".join([head, "profile", *path[:depth]])
+            c.add(p, f"{label}: 「{where}.{name}」はプロファイルにありません。"
+                     + (f"「{where}.{close[0]}」ですか?" if close else f"使える名前: {', '.join(fields)}"))
+            return
+        ann = fields[name].annotation
+        if not (isinstance(ann, type) and hasattr(ann, "model_fields")):
+            return  # a value (or a mapping of the product's own names): nothing further to check
+        model = ann
 
 
 def _check_param_name(c: _Checker, p: tuple, label: str, name: str) -> None:

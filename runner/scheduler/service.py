@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable
 
 from robots.errors import BusinessError, KyodoError
 from runner.registry import Registry
+from runner.scheduler.control import paused
 from runner.scheduler.triggers import TZ, parse_schedule
 
 log = logging.getLogger("kyodo.scheduler")
@@ -54,6 +55,7 @@ class Row:
     scenario: str
     when: str
     next_run: datetime | None
+    paused: dict | None = None  # {by, at} when the municipality paused it (runner.scheduler.control)
 
 
 def plan_jobs(registry: Registry, known_scenarios: Iterable[str]) -> tuple[list[Planned], list[Problem]]:
@@ -86,14 +88,21 @@ def next_fire_times(registry: Registry, now: datetime | None = None, known_scena
         known_scenarios = available_scenarios()
     now = (now or datetime.now(TZ)).astimezone(TZ)
     jobs, problems = plan_jobs(registry, known_scenarios)
-    rows = [Row(j.code, j.name, j.scenario, j.when, j.trigger.get_next_fire_time(None, now)) for j in jobs]
+    held = {m.code: paused(registry.source, m.code) for m in registry.all()} if registry.source else {}
+    rows = [Row(j.code, j.name, j.scenario, j.when, j.trigger.get_next_fire_time(None, now),
+                held.get(j.code, {}).get(j.scenario)) for j in jobs]
     rows.sort(key=lambda r: (r.next_run is None, r.next_run or now, r.code))
     return rows, problems
 
 
 def _fire(submit: Submit, scenario: str, code: str, params: dict) -> None:
-    """A job's body: submit the run; errors are logged and never stop the scheduler."""
+    """A job's body: submit the run (unless paused since); errors are logged and never stop the scheduler."""
     try:
+        from runner.settings import get_settings
+
+        if scenario in paused(get_settings().registry_path, code):  # read at fire time: a pause takes effect at once
+            log.info("一時停止中のためスキップ: %s %s", code, scenario)
+            return
         submit(scenario, code, dict(params), "schedule", datetime.now(TZ))
     except Exception as exc:  # one municipality's failure must not stop the others
         from robots.privacy import mask_text
@@ -123,7 +132,7 @@ class SchedulerLock:
     def __init__(self, home: Path) -> None:
         from filelock import FileLock
 
-        home.mkdir(parents=True, exist_ok=True)
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.path = home / "scheduler.lock"
         self._lock = FileLock(str(self.path))
 

@@ -8,7 +8,18 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -40,6 +51,9 @@ class Base(DeclarativeBase):
     pass
 
 
+ACTIVE_RERUN = "rerun_of IS NOT NULL AND status IN ('queued', 'running')"
+
+
 class Run(Base):
     __tablename__ = "runs"
 
@@ -67,6 +81,16 @@ class Run(Base):
     worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # host:pid:start of the local process running it (crash detection; Celery runs use ``worker``)
     process: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # live progress of a running run: {"done", "total", "label", "item"} (migration 0007; see runner.progress)
+    progress: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+
+    # At most one re-run of a run (per municipality part) may be queued or running at a time, enforced by the database so
+    # that concurrent requests (three clicks, two staff) cannot start two (migration 0006).
+    __table_args__ = (Index("uq_runs_active_rerun", "rerun_of", "municipality", unique=True,
+                            sqlite_where=text(ACTIVE_RERUN), postgresql_where=text(ACTIVE_RERUN)),
+                      # history pages (newest first) and the per-town overview (migration 0007)
+                      Index("ix_runs_created_at", "created_at"),
+                      Index("ix_runs_town_scenario_created", "municipality", "scenario", "created_at"))
 
     steps: Mapped[list["StepLog"]] = relationship(back_populates="run", cascade="all, delete-orphan", order_by="StepLog.seq")
     artifacts: Mapped[list["Artifact"]] = relationship(back_populates="run", cascade="all, delete-orphan", order_by="Artifact.path")
@@ -113,6 +137,21 @@ class User(Base):
     municipality: Mapped[str | None] = mapped_column(String(6), nullable=True)
     display_name: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)  # disabled: no login, no session
+
+
+class StaffSession(Base):
+    """A dashboard login. The cookie holds a random token; only its SHA-256 is stored, so a copy of
+    the database opens no session. Deleting the row ends the session at once (logout, password
+    change, ``kyodo users disable``), also across a dashboard restart."""
+
+    __tablename__ = "staff_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(ForeignKey("users.username", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class AuditRecord(Base):

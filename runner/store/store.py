@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -11,11 +12,12 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, create_engine, event, func, or_, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import String, and_, cast, create_engine, event, func, or_, select
+from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from robots.errors import ApplicationError
+from robots.errors import ApplicationError, BusinessError
+from robots.privacy import mask_data
 from runner.store._process import is_alive, process_tag
 from runner.store.models import Artifact, Run, StepLog
 
@@ -35,15 +37,49 @@ def _db_errors(fn: F) -> F:
     def wrapper(self: "RunStore", *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(self, *args, **kwargs)
-        except OperationalError as exc:
+        except DatabaseError as exc:  # OperationalError (locked, down, disk full) and corruption alike
+            if isinstance(exc, IntegrityError):
+                raise
             raise db_error(self.url, exc) from None
 
     return wrapper  # type: ignore[return-value]
 
 
-def db_error(url: str, exc: OperationalError) -> ApplicationError:
-    """The staff-facing message for a database that cannot be used right now (retryable)."""
+_SQLITE = "SQLite ファイル"
+_BROKEN = ("file is not a database", "malformed", "not a database", "file is encrypted", "disk i/o error")
+_FULL = ("database or disk is full", "no space left", "disk full", "could not extend file")
+
+
+class RerunInProgress(BusinessError):
+    """A re-run of this run is already queued or running (refused by the database constraint)."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__(f"実行「{run_id}」の再実行は既に動いています。終わるまでお待ちください。",
+                         hint="結果は kyodo runs list またはダッシュボードで確認してください。")
+
+
+def db_error(url: str, exc: BaseException) -> ApplicationError:
+    """The staff-facing message for a database that cannot be used right now.
+
+    Locked (retry later), corrupted (restore from backup), full disk (free space) and
+    unreachable servers each get their own Japanese message and hint; never SQL or parameters.
+    """
     detail = str(getattr(exc, "orig", exc)).lower()
+    sqlite = url.startswith("sqlite")
+    if any(k in detail for k in _FULL):
+        return ApplicationError(
+            "実行履歴データベースに書き込めません: ディスクの空き容量がありません。",
+            where=_safe_url(url),
+            hint=("データベースのあるディスクの空きを増やしてください（古い成果物は kyodo artifacts purge で削除できます）。"
+                  if sqlite else "PostgreSQL サーバーのディスクの空きをサーバー管理者に確認してもらってください。"),
+        )
+    if any(k in detail for k in _BROKEN):
+        return ApplicationError(
+            "実行履歴データベースが壊れているため読み書きできません。",
+            where=_safe_url(url),
+            hint=(f"{_SQLITE}をバックアップから戻すか、別名に移して（消さずに保管）から kyodo を起動し直すと新しいデータベースが作られます。"
+                  if sqlite else "PostgreSQL のデータベースをバックアップから復元してください。"),
+        )
     if "locked" in detail or "busy" in detail or "lock timeout" in detail:
         return ApplicationError(
             "実行履歴データベースがロック中です（他の処理が書き込み中）。しばらくしてからやり直してください。",
@@ -58,7 +94,8 @@ def db_error(url: str, exc: OperationalError) -> ApplicationError:
     return ApplicationError(
         f"実行履歴データベースに接続できません: {reason}。",
         where=_safe_url(url),
-        hint="KYODO_DB_URL（ホスト名・ポート・ユーザー名）とデータベースの稼働状況を確認してください。",
+        hint=("KYODO_HOME または KYODO_DB_URL のファイルの場所・権限を確認してください。" if sqlite else
+              "KYODO_DB_URL（ホスト名・ポート・ユーザー名）とデータベースの稼働状況を確認してください。"),
     )
 
 
@@ -105,6 +142,8 @@ class RunFilter:
     until: date | None = None  # Japanese calendar day (JST), inclusive
     limit: int = 100
     rerun_of: str | None = None  # only the re-runs of this run id
+    offset: int = 0  # paging: skip this many (newest first)
+    with_parts: bool = False  # a municipality filter also matches multi-municipality runs it took part in
 
 
 class RunStore:
@@ -118,7 +157,7 @@ class RunStore:
             path = url.split("///", 1)[-1]
             if path and path != ":memory:":
                 try:
-                    Path(path).parent.mkdir(parents=True, exist_ok=True)
+                    Path(path).parent.mkdir(parents=True, exist_ok=True, mode=0o700)
                 except OSError as exc:
                     raise ApplicationError(f"実行履歴データベースのフォルダを作れません（{exc.strerror}）。", where=path,
                                            hint="KYODO_HOME または KYODO_DB_URL の場所と書き込み権限を確認してください。") from None
@@ -131,6 +170,7 @@ class RunStore:
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", functools.partial(_sqlite_pragmas, timeout_ms=int(timeout * 1000)))
         self._session = sessionmaker(self.engine, expire_on_commit=False)
+        self._reap_lock, self._reaped_at = threading.Lock(), float("-inf")
         self._ensure_schema()
         if url.startswith("sqlite"):
             _owner_only(url.split("///", 1)[-1])
@@ -140,7 +180,7 @@ class RunStore:
             from runner.store.migrate import upgrade
 
             upgrade(self.engine)
-        except OperationalError as exc:
+        except DatabaseError as exc:
             raise db_error(self.url, exc) from None
 
     def session(self) -> Session:
@@ -155,13 +195,53 @@ class RunStore:
         run = Run(
             id=run_id or new_run_id(), scenario=scenario, scenario_version=version, municipality=municipality,
             municipalities=municipalities, trigger=trigger, status=status, created_at=now(),
-            started_at=now() if status == "running" else None, params=_jsonable(params),
+            started_at=now() if status == "running" else None, params=mask_data(_jsonable(params)),
             artifact_dir=artifact_dir, minutes_per_item=minutes_per_item, idempotency_key=idempotency_key,
-            rerun_of=rerun_of, logical_date=logical_date, process=process_tag() if status == "running" else None,
+            rerun_of=rerun_of, logical_date=logical_date,
+            process=process_tag() if status == "running" or (status == "queued" and rerun_of) else None,
         )
-        with self.session() as s, s.begin():
-            s.add(run)
+        try:
+            with self.session() as s, s.begin():
+                s.add(run)
+        except IntegrityError:
+            if rerun_of and self.active_rerun(rerun_of, municipality) is not None:
+                raise RerunInProgress(rerun_of) from None
+            raise
         return run
+
+    @_db_errors
+    def active_rerun(self, run_id: str, municipality: str | None = None) -> Run | None:
+        """The queued or running re-run of ``run_id`` (for ``municipality``'s part), if any."""
+        q = select(Run).where(Run.rerun_of == run_id, Run.status.in_(("queued", "running")))
+        if municipality:
+            q = q.where(Run.municipality == municipality)
+        with self.session() as s:
+            return s.scalars(q).first()
+
+    def claim_rerun(self, plan: Any, *, run_id: str, artifact_dir: str, version: str = "",
+                    minutes_per_item: float = 0.0) -> Run | None:
+        """Record the re-run ``plan`` as queued, or return None when a re-run of the same run (and
+        municipality) is already queued or running. The partial unique index ``uq_runs_active_rerun``
+        decides, so concurrent requests (several clicks, staff or dashboards) start exactly one."""
+        try:
+            return self.create_run(
+                run_id=run_id, scenario=plan.scenario, version=version, municipality=plan.owner,
+                municipalities=list(plan.municipalities), trigger=plan.trigger, params=dict(plan.params or {}),
+                artifact_dir=artifact_dir, minutes_per_item=minutes_per_item, rerun_of=plan.rerun_of, status="queued",
+                logical_date=plan.logical_date)
+        except RerunInProgress:
+            return None
+
+    def reap_crashed(self, every: float = 15.0) -> list[str]:
+        """:meth:`mark_interrupted`, at most once per ``every`` seconds: the dashboard calls it on each
+        page so a run whose process died shows 中断 without waiting for a CLI command."""
+        import time as _time
+
+        with self._reap_lock:
+            if _time.monotonic() - self._reaped_at < every:
+                return []
+            self._reaped_at = _time.monotonic()
+        return self.mark_interrupted()
 
     @_db_errors
     def find_by_key(self, key: str) -> Run | None:
@@ -209,7 +289,9 @@ class RunStore:
         """Register every file under the run's folder (path relative to it, size, sha256)."""
         rows = []
         if artifact_dir.is_dir():
-            for f in sorted(p for p in artifact_dir.rglob("*") if p.is_file() and not p.name.startswith(".")):
+            # hidden files and folders are the run's own working state (.items/: kept results for a re-run)
+            for f in sorted(p for p in artifact_dir.rglob("*")
+                            if p.is_file() and not any(x.startswith(".") for x in p.relative_to(artifact_dir).parts)):
                 rel = f.relative_to(artifact_dir).as_posix()
                 kind = _artifact_kind(rel)
                 rows.append(Artifact(run_id=run_id, path=rel, kind=kind, size=f.stat().st_size, sha256=_sha256(f)))
@@ -229,7 +311,8 @@ class RunStore:
         clean up after themselves) and Celery runs (the broker redelivers those).
         """
         with self.session() as s, s.begin():
-            candidates = list(s.scalars(select(Run).where(Run.status == "running", Run.worker.is_(None))))
+            local = or_(Run.status == "running", and_(Run.status == "queued", Run.process.is_not(None)))
+            candidates = list(s.scalars(select(Run).where(local, Run.worker.is_(None))))
             runs = [r for r in candidates if is_alive(r.process) is False]
             for r in runs:
                 r.status, r.finished_at = "interrupted", now()
@@ -249,11 +332,17 @@ class RunStore:
     def list_runs(self, f: RunFilter | None = None) -> list[Run]:
         """Newest first; dates in the filter are Japanese calendar days."""
         f = f or RunFilter()
-        q = select(Run).order_by(Run.created_at.desc(), Run.id.desc()).limit(f.limit)
+        q = select(Run).order_by(Run.created_at.desc(), Run.id.desc()).limit(f.limit).offset(f.offset)
         for cond in _conditions(f):
             q = q.where(cond)
         with self.session() as s:
             return list(s.scalars(q))
+
+    @_db_errors
+    def count_runs(self, f: RunFilter | None = None) -> int:
+        """How many runs match (for paging), ignoring ``limit`` and ``offset``."""
+        with self.session() as s:
+            return int(s.scalar(select(func.count()).select_from(Run).where(*_conditions(f or RunFilter()))) or 0)
 
     @_db_errors
     def summary(self, f: RunFilter | None = None) -> list[dict[str, Any]]:
@@ -298,6 +387,9 @@ def _conditions(f: RunFilter) -> list[Any]:
         conds.append(Run.municipality == f.municipality)
     elif f.municipality is not None:
         conds.append(Run.municipality.in_(list(f.municipality)))
+    if f.with_parts and f.municipality is not None:  # JSON list ["352021", ...] matched as text on every backend
+        codes = [f.municipality] if isinstance(f.municipality, str) else list(f.municipality)
+        conds[-1] = or_(conds[-1], *(cast(Run.municipalities, String).like(f'%"{c}"%') for c in codes if c.isdigit()))
     if f.scenario:
         conds.append(Run.scenario == f.scenario)
     if f.status:
@@ -371,5 +463,5 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-__all__ = ["RunStore", "RunFilter", "TERMINAL", "STATUSES", "STATUS_JA", "TRIGGER_JA", "JST", "new_run_id", "IntegrityError",
+__all__ = ["RerunInProgress", "RunStore", "RunFilter", "TERMINAL", "STATUSES", "STATUS_JA", "TRIGGER_JA", "JST", "new_run_id", "IntegrityError",
            "db_error", "jst", "jst_day_start", "parse_day"]

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from pydantic import ValidationError
 
+from robots.errors import KyodoError
 from runner.worker.app import celery_app
 
 log = logging.getLogger("kyodo.worker")
@@ -55,6 +56,24 @@ def _scenario(name: str, path: str, mtime: float):
     return load_scenario(name)
 
 
+@lru_cache(maxsize=64)
+def _carried(name: str, text: str, sha256: str | None, where: str | None):
+    """A scenario carried as text: hash checked and validated once per distinct payload."""
+    from runner.plan import carried_scenario
+
+    return carried_scenario(name, text, sha256, where)
+
+
+def _plan_scenario(plan):
+    """The scenario the plan names: its carried text (a DX leader's own file), else this worker's file of that name."""
+    if plan.scenario_text is not None:
+        return _carried(plan.scenario, plan.scenario_text, plan.scenario_sha256, plan.scenario_file)
+    from runner.scenario.loader import scenario_path
+
+    spath = scenario_path(plan.scenario)
+    return _scenario(plan.scenario, str(spath), _mtime(spath))
+
+
 @app.task(name="kyodo.run", bind=True, max_retries=2, acks_late=True)
 def run_plan(self, payload: dict) -> dict:
     """Validate the payload, refuse a different kyodo version, execute, retry application errors."""
@@ -77,13 +96,22 @@ def run_plan(self, payload: dict) -> dict:
         if plan.run_id and store.get_run(plan.run_id):
             store.update_run(plan.run_id, status="failed", error_class="application", error_message=msg)
         return {"status": "rejected", "reason": msg}
-    from runner.scenario.loader import scenario_path
-
-    spath = scenario_path(plan.scenario)
-    scenario = _scenario(plan.scenario, str(spath), _mtime(spath))
+    try:
+        scenario = _plan_scenario(plan)
+    except KyodoError as exc:  # a tampered text, or a scenario this worker cannot find or validate: never left 待機中
+        if plan.run_id and store.get_run(plan.run_id):
+            store.update_run(plan.run_id, status="failed", error_class=exc.kind, error_message=str(exc))
+        return {"status": "rejected", "reason": exc.message}
     registry = _registry(str(settings.registry_path), _registry_version(settings.registry_path))
-    result = execute(plan, scenario, registry, store, settings, worker=f"{socket.gethostname()}:{self.request.hostname}")
+    from runner.progress import StoreProgress
+
+    result = execute(plan, scenario, registry, store, settings, worker=f"{socket.gethostname()}:{self.request.hostname}",
+                     progress=StoreProgress(store))
     if result.status == "failed" and result.error_class == "application" and self.request.retries < self.max_retries:
         store.release_key(result.run_id)
         raise self.retry(countdown=5 * 2 ** self.request.retries, kwargs={"payload": {**payload, "run_id": None}})
+    if not plan.dry_run and result.status != "skipped":
+        from runner.notify.send import notify_run_quietly
+
+        notify_run_quietly(result.run_id, store, registry)  # after the last attempt only; never raises
     return {"status": result.status, "run_id": result.run_id}

@@ -5,13 +5,16 @@ portal with a wrong password for 山口市, so the browser robot leaves a failur
 """
 
 import re
+import shutil
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
-from tests.conftest import REGISTRY
+from tests.conftest import REGISTRY, use_home
 
 PASSWORDS = {"yamaguchi": "yamaguchi-pass-1", "ube": "ube-pass-12345", "pref": "pref-pass-12345"}
 
@@ -36,12 +39,7 @@ def world(demo_portal, tmp_path_factory):
     from runner.submit import run_scenario
 
     mp = pytest.MonkeyPatch()
-    home = tmp_path_factory.mktemp("dashboard") / "var"
-    mp.setenv("KYODO_HOME", str(home))
-    mp.setenv("KYODO_REGISTRY", str(REGISTRY))
-    mp.delenv("KYODO_DB_URL", raising=False)
-    mp.delenv("KYODO_EXECUTOR", raising=False)
-    reset_settings()
+    home = use_home(mp, tmp_path_factory.mktemp("dashboard") / "var")
     try:
         registry, store = load_registry(REGISTRY), open_store()
         add_user(store, "yamaguchi", PASSWORDS["yamaguchi"], "352039", "山口市 職員")
@@ -82,3 +80,46 @@ def login(client, user, password=None):
     token = csrf_of(client.get("/login").text)
     return client.post("/login", data={"username": user, "password": password or PASSWORDS[user], "csrf": token},
                        follow_redirects=False)
+
+
+# ── an isolated office: its own store and a copy of the config folder (pages that change state) ──
+
+@pytest.fixture()
+def office(kyodo_home, tmp_path, monkeypatch):
+    """(client factory, store, registry path, submitted plans): the dashboard on a copy of the config folder."""
+    from runner.dashboard.app import create_app
+    from runner.dashboard.users import add_user
+    from runner.registry import load_registry
+    from runner.settings import get_settings, reset_settings
+    from runner.store import open_store
+
+    config = tmp_path / "config"
+    shutil.copytree(REGISTRY.parent, config)
+    monkeypatch.setenv("KYODO_REGISTRY", str(config / "municipalities.yaml"))
+    reset_settings()
+    store = open_store()
+    for user, code in (("yamaguchi", "352039"), ("ube", "352021"), ("pref", None)):
+        add_user(store, user, PASSWORDS[user], code, f"{user} 職員")
+    submitted = []
+    monkeypatch.setattr("runner.dashboard.routes.runs.submit_in_background",
+                        lambda dash, plan, name: submitted.append(plan))  # the pages' part: which plan is handed over
+    monkeypatch.setattr("runner.dashboard.routes.schedule.submit_in_background",
+                        lambda dash, plan, name: submitted.append(plan))
+    registry = load_registry(config / "municipalities.yaml")
+    app = create_app(store, registry, get_settings(), session_secret="s")
+
+    def client(user):
+        c = TestClient(app)
+        assert login(c, user).status_code == 303
+        return c
+
+    client.app = app
+    return client, store, config / "municipalities.yaml", submitted
+
+
+def make_run(store, code, status="succeeded", error=None, day=date(2026, 11, 2), minutes=0, towns=None, scenario="e_application_aggregation"):
+    r = store.create_run(scenario=scenario, version="1", municipality=code, municipalities=towns or [code],
+                         trigger="schedule", params={}, artifact_dir="", minutes_per_item=1, logical_date=day)
+    store.update_run(r.id, status=status, error_message=error, items_ok=3,
+                     created_at=datetime(2026, 11, 2, tzinfo=timezone.utc) + timedelta(minutes=minutes))
+    return r.id

@@ -78,6 +78,6 @@ def test_prefecture_staff_download_a_workbook_and_the_effect_report(dash, tmp_pa
             info.value.save_as(report)
             assert info.value.suggested_filename.startswith("効果測定_")
             wb = load_workbook(report)
-            assert wb.sheetnames == ["効果", "自治体別", "シナリオ別"] and len(wb["自治体別"]._charts) == 1
+            assert wb.sheetnames == ["効果", "自治体別", "シナリオ別", "月別推移"] and len(wb["自治体別"]._charts) == 1
         finally:
             context.close()

@@ -47,7 +47,8 @@ def test_unsure_answer_offers_suggestions_and_contact(site, page):
     bot = page.locator(".msg.bot").first
     bot.wait_for()
     text = bot.inner_text()
-    assert "確かな回答が見つかりませんでした" in text and "山口市 デジタル推進課" in text
+    assert "確かな回答が見つかりませんでした" in text and "問い合わせ先" in text and "083-000-" in text
+    assert "デジタル推進課" not in text  # the topic's office, never the DX office that runs the bot
     assert bot.locator(".sugg button").count() == 3
 
 
@@ -62,3 +63,36 @@ def test_script_in_a_question_is_shown_as_text(site, page):
     page.locator(".msg.bot").first.wait_for()
     assert page.locator(".msg.user").first.inner_text() == evil
     assert page.locator(".msg img").count() == 0 and not dialogs
+
+
+def test_links_waiting_indicator_and_csp_in_chromium(site, page, tmp_path):
+    url, _ = site
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(f"{url}/m/352039")
+    page.route("**/api/352039/ask", lambda route: (page.wait_for_timeout(400), route.continue_()))
+    page.get_by_role("textbox", name="質問").fill("粗大ごみの申込方法を教えてください")
+    page.keyboard.press("Enter")
+    page.locator(".typing").wait_for()  # shown while the answer is on its way
+    assert page.get_by_role("button", name="送信").is_disabled()
+    bot = page.locator(".msg.bot").first
+    bot.wait_for()
+    assert page.locator(".typing").count() == 0
+    link = bot.locator("a[href^='https://']").first
+    assert link.get_attribute("rel") == "noopener noreferrer" and link.inner_text().startswith("https://")
+    assert "ごみ減量推進課" in bot.inner_text()
+    assert not [e for e in errors if "Content Security Policy" in e]  # nonce'd script and style ran
+    page.screenshot(path=str(tmp_path / "chat_390.png"), full_page=True)
+
+
+def test_english_and_easy_japanese_pages(site, page):
+    url, _ = site
+    page.goto(f"{url}/m/352039?lang=en")
+    page.get_by_role("textbox", name="Question").fill("Hello")
+    page.get_by_role("button", name="Send").click()
+    page.locator(".msg.bot").first.wait_for()
+    assert "Ask me about" in page.locator(".msg.bot").first.inner_text()
+    page.goto(f"{url}/m/352039?lang=easy")
+    assert page.get_by_role("button", name="おくる").is_visible()
+    page.goto(f"{url}/m/999999")
+    assert "見つかりませんでした" in page.locator("body").inner_text() and page.locator("a[href^='/m/352039']").count() == 1

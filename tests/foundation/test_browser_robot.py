@@ -40,8 +40,10 @@ def test_login_paginate_and_read_every_row(ctx, demo_portal):
 def test_download_saves_the_export_into_the_run_folder(ctx, demo_portal):
     login(ctx, demo_portal)
     act(ctx, "browser.select", selector="#procedure", label="施設予約")
-    path = act(ctx, "browser.download", click="#export", filename="../../escape.csv")
-    assert path.parent == ctx.artifact_dir / "downloads" and path.name == "escape.csv"
+    with pytest.raises(BusinessError, match="フォルダが含まれています"):  # refused, not stripped to escape.csv
+        act(ctx, "browser.download", click="#export", filename="../../escape.csv")
+    path = act(ctx, "browser.download", click="#export", filename="export.csv")
+    assert path.parent == ctx.artifact_dir / "downloads" and path.name == "export.csv"
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # 山口市 exports UTF-8 with BOM
     text = raw.decode("utf-8-sig")

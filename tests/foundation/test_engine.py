@@ -72,7 +72,7 @@ def test_steps_pass_outputs_and_conditions_skip(kyodo_home):
     ])
     result, store = run(sc, kyodo_home)
     assert result.status == "succeeded"
-    assert result.outputs["b"] == "山口市は352039" and "c" not in result.outputs
+    assert result.outputs["b"] == "山口市は352039" and result.outputs["c"] is None  # skipped: empty, still defined
     rec = store.get_run(result.run_id)
     assert [s.status for s in rec.steps] == ["succeeded", "succeeded", "skipped"]
     assert rec.items_ok == 2 and rec.finished_at is not None

@@ -115,7 +115,7 @@ def test_business_errors_are_reported_per_item_and_the_rest_continue(kyodo_home)
                                     "with": {"row": "${row}"}}]}], kyodo_home)
     assert [len(CALLS[f"row:{i}"]) for i in (1, 2, 3)] == [1, 1, 1], "no row is retried for bad data"
     assert (result.status, result.items_ok, result.items_failed) == ("partial", 2, 1)
-    assert [e["item"] for e in result.item_errors] == ["row[2]"] and "値が不正です" in result.item_errors[0]["message"]
+    assert [e["item"] for e in result.item_errors] == ["2"] and "値が不正です" in result.item_errors[0]["message"]
     assert (run.status, run.error_class, run.items_ok, run.items_failed) == ("partial", "business", 2, 1)
 
 

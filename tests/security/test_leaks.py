@@ -85,7 +85,7 @@ def test_demo_runs_leave_no_my_number_or_resident_name_in_logs_or_db(registry, s
     [ocr] = run_scenario("paper_application_ocr", ["352021"], registry=registry, store=store)
     assert ocr.status == "partial", ocr.error
     names = {f"{s} {g}" for s in SURNAMES for g in GIVEN} | {f"{s} {g}" for s in tax_demo.SURNAMES for g in tax_demo.GIVEN}
-    names |= {f"{s} {g}" for s in sample_forms.SURNAMES for g in sample_forms.GIVEN}
+    names |= {f"{s}{sep}{g}" for s in sample_forms.SURNAMES for g in sample_forms.GIVEN for sep in (" ", "　")}
     logs_and_dbs = {p: t for p, t in every_file_text(kyodo_home).items() if p.name == "run.log" or p.suffix == ".db"}
     assert len(logs_and_dbs) >= 5
     for p, text in logs_and_dbs.items():

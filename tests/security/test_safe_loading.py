@@ -52,7 +52,10 @@ def test_download_names_lose_their_paths(tmp_path):
     assert safe_filename("申請:一覧?.csv") == "申請_一覧_.csv"
     assert safe_filename("..") == "file"
     ctx = RunContext(run_id="t", artifact_dir=tmp_path / "run")
-    assert ctx.artifact_path("../../x.xlsx").parent == tmp_path / "run"
+    assert ctx.artifact_path("申請:一覧.xlsx") == tmp_path / "run" / "申請_一覧.xlsx"
+    for bad in ("../../x.xlsx", "/tmp/x.xlsx", "sub/x.xlsx", "..\\x.xlsx", ".."):  # refused, never stripped to x.xlsx
+        with pytest.raises(BusinessError, match="フォルダ|空"):
+            ctx.artifact_path(bad)
 
 
 def test_upload_checks(tmp_path):

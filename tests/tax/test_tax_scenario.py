@@ -31,7 +31,7 @@ def test_reconciliation_end_to_end_keeps_the_template(inputs):
     assert r.status == "succeeded", r.error
     [book] = r.artifact_dir.glob("調定収納照合_352063_*.xlsx")
     wb = load_workbook(book)
-    assert wb.sheetnames == ["集計", "要対応", "完納", "一部納付", "過誤納", "重複納付", "未納", "収納のみ"]
+    assert wb.sheetnames == ["集計", "要対応", "再振替候補", "完納", "一部納付", "過誤納", "重複納付", "未納", "収納のみ"]
     summary = {row[0]: row for row in wb["集計"].iter_rows(min_row=6, max_row=12, values_only=True)}
     # independent count of the payments from the bank files
     paid_total = 0
@@ -48,11 +48,11 @@ def test_reconciliation_end_to_end_keeps_the_template(inputs):
     assert ws["C7"].number_format == YEN and "A1:E1" in [str(m) for m in ws.merged_cells.ranges]
     assert ws["B4"].number_format == ERA_DATE
     todo = wb["要対応"]
-    assert todo.data_validations.dataValidation and str(todo.data_validations.dataValidation[0].sqref) == "L5:L20000"
-    assert any("A5:K20000" in str(rng.sqref) for rng in todo.conditional_formatting)
-    assert todo["G6"].number_format == YEN and todo["F6"].number_format == ERA_DATE
+    assert todo.data_validations.dataValidation and str(todo.data_validations.dataValidation[0].sqref) == "N5:N20000"
+    assert any("A5:M20000" in str(rng.sqref) for rng in todo.conditional_formatting)
+    assert todo["H6"].number_format == YEN and todo["G6"].number_format == ERA_DATE
     assert todo["A6"].font.name == "游ゴシック"
-    kinds = {todo.cell(row=i, column=11).value for i in range(5, todo.max_row + 1)}
+    kinds = {todo.cell(row=i, column=12).value for i in range(5, todo.max_row + 1)}
     assert "完納" not in kinds and "未納" in kinds
 
 
@@ -72,7 +72,7 @@ def test_unparseable_date_names_file_row_and_column(inputs):
     wb.save(inputs / "ledger.xlsx")
     r = run()
     assert r.status == "failed"
-    assert "ledger.xlsx 9 行目" in r.error and "納期限" in r.error and "存在しない日付" in r.error
+    assert "ledger.xlsx H9" in r.error and "納期限" in r.error and "存在しない日付" in r.error
 
 
 def test_unparseable_amount(inputs):
@@ -80,7 +80,7 @@ def test_unparseable_amount(inputs):
     wb.active["G7"] = "千円"
     wb.save(inputs / "ledger.xlsx")
     r = run()
-    assert r.status == "failed" and "ledger.xlsx 7 行目" in r.error and "調定額" in r.error
+    assert r.status == "failed" and "ledger.xlsx G7" in r.error and "調定額" in r.error
 
 
 def test_corrupt_workbook_and_broken_bank_file(inputs):

@@ -67,10 +67,10 @@ def test_ledger_errors_name_file_row_and_column(tmp_path):
     with pytest.raises(BusinessError) as e:
         read_ledger(messy_ledger(tmp_path / "調定.xlsx", bad_date=True), SPEC)
     text = str(e.value)
-    assert "調定.xlsx 8 行目" in text and "「納期限」" in text and "13月45日" in text
+    assert "調定.xlsx E8" in text and "8 行目" in text and "「納期限」" in text and "13月45日" in text
     with pytest.raises(BusinessError) as e:
         read_ledger(messy_ledger(tmp_path / "調定.xlsx"), LedgerSpec(required_columns=["宛名番号", "税目"]))
-    assert "税目" in str(e.value) and "rename" in str(e.value) and "調定.xlsx" in str(e.value)
+    assert "税目" in str(e.value) and "column_map" in str(e.value) and "調定.xlsx" in str(e.value)
 
 
 def test_corrupt_or_missing_workbook_is_a_clear_error(tmp_path):

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Callable
 
 from runner.demo.portal.app import Tenant
-from runner.registry import Registry
+from runner.demo.portal_b.app import TenantB
+from runner.registry import Municipality, Registry
 
 # Towns whose portal still runs the older product version (other column names): their
 # registry entries carry a column_map override, which is exactly what the demo shows off.
@@ -16,7 +17,7 @@ def tenants_from_registry(registry: Registry, secret: Callable[[str], str]) -> l
     """One tenant per municipality with credentials; encodings alternate CP932 / UTF-8-BOM."""
     out = []
     for m in registry.all():
-        if m.credentials is None:
+        if m.credentials is None or product_of(m) != "a":
             continue
         out.append(Tenant(
             code=m.code, name=m.name, user=m.credentials.user, password=secret(m.credentials.password_secret),
@@ -24,3 +25,15 @@ def tenants_from_registry(registry: Registry, secret: Callable[[str], str]) -> l
             header_style="v2" if m.code in V2_CODES else "standard",
         ))
     return out
+
+
+def product_of(m: Municipality) -> str:
+    """Which demo product serves ``m``: "b" for the e-Shinsei profiles (denshi_b, denshi_b_lite), else "a"."""
+    return "b" if (m.profile or "").startswith("denshi_b") else "a"
+
+
+def tenants_b_from_registry(registry: Registry, secret: Callable[[str], str]) -> list[TenantB]:
+    """Product B accounts: the municipalities whose profile is e-Shinsei; the lite edition has no export."""
+    return [TenantB(code=m.code, name=m.name, user=m.credentials.user, password=secret(m.credentials.password_secret),
+                    export=m.profile != "denshi_b_lite")
+            for m in registry.all() if m.credentials is not None and product_of(m) == "b"]

@@ -1,0 +1,23 @@
+"""Start the demo 基幹 system for the registry's municipalities (demo and tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from runner.demo.intake.app import IntakeOptions, IntakeTenant, create_intake_app
+from runner.registry import Registry
+
+
+def intake_tenants(registry: Registry, secret: Callable[[str], str]) -> list[IntakeTenant]:
+    """One account per municipality, sharing the demo portal's login (a real system has its own)."""
+    return [IntakeTenant(m.code, m.name, m.credentials.user, secret(m.credentials.password_secret))
+            for m in registry.all() if m.credentials is not None]
+
+
+def start_intake(registry: Registry, options: IntakeOptions | None = None) -> Any:
+    """Serve the demo system alone on a free loopback port (``server.url`` + ``/<code>/kikan``)."""
+    from runner.secrets import get_secret
+    from runner.webserver import serve_in_thread
+
+    return serve_in_thread(create_intake_app(intake_tenants(registry, get_secret), options))
