@@ -14,7 +14,7 @@ import random
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -63,7 +63,7 @@ def main() -> None:
     store = RunStore(url)
     rnd = random.Random(7)
     codes = [f"35{n:04d}" for n in range(2000, 2019)]
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     rows = []
     for i in range(20_000):
         t = start + timedelta(minutes=rnd.randrange(0, 365 * 24 * 60))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -98,7 +97,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="待ち受けアドレス")
 @app.command("report")
 def report(
     output: Path = typer.Option(Path("faq_improvement.xlsx"), "--output", "-o", help="出力するExcel"),
-    municipality: Optional[str] = typer.Option(None, "--municipality", "-m", help="自治体コード（省略ですべて）"),
+    municipality: str | None = typer.Option(None, "--municipality", "-m", help="自治体コード（省略ですべて）"),
 ) -> None:
     """回答できなかった質問をトピックに分けてExcelにします。"""
     from faq_bot.questionlog import QuestionStore
@@ -111,7 +110,7 @@ def report(
 @app.command("localize")
 def localize_cmd(
     municipality: str = typer.Option(..., "--municipality", "-m", help="自治体コード"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="記入表（省略時 KYODO_FAQ_DIR/localize/<コード>.xlsx）"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="記入表（省略時 KYODO_FAQ_DIR/localize/<コード>.xlsx）"),
 ) -> None:
     """FAQの「○○」「（電話番号）」などを自治体の内容で埋める記入表（Excel）を書き出します。"""
     from faq_bot.localize import ALL, read_workbook, write_workbook

@@ -260,6 +260,6 @@ def _demo_value(p: placeholders.Placeholder, text: str, name: str, code: str, e:
         return name + suffix
     if suffix:
         return "中央" + suffix
-    if t.startswith(("◎", "△")) and not nxt in _NUMBER_AFTER:
+    if t.startswith(("◎", "△")) and nxt not in _NUMBER_AFTER:
         return "東部"
     return _NUMBER_AFTER.get(nxt, "1")

@@ -45,7 +45,7 @@ def text(key: str, lang: Lang) -> str:
 
 def detect(question: str, requested: str | None = None) -> Lang:
     """The register to reply in: the page's choice, else English for Latin-letter questions."""
-    if requested in {l.value for l in Lang}:
+    if requested in {lang.value for lang in Lang}:
         return Lang(requested)
     letters = [c for c in question if c.isalpha()]
     latin = sum(1 for c in letters if c.isascii())

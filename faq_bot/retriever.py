@@ -213,7 +213,7 @@ class Retriever:
             if form in vocab:
                 weights[vocab[form]] = weights.get(vocab[form], 0.0) + 1.0
         extra: dict[int, float] = {}
-        for form, gids in terms:
+        for _form, gids in terms:
             for g in gids:
                 for col in self._groups.get(g, ()):
                     extra[col] = max(extra.get(col, 0.0), EXPANSION_WEIGHT)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from robots.errors import BusinessError
 from robots.paths import output_name_problem
@@ -137,6 +138,6 @@ class RunContext:
             except Exception:  # cleanup must not hide the run's real outcome
                 self.log.warning("後片付けに失敗しました", exc_info=True)
 
-    def scoped(self, **changes: Any) -> "RunContext":
+    def scoped(self, **changes: Any) -> RunContext:
         """A copy for one loop item (e.g. another municipality) sharing resources and closers."""
         return replace(self, **changes)

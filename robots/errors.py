@@ -32,7 +32,7 @@ class KyodoError(Exception):
             parts.append(f"\n  → 対処: {self.hint}")
         return "".join(parts)
 
-    def located(self, where: str) -> "KyodoError":
+    def located(self, where: str) -> KyodoError:
         """Prefix the location (e.g. municipality and step) without losing the original."""
         self.where = f"{where} / {self.where}" if self.where else where
         self.args = (self.__str__(),)

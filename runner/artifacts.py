@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from robots.errors import BusinessError
@@ -84,7 +84,7 @@ def purge_expired(now: datetime | None = None, *, dry_run: bool = False, actor: 
     from runner.store import open_store
     from runner.store.models import Run
 
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     retention: dict[str, int | None] = {}
     for name in available_scenarios():
         try:
@@ -97,7 +97,7 @@ def purge_expired(now: datetime | None = None, *, dry_run: bool = False, actor: 
         runs = list(s.query(Run).filter(Run.finished_at.is_not(None), Run.artifact_dir != ""))
     for r in runs:
         days = retention.get(r.scenario)
-        finished = r.finished_at if r.finished_at.tzinfo else r.finished_at.replace(tzinfo=timezone.utc)
+        finished = r.finished_at if r.finished_at.tzinfo else r.finished_at.replace(tzinfo=UTC)
         if not days or finished > now - timedelta(days=days) or not Path(r.artifact_dir).exists():
             continue
         out.append(Purged(r.id, r.municipality, r.scenario, r.artifact_dir))

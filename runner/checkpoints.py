@@ -14,9 +14,9 @@ effect report do not count the same applications twice.
 
 from __future__ import annotations
 
-import logging
 import io
 import json
+import logging
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any

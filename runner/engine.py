@@ -12,11 +12,12 @@ import contextlib
 import logging
 import time
 import traceback
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from functools import lru_cache
+from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ConfigDict, ValidationError, create_model
@@ -222,7 +223,7 @@ def _begin(plan: RunPlan, scenario: Scenario, registry: Registry, store: RunStor
                                hint="ディスクの空きと KYODO_HOME の書き込み権限を確認してください。") from None
     today = plan.logical_date or datetime.now(JST).date()
     if existing is not None:  # queued by a submitter (dashboard re-run, Celery), or redelivered after a crash
-        fields: dict[str, Any] = {"status": "running", "started_at": datetime.now(timezone.utc),
+        fields: dict[str, Any] = {"status": "running", "started_at": datetime.now(UTC),
                                   "artifact_dir": str(artifact_dir), "attempt": existing.attempt + (existing.status != "queued"),
                                   "scenario_version": scenario.version, "minutes_per_item": scenario.minutes_per_item}
         if plan.idempotency_key and not existing.idempotency_key and store.find_by_key(plan.idempotency_key) is None:
@@ -327,7 +328,7 @@ def _record_final(store: RunStore, run: _Run) -> None:
     run.item_errors = [{k: mask_text(v) for k, v in e.items()} for e in (stats.item_errors if stats else [])]
     for attempt in range(3):
         try:
-            store.update_run(run.id, status=run.status, finished_at=datetime.now(timezone.utc),
+            store.update_run(run.id, status=run.status, finished_at=datetime.now(UTC),
                              items_ok=stats.items_ok if stats else 0, items_failed=stats.items_failed if stats else 0,
                              error_class=run.error_class, error_message=run.error)
             return
@@ -523,7 +524,7 @@ class _StepRunner:
         return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _args_model(spec: ActionSpec) -> Any:
     fields: dict[str, Any] = {}
     hints = _hints(spec)

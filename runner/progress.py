@@ -96,7 +96,7 @@ class ProgressBars:
         self.action_task: Any = None  # the nested bar of the running action (pages, items)
         self.action_ended = False
 
-    def __enter__(self) -> "ProgressBars":
+    def __enter__(self) -> ProgressBars:
         self.progress.__enter__()
         return self
 

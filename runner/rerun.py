@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -121,7 +121,7 @@ def settle_claim(store: RunStore, plan: RunPlan, executor: str, results: Sequenc
     if run is None or run.status != "queued" or executor == "celery":
         return  # started, or waiting in the broker's queue
     skipped = next((r for r in results if r.status == "skipped"), None)
-    store.update_run(plan.run_id, status="skipped" if skipped else "not_submitted", finished_at=datetime.now(timezone.utc),
+    store.update_run(plan.run_id, status="skipped" if skipped else "not_submitted", finished_at=datetime.now(UTC),
                      error_class=None if skipped else "application",
                      error_message=skipped.error if skipped else "再実行を開始できませんでした（運用担当者のログを確認してください）。")
 

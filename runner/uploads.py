@@ -86,9 +86,9 @@ def _check_dimensions(source: Path | bytes, kind: str, name: str) -> None:
             raise BusinessError("PDFのページが大きすぎます（300 dpi で画素数の上限を超えます）。", where=name,
                                 hint="A3 以下の用紙サイズで保存し直してください。")
         return
-    from PIL import Image
-
     import warnings
+
+    from PIL import Image
 
     try:
         with warnings.catch_warnings():

@@ -3,6 +3,8 @@
 # a green run must have run tests.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# Lint first ([tool.ruff] in pyproject.toml): pyflakes, bugbear, import order, modern syntax.
+.venv/bin/ruff check . || { echo "ruff found problems: fix them (many with: .venv/bin/ruff check . --fix)" >&2; exit 1; }
 # Two workers (the machine has 2 cores; most tests wait on Chromium, tesseract or a server).
 # KYODO_TEST_WORKERS=0 runs everything in one process, e.g. to debug a failure.
 .venv/bin/python -m pytest -n "${KYODO_TEST_WORKERS:-2}" "$@"

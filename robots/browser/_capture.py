@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import itertools
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from robots.browser._session import unreachable, visible_error_text
 from robots.context import RunContext

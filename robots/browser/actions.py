@@ -283,4 +283,4 @@ def screenshot(ctx: RunContext, *, filename: str = "screen.png") -> Path:
     return dest
 
 
-from robots.browser import forms as _forms  # noqa: F401  (registers fill_form/upload/wait_for/read_text)
+from robots.browser import forms as _forms  # noqa: E402, F401  (last, as forms imports this module; registers fill_form/upload/wait_for/read_text)

@@ -8,10 +8,10 @@ from typing import Any
 
 from robots import RunContext, action
 from robots.errors import BusinessError
-from robots.privacy import register_personal_columns
 from robots.excel.csvread import read_csv_file
 from robots.excel.report import Sheet, write_workbook
 from robots.normalize.columns import ReadOptions, apply_read_options
+from robots.privacy import register_personal_columns
 
 
 @action(

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import mimetypes
 import smtplib
-import socket
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
-from typing import Callable
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from robots.errors import ApplicationError, BusinessError
@@ -113,7 +112,7 @@ def send_mail(server: SmtpServer, mail: Mail, secret: SecretResolver | None = No
     except smtplib.SMTPRecipientsRefused as exc:
         raise BusinessError(f"宛先がすべて受け付けられませんでした: {', '.join(exc.recipients)}",
                             hint="メールアドレスを確認してください。") from None
-    except (smtplib.SMTPException, OSError, socket.timeout, ssl.SSLError) as exc:
+    except (TimeoutError, smtplib.SMTPException, OSError, ssl.SSLError) as exc:
         raise ApplicationError(f"メールサーバー {server} に送れませんでした: {exc.__class__.__name__}: {exc}",
                                hint="メールサーバーの名前・ポート・ネットワーク（LGWAN の経路）を確認してください。") from None
     if refused:

@@ -8,7 +8,8 @@ data ledgers hold (納期限 has a handful of values however many rows there are
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from robots.errors import BusinessError
 from robots.normalize.money import AmountError, parse_yen

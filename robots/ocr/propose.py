@@ -160,7 +160,7 @@ def _read_blobs(gray: Any, bw: Any, grid: Any, squares: list[Rect], ww: int) -> 
     _, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     clean = np.where(ink > 0, gray, 255).astype(np.uint8)
     blobs, images = [], []
-    for x, y, w, h, area in stats[1:]:
+    for x, y, w, h, _area in stats[1:]:
         if h < 15 or w < 15 or h > 0.08 * gray.shape[0] or ink[y: y + h, x: x + w].mean() > 0.6:
             continue  # specks, pictures, solid marks
         cleaned, box = _prep.clean(clean[y: y + h, x: x + w])

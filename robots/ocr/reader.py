@@ -16,10 +16,11 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from robots.errors import KyodoError
 from robots.ocr.align import is_blank, load_pages

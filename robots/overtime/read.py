@@ -120,7 +120,7 @@ def read_file(path: Path, spec: SourceSpec, fiscal_year: int | None) -> list[dic
     h, names = _header(rows, want, spec.rename, path.name)
     month_cols: list[tuple[int, date]] = []
     if spec.layout is Layout.WIDE:
-        for j, n in enumerate(names):
+        for j, _name in enumerate(names):
             try:
                 month_cols.append((j, parse_month(rows[h][j], fiscal_year)))
             except ValueError:

@@ -21,7 +21,8 @@ import html
 import json
 import threading
 import urllib.parse
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from robots.privacy._patterns import mask_patterns
 from robots.privacy._values import ValueSet

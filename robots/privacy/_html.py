@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 from robots.privacy._values import ValueSet
 

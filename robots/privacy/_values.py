@@ -11,7 +11,8 @@ quarter of it, so registering values in many small batches stays cheap.
 from __future__ import annotations
 
 import threading
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 MIN_LEN = 2
 _SMALL = 64

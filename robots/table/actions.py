@@ -118,4 +118,4 @@ def count(ctx: RunContext, *, table: Any, rows: list[str], columns: str | None =
     return out
 
 
-from robots.table import shape as _shape  # noqa: F401  (registers filter/join/sort/map_values/derive/group)
+from robots.table import shape as _shape  # noqa: E402, F401  (last, as shape imports this module; registers filter/join/sort/map_values/derive/group)

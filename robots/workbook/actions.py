@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from robots import RunContext, action
 from robots.errors import BusinessError
@@ -190,4 +191,4 @@ def _fill_tables(ctx: RunContext, sheet: Callable[[str], Any], tables: list[Any]
     return written
 
 
-from robots.workbook import columns as _columns  # noqa: F401  (registers workbook.write_column)
+from robots.workbook import columns as _columns  # noqa: E402, F401  (last, as columns imports this module; registers workbook.write_column)

@@ -11,10 +11,11 @@ pandas ``to_excel`` is not used: it overwrites number formats.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from copy import copy
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from robots.errors import BusinessError
 from robots.excel._cells import MAX_COLUMNS, MAX_ROWS, cell_value, check_size, guard_formula, write_cell  # noqa: F401 (cell_value: re-exported by robots.workbook)

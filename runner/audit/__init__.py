@@ -31,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -143,7 +143,7 @@ def _append(actor: str, action: str, target: str, detail_for: Callable[[Any], st
                 detail = mask_text(detail)
                 new_id = (last.id + 1) if last else 1
                 prev = last.hash if last else GENESIS
-                at = datetime.now(timezone.utc).replace(microsecond=0)
+                at = datetime.now(UTC).replace(microsecond=0)
                 h = entry_hash(new_id, at.isoformat(), actor, action, target, detail, prev)
                 s.add(AuditRecord(id=new_id, at=at, actor=actor, action=action, target=target, detail=detail,
                                   prev_hash=prev, hash=h))
@@ -201,7 +201,7 @@ def verify(url: str | None = None) -> VerifyResult:
     prev, expect_id = GENESIS, 1
     by_id: dict[int, str] = {}
     for r in rows:
-        at = r.at.astimezone(timezone.utc) if r.at.tzinfo else r.at.replace(tzinfo=timezone.utc)  # PG answers in its own zone
+        at = r.at.astimezone(UTC) if r.at.tzinfo else r.at.replace(tzinfo=UTC)  # PG answers in its own zone
         if r.id != expect_id:
             problems.append(f"記録 {expect_id}〜{r.id - 1} が削除されています。")
         if r.prev_hash != prev:

@@ -37,10 +37,10 @@ def keygen() -> None:
 def decrypt(path: Path = typer.Argument(..., help="暗号化された成果物（.enc）"),
             output: Path = typer.Option(..., "--output", "-o", help="復号したファイルの保存先")) -> None:
     """暗号化された成果物を復号します。"""
+    import os
+
     from runner.artifacts import decrypt_bytes
     from runner.audit import current_user, record
-
-    import os
 
     plain = decrypt_bytes(path.read_bytes())
     fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # never readable by others, not even briefly

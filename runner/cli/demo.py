@@ -13,8 +13,8 @@ def demo() -> None:
     from runner.cli.run import print_results
     from runner.demo.run_demo import find_outputs, run_demo
     from runner.progress import ProgressBars
-    from runner.scenario.titles import scenario_title
     from runner.registry import load_registry
+    from runner.scenario.titles import scenario_title
     from runner.settings import get_settings
 
     settings = get_settings()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from runner.cli._common import console, friendly_errors
@@ -26,7 +24,7 @@ def municipalities() -> None:
     console.print(t)
 
 
-def actions(name: Optional[str] = typer.Argument(None, help="アクション名（省略で一覧）")) -> None:
+def actions(name: str | None = typer.Argument(None, help="アクション名（省略で一覧）")) -> None:
     """シナリオで使えるアクションの一覧・説明を表示します。"""
     from rich.table import Table
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from runner.cli._common import console, err_console, friendly_errors
@@ -22,7 +20,7 @@ def _report(outcome) -> None:
 
 @app.command("test")
 @friendly_errors
-def test(municipality: Optional[str] = typer.Option(None, "--municipality", "-m", help="自治体コードまたは名前（その自治体の宛先にも送る）")) -> None:
+def test(municipality: str | None = typer.Option(None, "--municipality", "-m", help="自治体コードまたは名前（その自治体の宛先にも送る）")) -> None:
     """テストの通知を、設定したすべての宛先に送ります（KYODO_SMTP_URL・KYODO_NOTIFY_EMAIL・台帳の notify:）。"""
     from runner.notify.send import send_test
     from runner.registry import load_registry
@@ -33,7 +31,7 @@ def test(municipality: Optional[str] = typer.Option(None, "--municipality", "-m"
 
 @app.command("summary")
 @friendly_errors
-def summary(day: Optional[str] = typer.Option(None, "--day", help="対象日（省略時は今日。例: 2026-11-26）")) -> None:
+def summary(day: str | None = typer.Option(None, "--day", help="対象日（省略時は今日。例: 2026-11-26）")) -> None:
     """その日の実行のまとめを送ります（毎夕、cron やタスクスケジューラーから呼びます）。"""
     from runner.cli._common import load_context
     from runner.notify.send import send_daily_summary

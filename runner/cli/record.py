@@ -6,21 +6,22 @@ import re
 import shutil
 import sys
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import typer
 from rich.markup import escape
 
 from robots.errors import BusinessError
 from runner.cli._common import console, friendly_errors, is_tty, load_context
-from runner.recorder import Composed, Options, compose, recording_browser, write_scenario
+from runner.plan import plan_runs
 from runner.profiles import profile_dir
+from runner.recorder import Composed, Options, compose, recording_browser, write_scenario
 from runner.recorder.compose import template_url, today_name
 from runner.recorder.profile import ProfileDraft, draft_profile, write_profile
 from runner.recorder.verify import recorded_files, replay
-from runner.plan import plan_runs
 from runner.registry import Municipality, Registry
 from runner.scenario.dryrun import describe
 from runner.scenario.loader import load_scenario
@@ -36,13 +37,13 @@ INSTRUCTIONS = """[bold]記録中です。[/bold] 開いたブラウザで、い
 
 def record(
     url: str = typer.Argument(..., help="記録を始めるページのURL（例: ポータルのログイン画面）"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="書き出すシナリオファイル（既定: recorded_今日の日付.yaml）"),
-    municipality: Optional[str] = typer.Option(None, "--municipality", "-m",
+    output: Path | None = typer.Option(None, "--output", "-o", help="書き出すシナリオファイル（既定: recorded_今日の日付.yaml）"),
+    municipality: str | None = typer.Option(None, "--municipality", "-m",
                                                help="自治体コードか名前。ポータルURL・ログインID・パスワード名を自治体設定の参照にします"),
-    title: Optional[str] = typer.Option(None, "--title", help="シナリオ名（日本語、例: 受付データのダウンロード）"),
-    headless: Optional[bool] = typer.Option(None, "--headless/--headed", help="画面を出さずに記録するか（既定: 画面があれば表示）"),
-    verify: Optional[bool] = typer.Option(None, "--verify/--no-verify", help="記録後に試しに実行し、ダウンロードしたファイルを比べるか（既定: 確認して決める）"),
-    profile: Optional[str] = typer.Option(None, "--profile", help="新しいシナリオではなく、標準シナリオ「電子申請データ取りまとめ」のプロファイル（この名前）として保存"),
+    title: str | None = typer.Option(None, "--title", help="シナリオ名（日本語、例: 受付データのダウンロード）"),
+    headless: bool | None = typer.Option(None, "--headless/--headed", help="画面を出さずに記録するか（既定: 画面があれば表示）"),
+    verify: bool | None = typer.Option(None, "--verify/--no-verify", help="記録後に試しに実行し、ダウンロードしたファイルを比べるか（既定: 確認して決める）"),
+    profile: str | None = typer.Option(None, "--profile", help="新しいシナリオではなく、標準シナリオ「電子申請データ取りまとめ」のプロファイル（この名前）として保存"),
 ) -> None:
     """ブラウザでの操作を記録してシナリオ（YAML）を作ります。"""
     code = _record(url, output, municipality, title, headless, verify, profile)

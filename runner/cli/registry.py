@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.markup import escape
@@ -14,7 +13,7 @@ app = typer.Typer(help="自治体台帳・プロファイルの確認。", no_ar
 
 
 @app.command("validate")
-def validate(file: Optional[Path] = typer.Argument(None, help="自治体台帳（省略時は KYODO_REGISTRY か config/municipalities.yaml）")) -> None:
+def validate(file: Path | None = typer.Argument(None, help="自治体台帳（省略時は KYODO_REGISTRY か config/municipalities.yaml）")) -> None:
     """台帳・プロファイル（config/profiles/）・自治体ファイル（config/municipalities/）の誤りを、行・列つきで全部表示します。
 
     検査数字、知らない項目（似た名前の提案つき）、無いプロファイル・シナリオ・パラメータ、読めないスケジュールを調べます。

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -16,9 +15,9 @@ app = typer.Typer(help="レポート（効果測定）。", no_args_is_help=True
 @friendly_errors
 def effect(
     month: str = typer.Option(..., "--month", help="対象月（YYYY-MM）"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Excelに出力するファイル"),
-    municipality: Optional[str] = typer.Option(None, "--municipality", "-m", help="自治体コードまたは名前（省略ですべて）"),
-    hourly: Optional[str] = typer.Option(None, "--hourly-cost", help="1時間あたりの人件費（円）。削減時間を円に換算（既定: KYODO_HOURLY_COST）"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Excelに出力するファイル"),
+    municipality: str | None = typer.Option(None, "--municipality", "-m", help="自治体コードまたは名前（省略ですべて）"),
+    hourly: str | None = typer.Option(None, "--hourly-cost", help="1時間あたりの人件費（円）。削減時間を円に換算（既定: KYODO_HOURLY_COST）"),
 ) -> None:
     """自治体・シナリオごとの処理件数と削減時間（と削減額）を表示します。"""
     from rich.table import Table

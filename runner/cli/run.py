@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 import typer
-
 from rich.markup import escape
 
 from runner.cli._common import console, friendly_errors, load_context, parse_params
@@ -48,9 +47,9 @@ def print_results(results: list[Any]) -> int:
 
 def run(
     scenario: str = typer.Argument(..., help="シナリオ名（例: e_application_aggregation）またはYAMLファイル"),
-    municipality: Optional[list[str]] = typer.Option(None, "--municipality", "-m", help="自治体コード（複数指定可）"),
+    municipality: list[str] | None = typer.Option(None, "--municipality", "-m", help="自治体コード（複数指定可）"),
     all_: bool = typer.Option(False, "--all", help="台帳のすべての自治体で実行"),
-    param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="パラメータ 名前=値（複数指定可）。リストは 'items=\\[a, b]'、対応表は 'map={a: b}'、日付は 2026-04-01 / 令和8年4月1日"),
+    param: list[str] | None = typer.Option(None, "--param", "-p", help="パラメータ 名前=値（複数指定可）。リストは 'items=\\[a, b]'、対応表は 'map={a: b}'、日付は 2026-04-01 / 令和8年4月1日"),
     dry_run: bool = typer.Option(False, "--dry-run", help="何も操作せず、各ステップが何をするかだけ表示"),
 ) -> None:
     """シナリオを今すぐ実行します。"""

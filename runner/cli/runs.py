@@ -7,7 +7,7 @@ keeps UTC.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.markup import escape
@@ -53,12 +53,12 @@ def parse_status(value: str | None) -> str | None:
 @app.command("list")
 @friendly_errors
 def list_(
-    municipality: Optional[str] = typer.Option(None, "--municipality", "-m", help="自治体コードまたは名前"),
-    scenario: Optional[str] = typer.Option(None, "--scenario", "-s", help="シナリオ名"),
-    status: Optional[str] = typer.Option(None, "--status", help="succeeded / partial / failed / interrupted …（失敗 などの日本語も可）"),
-    on: Optional[str] = typer.Option(None, "--date", help="この日の実行（YYYY-MM-DD）"),
-    since: Optional[str] = typer.Option(None, "--since", help="この日以降（YYYY-MM-DD）"),
-    until: Optional[str] = typer.Option(None, "--until", help="この日まで（YYYY-MM-DD）"),
+    municipality: str | None = typer.Option(None, "--municipality", "-m", help="自治体コードまたは名前"),
+    scenario: str | None = typer.Option(None, "--scenario", "-s", help="シナリオ名"),
+    status: str | None = typer.Option(None, "--status", help="succeeded / partial / failed / interrupted …（失敗 などの日本語も可）"),
+    on: str | None = typer.Option(None, "--date", help="この日の実行（YYYY-MM-DD）"),
+    since: str | None = typer.Option(None, "--since", help="この日以降（YYYY-MM-DD）"),
+    until: str | None = typer.Option(None, "--until", help="この日まで（YYYY-MM-DD）"),
     limit: int = typer.Option(50, "--limit", min=1, max=10000, help="表示する件数"),
 ) -> None:
     """実行履歴の一覧（新しい順）。"""
@@ -124,7 +124,7 @@ def show(run_id: str = typer.Argument(..., help="実行ID")) -> None:
 @friendly_errors
 def rerun(
     run_id: str = typer.Argument(..., help="再実行する実行ID"),
-    part: Optional[str] = typer.Option(None, "--municipality", "-m",
+    part: str | None = typer.Option(None, "--municipality", "-m",
                                        help="複数自治体の実行のうち、この自治体（コードまたは名前）の分だけを再実行する"),
     force: bool = typer.Option(False, "--force", help="成功済みの日もやり直す（公開先の成果物は置き換わります）"),
 ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import typer
 from rich.markup import escape
@@ -91,7 +91,7 @@ def _valid_scenarios() -> dict:
 
 @app.command("schema")
 def schema(
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="書き出すファイル（省略で画面に表示）"),
+    output: Path | None = typer.Option(None, "--output", "-o", help="書き出すファイル（省略で画面に表示）"),
     registry: bool = typer.Option(False, "--registry", help="自治体台帳用のスキーマを出力"),
     profile: bool = typer.Option(False, "--profile", help="プロファイル（config/profiles/*.yaml）用のスキーマを出力"),
 ) -> None:
@@ -140,7 +140,7 @@ def new(name: str = typer.Argument(..., help="シナリオID（半角英小文�
 @friendly_errors
 def show(name: str = typer.Argument(..., help="シナリオ名またはファイル"),
          municipality: str = typer.Option(..., "--municipality", "-m", help="自治体コード"),
-         param: Optional[list[str]] = typer.Option(None, "--param", "-p", help="パラメータ 名前=値（kyodo run と同じ）")) -> None:
+         param: list[str] | None = typer.Option(None, "--param", "-p", help="パラメータ 名前=値（kyodo run と同じ）")) -> None:
     """自治体ごとの設定を反映した「実際に使われる」シナリオを表示します。"""
     import yaml
     from rich.table import Table

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from runner.cli._common import console, friendly_errors
@@ -13,7 +11,7 @@ app = typer.Typer(help="スケジュール（営業日カレンダー対応）: 
 
 @app.command("list")
 @friendly_errors
-def list_(municipality: Optional[str] = typer.Option(None, "--municipality", "-m", help="自治体コードまたは名前")) -> None:
+def list_(municipality: str | None = typer.Option(None, "--municipality", "-m", help="自治体コードまたは名前")) -> None:
     """次回の実行予定を表示します（日本時間）。"""
     from rich.markup import escape
     from rich.table import Table
@@ -86,12 +84,12 @@ def _pause(municipality: str, scenario: str, pause_it: bool) -> None:
 @friendly_errors
 def start() -> None:
     """スケジューラーを起動します（Ctrl-C で停止）。"""
+    from runner.notify.send import notify_interrupted_quietly
     from runner.registry import load_registry
     from runner.scenario.loader import available_scenarios
     from runner.scheduler.service import SchedulerLock, build_scheduler
     from runner.settings import get_settings
     from runner.store import open_store
-    from runner.notify.send import notify_interrupted_quietly
     from runner.submit import submit_run
 
     settings = get_settings()

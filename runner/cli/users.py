@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from typing import Optional
 
 import typer
 from rich.markup import escape
@@ -18,7 +17,7 @@ app = typer.Typer(help="ダッシュボードの職員アカウント。", no_ar
 @friendly_errors
 def add(
     username: str = typer.Argument(..., help="ユーザー名"),
-    municipality: Optional[str] = typer.Option(None, "--municipality", "-m", help="自治体コード（省略で県職員＝全自治体）"),
+    municipality: str | None = typer.Option(None, "--municipality", "-m", help="自治体コード（省略で県職員＝全自治体）"),
     name: str = typer.Option("", "--name", help="表示名"),
 ) -> None:
     """職員アカウントを追加・更新します（パスワードは入力を求めます）。"""

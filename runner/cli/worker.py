@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from typing import Optional
 
 import typer
 
@@ -12,7 +11,7 @@ from runner.cli._common import console
 
 def worker(
     zone: str = typer.Option(..., "--zone", help="このワーカーのネットワーク: internet / lgwan / mynumber"),
-    municipality: Optional[list[str]] = typer.Option(None, "--municipality", "-m", help="この自治体専用のキューも処理"),
+    municipality: list[str] | None = typer.Option(None, "--municipality", "-m", help="この自治体専用のキューも処理"),
     concurrency: int = typer.Option(1, "--concurrency", "-c", help="同時に実行する数"),
     pool: str = typer.Option("prefork", "--pool", help="prefork / solo / threads"),
 ) -> None:

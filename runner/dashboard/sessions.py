@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 
@@ -30,7 +30,7 @@ def _hash(token: str) -> str:
 def open_session(store: RunStore, username: str) -> str:
     """A new session for ``username``; returns the token for the cookie (stored only as a hash)."""
     token = secrets.token_urlsafe(32)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with store.session() as s, s.begin():
         s.execute(delete(StaffSession).where(StaffSession.expires_at < now))  # keep the table small
         s.add(StaffSession(token_hash=_hash(token), username=username, created_at=now, last_seen_at=now,
@@ -42,7 +42,7 @@ def session_user(store: RunStore, token: str | None) -> str | None:
     """The user name of a live session (not revoked, not expired, not idle, account enabled), else None."""
     if not token or not isinstance(token, str):
         return None
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with store.session() as s, s.begin():
         row = s.execute(select(StaffSession, User.disabled_at).join(User, User.username == StaffSession.username)
                         .where(StaffSession.token_hash == _hash(token))).first()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, select
@@ -70,7 +70,7 @@ def add_user(store: RunStore, username: str, password: str, municipality: str | 
         raise BusinessError("ユーザー名が空です。")
     with store.session() as s, s.begin():
         s.merge(User(username=username, password_hash=_hasher().hash(password), municipality=municipality,
-                     display_name=display_name or username, created_at=datetime.now(timezone.utc), disabled_at=None))
+                     display_name=display_name or username, created_at=datetime.now(UTC), disabled_at=None))
         s.execute(delete(StaffSession).where(StaffSession.username == username))
 
 
@@ -92,7 +92,7 @@ def set_password(store: RunStore, username: str, password: str) -> int:
 def set_disabled(store: RunStore, username: str, disabled: bool = True) -> int:
     """Disable (no login, every session ends at once) or re-enable an account; returns sessions ended."""
     with store.session() as s, s.begin():
-        _user(s, username).disabled_at = datetime.now(timezone.utc) if disabled else None
+        _user(s, username).disabled_at = datetime.now(UTC) if disabled else None
         if not disabled:
             return 0
         return s.execute(delete(StaffSession).where(StaffSession.username == username)).rowcount or 0
@@ -106,7 +106,7 @@ def remove_user(store: RunStore, username: str) -> None:
 
 
 def list_users(store: RunStore) -> list[Account]:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     with store.session() as s:
         live = dict(s.execute(select(StaffSession.username, func.count()).where(StaffSession.expires_at > now)
                               .group_by(StaffSession.username)).all())

@@ -10,9 +10,10 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from runner.engine import RunResult
 from runner.privatefiles import secure_tree

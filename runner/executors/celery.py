@@ -7,7 +7,7 @@ Nothing is lost when the broker is down: the run row is written first and marked
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import runner
@@ -82,7 +82,7 @@ class CeleryExecutor:
                 self.store.update_run(plan.run_id, status="not_submitted", error_class="application",
                                       error_message=f"ブローカーに接続できず投入できませんでした（{exc.__class__.__name__}）。"
                                                     f"kyodo runs rerun {plan.run_id} で再投入できます。",
-                                      finished_at=datetime.now(timezone.utc))
+                                      finished_at=datetime.now(UTC))
                 failed.append(plan.run_id)
                 continue
             results.append(RunResult(plan.run_id, scenario.name, plan.owner, "queued", artifact_dir))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from runner.engine import ProgressFn, RunResult, execute
 from runner.notify.send import notify_run_quietly
-from runner.progress import StoreProgress
 from runner.plan import RunPlan, plan_scenario
+from runner.progress import StoreProgress
 from runner.registry import Registry
 from runner.settings import Settings
 from runner.store import RunStore

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
 from robots.errors import BusinessError, KyodoError
 from robots.mail import Mail, parse_smtp_url, post_webhook, send_mail

@@ -54,7 +54,7 @@ class Event:
     in_frame: bool = False
 
     @classmethod
-    def from_page(cls, data: dict[str, Any]) -> "Event":
+    def from_page(cls, data: dict[str, Any]) -> Event:
         """An event as reported by the injected script (unknown keys are ignored)."""
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__ and k not in ("kind", "t")}
         event = cls(kind=EventKind(data["kind"]), **known)

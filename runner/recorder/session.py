@@ -12,9 +12,10 @@ import json
 import os
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from robots.browser._session import CHROMIUM_ARGS, chromium_path, driver
 from runner.recorder.events import Event, EventKind

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from robots.privacy import mask_text
 from runner.scenario.titles import scenario_title

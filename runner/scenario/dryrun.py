@@ -26,12 +26,12 @@ class Later:
     def __init__(self, name: str) -> None:
         self._name = name
 
-    def __getattr__(self, attr: str) -> "Later":
+    def __getattr__(self, attr: str) -> Later:
         if attr.startswith("_"):
             raise AttributeError(attr)
         return Later(f"{self._name}.{attr}")
 
-    def __getitem__(self, key: Any) -> "Later":
+    def __getitem__(self, key: Any) -> Later:
         return Later(f"{self._name}[{key}]")
 
     def __str__(self) -> str:

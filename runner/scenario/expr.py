@@ -14,7 +14,8 @@ import ast
 import difflib
 import operator
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from robots.errors import BusinessError
 

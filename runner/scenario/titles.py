@@ -7,8 +7,9 @@ effect report, schedule, workbooks, notifications) asks here.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 log = logging.getLogger("kyodo.scenario")
 

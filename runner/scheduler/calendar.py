@@ -7,9 +7,9 @@ Closed: Saturdays, Sundays, national holidays (jpholiday: 振替休日 and 国�
 from __future__ import annotations
 
 from calendar import monthrange
+from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Iterable
 
 
 @lru_cache(maxsize=4096)

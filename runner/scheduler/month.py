@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import calendar as _cal
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import Any, Iterable
+from typing import Any
 
 from runner.scheduler.calendar import is_year_end
 from runner.scheduler.triggers import TZ

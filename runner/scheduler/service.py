@@ -15,10 +15,11 @@ Choices, on purpose:
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from robots.errors import BusinessError, KyodoError
 from runner.registry import Registry
@@ -136,7 +137,7 @@ class SchedulerLock:
         self.path = home / "scheduler.lock"
         self._lock = FileLock(str(self.path))
 
-    def __enter__(self) -> "SchedulerLock":
+    def __enter__(self) -> SchedulerLock:
         from filelock import Timeout
 
         try:

@@ -5,7 +5,7 @@ Columns hold no personal data: messages are masked before they are stored.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -36,14 +36,14 @@ class UTCDateTime(TypeDecorator):
 
     def process_bind_param(self, value: Any, dialect: Any) -> Any:
         if isinstance(value, datetime):
-            value = value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+            value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
             if dialect.name == "sqlite":
                 value = value.replace(tzinfo=None)
         return value
 
     def process_result_value(self, value: Any, dialect: Any) -> Any:
         if isinstance(value, datetime):
-            return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         return value
 
 
@@ -92,8 +92,8 @@ class Run(Base):
                       Index("ix_runs_created_at", "created_at"),
                       Index("ix_runs_town_scenario_created", "municipality", "scenario", "created_at"))
 
-    steps: Mapped[list["StepLog"]] = relationship(back_populates="run", cascade="all, delete-orphan", order_by="StepLog.seq")
-    artifacts: Mapped[list["Artifact"]] = relationship(back_populates="run", cascade="all, delete-orphan", order_by="Artifact.path")
+    steps: Mapped[list[StepLog]] = relationship(back_populates="run", cascade="all, delete-orphan", order_by="StepLog.seq")
+    artifacts: Mapped[list[Artifact]] = relationship(back_populates="run", cascade="all, delete-orphan", order_by="Artifact.path")
 
 
 class StepLog(Base):

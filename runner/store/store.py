@@ -6,10 +6,11 @@ import functools
 import hashlib
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, cast, create_engine, event, func, or_, select
@@ -34,7 +35,7 @@ def _db_errors(fn: F) -> F:
     """An unreachable or locked database becomes a Japanese ApplicationError naming the URL (no password)."""
 
     @functools.wraps(fn)
-    def wrapper(self: "RunStore", *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: RunStore, *args: Any, **kwargs: Any) -> Any:
         try:
             return fn(self, *args, **kwargs)
         except DatabaseError as exc:  # OperationalError (locked, down, disk full) and corruption alike
@@ -125,12 +126,12 @@ def jst_day_start(d: date) -> datetime:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def new_run_id() -> str:
     """Sortable, unique run id: UTC timestamp + random suffix (safe as a folder name)."""
-    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
 
 
 @dataclass

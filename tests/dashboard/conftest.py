@@ -7,7 +7,7 @@ portal with a wrong password for 山口市, so the browser robot leaves a failur
 import re
 import shutil
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -121,5 +121,5 @@ def make_run(store, code, status="succeeded", error=None, day=date(2026, 11, 2),
     r = store.create_run(scenario=scenario, version="1", municipality=code, municipalities=towns or [code],
                          trigger="schedule", params={}, artifact_dir="", minutes_per_item=1, logical_date=day)
     store.update_run(r.id, status=status, error_message=error, items_ok=3,
-                     created_at=datetime(2026, 11, 2, tzinfo=timezone.utc) + timedelta(minutes=minutes))
+                     created_at=datetime(2026, 11, 2, tzinfo=UTC) + timedelta(minutes=minutes))
     return r.id

@@ -1,6 +1,6 @@
 """The effect report: items and hours saved per municipality and scenario, by logical date, reruns once."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -23,21 +23,21 @@ def october(kyodo_home):
         r = store.create_run(scenario=scenario, version="1", municipality=code, municipalities=[code], trigger="schedule",
                              params={}, artifact_dir="", minutes_per_item=minutes, logical_date=day, rerun_of=rerun_of)
         store.update_run(r.id, status=status, items_ok=items, items_failed=failed,
-                         created_at=created or datetime.combine(day or date(2026, 10, 1), datetime.min.time(), timezone.utc))
+                         created_at=created or datetime.combine(day or date(2026, 10, 1), datetime.min.time(), UTC))
         return r.id
 
     add("352039", "e_application_aggregation", "succeeded", date(2026, 10, 5), items=40, minutes=1.5)
     first = add("352039", "tax_reconciliation", "partial", date(2026, 10, 10), items=8, failed=2, minutes=10)
     add("352039", "tax_reconciliation", "succeeded", date(2026, 10, 10), items=10, minutes=10,
-        created=datetime(2026, 11, 2, 1, 0, tzinfo=timezone.utc), rerun_of=first)  # fixed in November, counts once, for October
+        created=datetime(2026, 11, 2, 1, 0, tzinfo=UTC), rerun_of=first)  # fixed in November, counts once, for October
     add("352021", "e_application_aggregation", "failed", date(2026, 10, 31), items=5, minutes=1.5)
     add("352021", "e_application_aggregation", "succeeded", date(2026, 10, 31), items=20, minutes=1.5,
-        created=datetime(2026, 10, 31, 14, 30, tzinfo=timezone.utc))  # 23:30 JST on the 31st
+        created=datetime(2026, 10, 31, 14, 30, tzinfo=UTC))  # 23:30 JST on the 31st
     add("352021", "e_application_aggregation", "succeeded", date(2026, 11, 1), items=99, minutes=1.5)
     add("352021", "e_application_aggregation", "succeeded", None, items=6, minutes=1.5,
-        created=datetime(2026, 9, 30, 15, 30, tzinfo=timezone.utc))  # old row without logical date: 1 Oct 00:30 JST
+        created=datetime(2026, 9, 30, 15, 30, tzinfo=UTC))  # old row without logical date: 1 Oct 00:30 JST
     add("352021", "e_application_aggregation", "succeeded", None, items=7, minutes=1.5,
-        created=datetime(2026, 9, 30, 14, 30, tzinfo=timezone.utc))  # 30 Sep 23:30 JST: September
+        created=datetime(2026, 9, 30, 14, 30, tzinfo=UTC))  # 30 Sep 23:30 JST: September
     return store
 
 
@@ -103,7 +103,7 @@ def test_same_work_counts_once_other_work_counts_and_hours_become_yen(kyodo_home
                              municipalities=["352039"], trigger="manual", params=params or {}, artifact_dir="",
                              minutes_per_item=3, logical_date=day)
         store.update_run(r.id, status="succeeded", items_ok=items,
-                         created_at=datetime(day.year, day.month, day.day, hour, tzinfo=timezone.utc))
+                         created_at=datetime(day.year, day.month, day.day, hour, tzinfo=UTC))
 
     add(date(2026, 10, 5), 100)
     add(date(2026, 10, 5), 100, hour=3)  # the same day's work again, by hand: not another 100 items

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import sys
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ CSV_CASES = [
     Case("unbalanced_quote.csv", "quote",
          _bytes('受付番号,備考\r\n001,"1行目\r\n2行目"\r\n002,ok\r\n"003,閉じない\r\n004,x\r\n'.encode()),
          Refused("unbalanced_quote.csv:5", "5 行目から始まる引用符")),
-    Case("stray_quote.csv", "quote", _bytes('a,b\r\n"x"y,1\r\n'.encode()), Refused("stray_quote.csv:2", "引用符")),
+    Case("stray_quote.csv", "quote", _bytes(b'a,b\r\n"x"y,1\r\n'), Refused("stray_quote.csv:2", "引用符")),
     Case("quoted_newline.csv", "quote", _bytes('受付番号,備考\r\n001,"1行目\r\n2行目"\r\n002,"a,""b"""\r\n'.encode()),
          Accepted(["受付番号", "備考"], [["001", "1行目\r\n2行目"], ["002", 'a,"b"']])),
     Case("empty.csv", "size", _bytes(b""), Refused("empty.csv", "空")),
@@ -214,7 +215,7 @@ YAML_CASES = [
          Refused("alias_bomb.yaml:6:", "展開が大きすぎます")),
     Case("recursive_alias.yaml", "yaml-alias", lambda p: p.write_text("name: x\nloop: &a\n  - *a\n", encoding="utf-8"),
          Refused("recursive_alias.yaml:3:5", "循環する別名")),
-    Case("nul.yaml", "yaml-control", _bytes("name: x\ntitle: \"a\x00b\"\n".encode()), Refused("nul.yaml:2:10", "NUL文字")),
+    Case("nul.yaml", "yaml-control", _bytes(b"name: x\ntitle: \"a\x00b\"\n"), Refused("nul.yaml:2:10", "NUL文字")),
     Case("octal_code.yaml", "yaml-code", lambda p: p.write_text("code: 011002\nname: 札幌市\n", encoding="utf-8"),
          Refused("octal_code.yaml:1:7", '"011002" と引用符')),
     Case("sexagesimal_time.yaml", "yaml-code", lambda p: p.write_text("name: x\nat: 10:30\n", encoding="utf-8"),

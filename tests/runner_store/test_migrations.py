@@ -1,7 +1,7 @@
 """Alembic migrations match the models, upgrade old databases, and fail clearly when the DB is unusable."""
 
 import sqlite3
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
@@ -67,7 +67,7 @@ def test_database_made_by_create_all_is_stamped_then_upgraded(tmp_path):
     store = RunStore(url)
     assert current(store.engine) == ",".join(sorted(heads()))
     old = store.get_run("old-1")
-    assert old.items_ok == 4 and old.created_at == datetime(2026, 10, 1, tzinfo=timezone.utc)
+    assert old.items_ok == 4 and old.created_at == datetime(2026, 10, 1, tzinfo=UTC)
 
 
 def test_dates_are_japanese_days_on_every_backend(empty_url):
@@ -77,13 +77,13 @@ def test_dates_are_japanese_days_on_every_backend(empty_url):
                              params={}, artifact_dir="")
     late = store.create_run(scenario="s", version="1", municipality="352039", municipalities=["352039"], trigger="manual",
                             params={}, artifact_dir="")
-    store.update_run(early.id, created_at=datetime(2026, 9, 30, 15, 30, tzinfo=timezone.utc))  # 2026-10-01 00:30 JST
-    store.update_run(late.id, created_at=datetime(2026, 9, 30, 14, 30, tzinfo=timezone.utc))  # 2026-09-30 23:30 JST
+    store.update_run(early.id, created_at=datetime(2026, 9, 30, 15, 30, tzinfo=UTC))  # 2026-10-01 00:30 JST
+    store.update_run(late.id, created_at=datetime(2026, 9, 30, 14, 30, tzinfo=UTC))  # 2026-09-30 23:30 JST
     october = store.list_runs(RunFilter(since=date(2026, 10, 1)))
     september = store.list_runs(RunFilter(until=date(2026, 9, 30)))
     assert [r.id for r in october] == [early.id] and [r.id for r in september] == [late.id]
     got = store.get_run(early.id)
-    assert got.created_at.tzinfo is not None and got.created_at == datetime(2026, 9, 30, 15, 30, tzinfo=timezone.utc)
+    assert got.created_at.tzinfo is not None and got.created_at == datetime(2026, 9, 30, 15, 30, tzinfo=UTC)
     assert [r.id for r in store.runs_for_days(date(2026, 10, 1), date(2026, 10, 31))] == [early.id]
 
 

@@ -1,6 +1,6 @@
 """``kyodo runs list/show``: filters by municipality, scenario, status and Japanese date; clear errors."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from typer.testing import CliRunner
@@ -21,11 +21,11 @@ def history(kyodo_home):
         return r.id
 
     ids = {
-        "ube_ok": add("352021", "e_application_aggregation", "succeeded", datetime(2026, 10, 1, 0, 5, tzinfo=timezone.utc), items_ok=12),
+        "ube_ok": add("352021", "e_application_aggregation", "succeeded", datetime(2026, 10, 1, 0, 5, tzinfo=UTC), items_ok=12),
         # 2026-10-02 08:00 JST is 2026-10-01 23:00 UTC: a 2 October run for staff
-        "yama_fail": add("352039", "e_application_aggregation", "failed", datetime(2026, 10, 1, 23, 0, tzinfo=timezone.utc),
+        "yama_fail": add("352039", "e_application_aggregation", "failed", datetime(2026, 10, 1, 23, 0, tzinfo=UTC),
                          error_class="business", error_message="ログインできませんでした（電話 083-922-1111 に確認）"),
-        "yama_tax": add("352039", "tax_reconciliation", "partial", datetime(2026, 10, 3, 1, 0, tzinfo=timezone.utc)),
+        "yama_tax": add("352039", "tax_reconciliation", "partial", datetime(2026, 10, 3, 1, 0, tzinfo=UTC)),
     }
     sid = store.start_step(ids["yama_fail"], 1, "login", "browser.login", "山口市(352039)")
     store.finish_step(sid, "failed", "ログインできませんでした")

@@ -35,7 +35,7 @@ def test_malformed_pages_inside_a_real_database(kyodo_home):
     from runner.store import open_store
 
     store = open_store()
-    for n in range(30):
+    for _ in range(30):
         store.create_run(scenario="s", version="1", municipality="352021", municipalities=["352021"], trigger="manual",
                          params={"note": "x" * 2000}, artifact_dir="")
     store.engine.dispose()

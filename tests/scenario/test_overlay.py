@@ -10,8 +10,17 @@ import pytest
 
 from runner.registry import load_registry
 from runner.scenario.loader import load_scenario
-from runner.scenario.overlay import (COMMAND, MUNICIPALITY_FILE, REGISTRY, SCENARIO_DEFAULT, apply_overlay_files,
-                                     check_overlay, effective_view, file_params_for, overlay_file)
+from runner.scenario.overlay import (
+    COMMAND,
+    MUNICIPALITY_FILE,
+    REGISTRY,
+    SCENARIO_DEFAULT,
+    apply_overlay_files,
+    check_overlay,
+    effective_view,
+    file_params_for,
+    overlay_file,
+)
 
 KYODO = str(Path(sys.executable).parent / "kyodo")
 UBE = "352021"  # has column_map in the registry's overrides
@@ -99,7 +108,7 @@ def test_show_agrees_with_what_a_run_uses(registry_copy, tmp_path):
                        text=True, env=env, timeout=60)
     assert p.returncode == 0, p.stderr
     run_value = effective_params(load_scenario("e_application_aggregation"), load_registry(registry_copy).get(UBE))["date_from"]
-    line = next(l for l in p.stdout.splitlines() if "date_from" in l)
+    line = next(ln for ln in p.stdout.splitlines() if "date_from" in ln)
     assert str(run_value) == "2030-01-02"  # a date parameter: typed the same way in show and in a run
     assert MUNICIPALITY_FILE in line and f"{UBE}.yaml" in line
     assert not (tmp_path / "var").exists()
@@ -121,7 +130,7 @@ def test_show_names_the_municipality_file_once_the_registry_merges_it(registry_c
     finally:
         reset_settings()
     assert res.exit_code == 0, res.output
-    line = next(l for l in res.output.splitlines() if "date_from" in l and "│" in l)
+    line = next(ln for ln in res.output.splitlines() if "date_from" in ln and "│" in ln)
     assert "2030-01-02" in line and MUNICIPALITY_FILE in line and f"{UBE}.yaml" in line
 
 

@@ -107,9 +107,9 @@ def test_show_marks_where_values_come_from(kyodo_home):
     p = subprocess.run([KYODO, "scenario", "show", "e_application_aggregation", "-m", "352021"], capture_output=True,
                        text=True, env=dict(os.environ), timeout=60)
     assert p.returncode == 0, p.stderr
-    line = next(l for l in p.stdout.splitlines() if "column_map" in l)
+    line = next(ln for ln in p.stdout.splitlines() if "column_map" in ln)
     assert "自治体台帳" in line and "申請者名" in line
-    assert "シナリオ既定値" in next(l for l in p.stdout.splitlines() if "procedure" in l)
+    assert "シナリオ既定値" in next(ln for ln in p.stdout.splitlines() if "procedure" in ln)
 
 
 @pytest.mark.parametrize("scenario", [f.stem for f in SHIPPED])

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-
 from robots.errors import BusinessError
 from runner.registry import load_registry
 from runner.scenario.loader import available_scenarios
@@ -119,8 +118,9 @@ def test_a_real_scheduler_fires_the_submit_callable():
 
 
 def test_second_scheduler_process_is_refused(tmp_path):
-    code = ("import sys,time; sys.path.insert(0, %r); from pathlib import Path; from runner.scheduler.service import SchedulerLock\n"
-            "with SchedulerLock(Path(%r)):\n    print('locked', flush=True); time.sleep(30)") % (str(Path.cwd()), str(tmp_path))
+    code = (f"import sys,time; sys.path.insert(0, {str(Path.cwd())!r}); from pathlib import Path; "
+            "from runner.scheduler.service import SchedulerLock\n"
+            f"with SchedulerLock(Path({str(tmp_path)!r})):\n    print('locked', flush=True); time.sleep(30)")
     p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:
         assert p.stdout.readline().strip() == "locked"

@@ -4,7 +4,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -101,7 +101,7 @@ def test_encrypted_artifacts_and_retention_purge(kyodo_home, user_scenarios, tmp
 
     store = open_store()
     assert cli("artifacts", "purge").stdout.strip().endswith("0 件を削除しました。")
-    store.update_run(r.run_id, finished_at=datetime.now(timezone.utc) - timedelta(days=31))
+    store.update_run(r.run_id, finished_at=datetime.now(UTC) - timedelta(days=31))
     dry = cli("artifacts", "purge", "--dry-run")
     assert r.run_id in dry.stdout and r.artifact_dir.exists()
     done = cli("artifacts", "purge")
@@ -172,7 +172,7 @@ def test_published_outputs_follow_retention(kyodo_home):
     for d in (old, new, keep):
         d.mkdir(parents=True)
         (d / "照合.xlsx").write_bytes(b"PK")
-    now = datetime(2026, 11, 23, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 23, tzinfo=UTC)
     from runner.scenario.loader import load_scenario
 
     days = load_scenario("e_application_aggregation").retention_days

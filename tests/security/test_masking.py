@@ -4,11 +4,11 @@ import threading
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from stdnum.jp import cn, in_
 
-from robots.privacy import mask_text, personal_scope, register_personal, register_personal_columns, register_secret
-from robots.privacy import _values
+from robots.privacy import _values, mask_text, personal_scope, register_personal, register_personal_columns, register_secret
 from robots.privacy._values import ValueSet
 
 

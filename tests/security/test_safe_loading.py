@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from robots import RunContext
 from robots.context import safe_filename
@@ -67,7 +68,7 @@ def test_upload_checks(tmp_path):
         check_upload(b"\xff\xd8\xff" + b"0" * 40_000_001, "image", "huge.jpg")
     with pytest.raises(BusinessError, match="空"):
         check_upload(b"", "faq", "faq.csv")
-    assert check_upload("[{}]".encode(), "faq", "faq.json") == "json"
+    assert check_upload(b"[{}]", "faq", "faq.json") == "json"
     with pytest.raises(BusinessError, match="テキスト"):
         check_upload(b"%PDF-1.4 ...", "faq", "faq.csv")
 

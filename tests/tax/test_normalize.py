@@ -5,9 +5,22 @@ import pytest
 
 from robots.errors import BusinessError
 from robots.normalize import (
-    AmountError, WarekiError, fiscal_year, is_valid_corporate_number, is_valid_lg_code, is_valid_my_number,
-    normalize_frame, normalize_header, normalize_series, normalize_text, parse_date, parse_yen, resolve_mmdd,
-    resolve_yymmdd, to_fullwidth_kana, to_wareki,
+    AmountError,
+    WarekiError,
+    fiscal_year,
+    is_valid_corporate_number,
+    is_valid_lg_code,
+    is_valid_my_number,
+    normalize_frame,
+    normalize_header,
+    normalize_series,
+    normalize_text,
+    parse_date,
+    parse_yen,
+    resolve_mmdd,
+    resolve_yymmdd,
+    to_fullwidth_kana,
+    to_wareki,
 )
 
 

@@ -12,7 +12,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from robots.errors import BusinessError
 from robots.workbook import (
-    ERA_DATE, YEN, LedgerSpec, fill_table, open_template, read_ledger, read_values, save_atomic, set_cells,
+    ERA_DATE,
+    YEN,
+    LedgerSpec,
+    fill_table,
+    open_template,
+    read_ledger,
+    read_values,
+    save_atomic,
+    set_cells,
 )
 from runner.engine import execute
 from runner.plan import RunPlan

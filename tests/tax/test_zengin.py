@@ -39,7 +39,7 @@ def test_furikae_with_and_without_crlf_and_eof(kw):
 
 def test_record_text_is_halfwidth_cp932_in_the_file():
     raw = furikae()
-    assert "ﾔﾏﾀﾞ ﾀﾛｳ".encode("cp932") in raw and all(len(l) == 120 for l in raw.split(b"\r\n")[:-1])
+    assert "ﾔﾏﾀﾞ ﾀﾛｳ".encode("cp932") in raw and all(len(rec) == 120 for rec in raw.split(b"\r\n")[:-1])
 
 
 def test_nyukin_dates_are_wareki_and_cancellations_are_counted():

@@ -45,7 +45,7 @@ def applications_for(code: str, name: str, *, start: date = date(2026, 4, 1), en
     count = 40 + int(code) % 7 * 23 + rng.randint(0, 30)
     span = (end - start).days
     out = []
-    for i in range(count):
+    for _ in range(count):
         t = datetime.combine(start + timedelta(days=rng.randint(0, span)), datetime.min.time()) + timedelta(
             seconds=rng.randint(8 * 3600, 20 * 3600))
         proc = PROCEDURES[min(int(rng.expovariate(0.6)), len(PROCEDURES) - 1)]

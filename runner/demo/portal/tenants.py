@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from runner.demo.portal.app import Tenant
 from runner.demo.portal_b.app import TenantB
