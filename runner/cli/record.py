@@ -15,14 +15,14 @@ import typer
 from rich.markup import escape
 
 from robots.errors import BusinessError
-from runner.cli._common import console, friendly_errors, is_tty, load_context
+from runner.cli._common import console, friendly_errors, is_tty, load_context, municipality_code
 from runner.plan import plan_runs
 from runner.profiles import profile_dir
 from runner.recorder import Composed, Options, compose, recording_browser, write_scenario
 from runner.recorder.compose import template_url, today_name
 from runner.recorder.profile import ProfileDraft, draft_profile, write_profile
 from runner.recorder.verify import recorded_files, replay
-from runner.registry import Municipality, Registry
+from runner.registry import Municipality
 from runner.scenario.dryrun import describe
 from runner.scenario.loader import load_scenario
 from runner.scenario.model import Scenario
@@ -54,7 +54,7 @@ def record(
 def _record(url: str, output: Path | None, municipality: str | None, title: str | None,
             headless: bool | None, verify: bool | None, profile: str | None) -> int:
     settings, registry, _store = load_context()
-    m = _municipality(registry, municipality) if municipality else None
+    m = registry.get(municipality_code(registry, municipality)) if municipality else None
     if profile is not None:
         return _record_profile(url, profile, output, m, title or "", headless, settings)
     output = output or Path(f"{today_name()}.yaml")
@@ -180,10 +180,3 @@ def _forget_downloads(events: list[Any]) -> None:
 def _scenario_name(output: Path) -> str:
     name = re.sub(r"[^a-z0-9_]+", "_", output.stem.lower()).strip("_")
     return name if name and name[0].isalpha() else f"recorded_{name}".rstrip("_")
-
-
-def _municipality(registry: Registry, key: str) -> Municipality:
-    for m in registry.municipalities:
-        if key in (m.code, m.name):
-            return m
-    raise BusinessError(f"自治体「{key}」が台帳にありません。", hint="kyodo municipalities で一覧を確認してください。")

@@ -296,6 +296,9 @@ def _on_click(state: _State, ev: Event) -> None:
 
 
 def _on_download(state: _State, ev: Event) -> None:
+    if not ev.selector:  # a download no recorded click started (a redirect, a script): nothing to replay it with
+        state.warnings.append(f"ファイル「{ev.filename}」のダウンロードは、きっかけの操作が記録されなかったため、シナリオに入れていません。")
+        return
     _warn_position(state, ev)
     step_id = "download" if not state.downloads else f"download_{len(state.downloads) + 1}"
     state.downloads.append(ev.filename)
@@ -331,8 +334,7 @@ _STEP_BUILDERS = {
     EventKind.DOWNLOAD: _on_download,
     EventKind.UPLOAD: _on_upload,
     EventKind.READ_TABLE: _on_read_table,
-    EventKind.SUBMIT: _on_click,
-}
+}  # SUBMIT never gets here: _tidy folds it into the click that sent the form, or makes it a click
 
 
 def today_name(prefix: str = "recorded") -> str:

@@ -84,3 +84,9 @@ def test_nothing_recorded_is_said():
 def test_actions_inside_a_frame_are_warned_about():
     composed = compose([ev(EventKind.CLICK, 1, selector="#ok", label="OK", in_frame=True)], Options(name="t"))
     assert any("iframe" in w for w in composed.warnings)
+
+
+def test_a_download_without_a_click_is_said_not_written():
+    composed = compose([ev(EventKind.PAGE, 0), ev(EventKind.DOWNLOAD, 60, filename="a.csv")], Options(name="t"))
+    assert [s["action"] for s in composed.scenario["steps"]] == ["browser.open"]
+    assert any("a.csv" in w for w in composed.warnings)
