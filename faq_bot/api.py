@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import os
 import secrets
 import threading
 import time
@@ -36,6 +35,7 @@ from faq_bot.privacy import mask_question
 from faq_bot.questionlog import QuestionStore
 from faq_bot.service import FaqService
 from robots.errors import KyodoError
+from robots.settings import load_settings
 
 MAX_BODY = 8 * 1024
 RATE_PER_MINUTE = 30
@@ -135,7 +135,7 @@ def _in(addr: str, nets: list[Any]) -> bool:
 
 
 def _proxies(value: str | list[str] | None) -> list[Any]:
-    raw = value if isinstance(value, list) else (value or os.environ.get("KYODO_FAQ_TRUSTED_PROXIES", "")).split(",")
+    raw = value if isinstance(value, list) else (value or load_settings().faq_trusted_proxies).split(",")
     return [ipaddress.ip_network(v.strip(), strict=False) for v in raw if v.strip()]
 
 
@@ -187,7 +187,8 @@ def create_app(service: FaqService | None = None, store: QuestionStore | None = 
     store = store or QuestionStore()
     limiter = _RateLimiter(rate_per_minute)
     proxies = _proxies(trusted_proxies)
-    signer = URLSafeSerializer(os.environ.get("KYODO_FAQ_SECRET") or secrets.token_hex(32), salt="faq-feedback")
+    given = load_settings().faq_secret
+    signer = URLSafeSerializer(given.get_secret_value() if given else secrets.token_hex(32), salt="faq-feedback")
     app = FastAPI(title="FAQチャットボット", docs_url=None, redoc_url=None, openapi_url=None)
     templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
     if isinstance(warm, list):  # these towns now, before the app is returned

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from faq_bot.privacy import mask_question
+from robots.settings import load_settings
 
 LOCK_TIMEOUT_S = 1.0
 
@@ -58,10 +59,8 @@ class QuestionLog(_Base):
 
 
 def default_url() -> str:
-    if os.environ.get("KYODO_FAQ_DB_URL"):
-        return os.environ["KYODO_FAQ_DB_URL"]
-    home = Path(os.environ.get("KYODO_HOME", Path.cwd() / "var"))
-    return f"sqlite:///{home / 'faq' / 'faq.db'}"
+    """``KYODO_FAQ_DB_URL``, else SQLite under ``KYODO_HOME/faq``."""
+    return load_settings().faq_db_url
 
 
 def _private_sqlite(url: str) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from faq_bot.questionlog import QuestionStore, accuracy_from_logs
+from robots.jst import JST
 
 
 def cluster(questions: list[str], max_topics: int = 10, seed: int = 0) -> list[int]:
@@ -28,7 +28,6 @@ def cluster(questions: list[str], max_topics: int = 10, seed: int = 0) -> list[i
     return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(x).tolist()
 
 
-JST = ZoneInfo("Asia/Tokyo")
 
 
 def _jst(t: datetime) -> datetime:

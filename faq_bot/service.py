@@ -7,7 +7,6 @@ per municipality, merged by ID) or, without it, from the bundled demo data.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from faq_bot.localize import Withheld, localize, read_workbook
 from faq_bot.offices import OfficeDirectory, OfficeInfo, demo_directory, load_directory
 from faq_bot.retriever import Retriever
 from robots.errors import BusinessError
+from robots.settings import get_settings, load_settings
 
 log = logging.getLogger("kyodo.faq")
 
@@ -35,12 +35,10 @@ class FaqService:
     def __init__(self, registry=None, faq_dir: Path | None = None) -> None:
         if registry is None:
             from runner.registry import load_registry
-            from runner.settings import get_settings
 
             registry = load_registry(get_settings().registry_path)
         self.registry = registry
-        env_dir = os.environ.get("KYODO_FAQ_DIR")
-        self.faq_dir = faq_dir or (Path(env_dir) if env_dir else None)
+        self.faq_dir = faq_dir or load_settings().faq_dir
         self._cache: dict[str, Retriever] = {}
         self._enc: OnnxEncoder | None = None
         self._dirs: dict[str, OfficeDirectory] = {}
@@ -85,7 +83,7 @@ class FaqService:
             return self._cache[m.code]
 
     def _encoder(self) -> OnnxEncoder | None:
-        path = os.environ.get("KYODO_FAQ_ENCODER")
+        path = load_settings().faq_encoder
         if not path:
             return None
         if self._enc is None:

@@ -8,7 +8,6 @@ the resident's own word still counts. (Expanding the FAQ side too measured worse
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from robots.errors import BusinessError
+from robots.settings import load_settings
 
 DEFAULT = Path(__file__).resolve().parent / "data" / "synonyms.yaml"
 
@@ -37,8 +37,8 @@ class Synonyms:
     @classmethod
     def load(cls, path: Path | None = None) -> Synonyms:
         table: dict[str, list[str]] = {}
-        extra = os.environ.get("KYODO_FAQ_SYNONYMS")
-        for p in [path or DEFAULT, *([Path(extra)] if extra else [])]:
+        extra = load_settings().faq_synonyms
+        for p in [path or DEFAULT, *([extra] if extra else [])]:
             if not p.exists():
                 continue
             try:

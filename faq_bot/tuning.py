@@ -21,7 +21,7 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-from faq_bot.retriever import Model, Retriever, zscore
+from faq_bot.retriever import DEFAULT_THRESHOLD, Model, Retriever, zscore
 
 # No zero: dropping a scorer looked good in-sample but lost under cross-validation (a scorer
 # that rarely wins the tuning queries still rescues unseen ones); 0.5..2 beat equal weights.
@@ -44,7 +44,7 @@ class TuneReport:
     cv_objective: float  # mean held-fold objective of the weights chosen on the other folds
     equal_objective: float  # the same held folds scored with equal weights (the earlier default)
     fold_picks: list[dict[str, float]] = field(default_factory=list)
-    threshold: float = 0.5
+    threshold: float = DEFAULT_THRESHOLD
     cv_precision: float = 0.0  # cross-validated precision of direct answers at the threshold
     cv_coverage: float = 0.0  # share of in-domain tuning questions answered directly
 

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-ZONES = ("internet", "lgwan", "mynumber")
+from robots.settings import load_settings
+from robots.zones import ZONES
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class ActionSpec:
     name: str
     title: str
     func: Callable[..., Any]
-    zones: frozenset[str]
+    zones: frozenset[str]  # Zone members (StrEnum, equal to their names)
     example: str
     personal_data: bool = False
 
@@ -76,11 +77,9 @@ def load_all() -> dict[str, ActionSpec]:
     ``KYODO_PLUGINS`` (comma-separated module names) adds actions from outside the package, for
     a municipality's own robots or for tests.
     """
-    import os
-
     import robots
 
-    for name in filter(None, (m.strip() for m in os.environ.get("KYODO_PLUGINS", "").split(","))):
+    for name in load_settings().plugin_modules:
         importlib.import_module(name)
 
     for mod in pkgutil.iter_modules(robots.__path__):

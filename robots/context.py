@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError
+from robots.errors import BusinessError, ErrorKind
 from robots.paths import output_name_problem
 from robots.progress import ProgressReporter, Steps, steps
 
@@ -97,14 +97,14 @@ class RunContext:
         self.stats.items_ok += ok
         self.stats.items_failed += failed
 
-    def item_error(self, item: str, message: str, *, kind: str = "business") -> None:
+    def item_error(self, item: str, message: str, *, kind: ErrorKind = ErrorKind.BUSINESS) -> None:
         """Record an error for one item (a row, a file) without stopping the run.
 
         ``kind`` is ``business`` (the data is wrong) or ``application`` (the machinery failed, so a
         re-run may succeed); a partial run is classified by it.
         """
         self.stats.items_failed += 1
-        if kind == "application":
+        if kind == ErrorKind.APPLICATION:
             self.stats.application_errors += 1
         self.stats.item_errors.append({"item": item, "message": message})
 

@@ -11,11 +11,23 @@ line, step or municipality and ``hint`` says what to fix.
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class ErrorKind(StrEnum):
+    """Why a run or item failed: the data (never retried) or the machinery (retried)."""
+
+    BUSINESS = "business"
+    APPLICATION = "application"
+
+
+ERROR_KIND_JA: dict[str, str] = {ErrorKind.BUSINESS: "業務（データ）", ErrorKind.APPLICATION: "システム"}
+
 
 class KyodoError(Exception):
     """Base class: a message for staff plus where it happened and how to fix it."""
 
-    kind = "application"
+    kind: ErrorKind = ErrorKind.APPLICATION
 
     def __init__(self, message: str, *, where: str | None = None, hint: str | None = None) -> None:
         self.message = message
@@ -42,15 +54,15 @@ class KyodoError(Exception):
 class BusinessError(KyodoError):
     """Bad input data or configuration: never retried, reported per item."""
 
-    kind = "business"
+    kind = ErrorKind.BUSINESS
 
 
 class ApplicationError(KyodoError):
     """Timeout, unreachable system or crash: may be retried with backoff."""
 
-    kind = "application"
+    kind = ErrorKind.APPLICATION
 
 
-def error_kind(exc: BaseException) -> str:
+def error_kind(exc: BaseException) -> ErrorKind:
     """Classify any exception as ``business`` or ``application`` (unknown errors are application)."""
-    return getattr(exc, "kind", "application") if isinstance(exc, KyodoError) else "application"
+    return ErrorKind(exc.kind) if isinstance(exc, KyodoError) else ErrorKind.APPLICATION

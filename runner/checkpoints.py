@@ -21,8 +21,9 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from robots.table import COUNTED  # DataFrame.attrs flag read by table.concat
+
 log = logging.getLogger("kyodo.engine")
-COUNTED = "kyodo_counted"  # DataFrame.attrs flag read by table.concat
 
 
 def mark_counted(value: Any) -> Any:

@@ -18,14 +18,15 @@ from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import ConfigDict, ValidationError, create_model
 
 from robots import ActionSpec, RunContext, all_actions
-from robots.errors import ApplicationError, BusinessError, KyodoError, error_kind
+from robots.errors import ApplicationError, BusinessError, ErrorKind, KyodoError, error_kind
+from robots.jst import JST
 from robots.privacy import mask_text, personal_scope, register_personal_columns
 from robots.progress import ProgressEvent, ProgressReporter, Tick
+from robots.status import DONE, RunStatus
 from runner.audit import note_scenario, record_quietly
 from runner.checkpoints import Checkpoints
 from runner.plan import RunPlan, effective_params, keep_scenario_text
@@ -33,12 +34,11 @@ from runner.privatefiles import secure_tree
 from runner.registry import Municipality, Registry
 from runner.scenario.expr import render
 from runner.scenario.inputs import input_roots
-from runner.scenario.model import Scenario, Step
+from runner.scenario.model import Retry, Scenario, Step
 from runner.secrets import get_secret
 from runner.settings import Settings
 from runner.store import RunStore, new_run_id
 
-JST = ZoneInfo("Asia/Tokyo")
 log = logging.getLogger("kyodo.engine")
 
 ProgressFn = Callable[[str, dict[str, Any]], None]
@@ -51,7 +51,7 @@ class RunResult:
     run_id: str
     scenario: str
     owner: str
-    status: str
+    status: RunStatus
     artifact_dir: Path
     items_ok: int = 0
     items_failed: int = 0
@@ -62,7 +62,7 @@ class RunResult:
 
     @property
     def ok(self) -> bool:
-        return self.status == "succeeded"
+        return self.status == RunStatus.SUCCEEDED
 
 
 class _SkipItem(Exception):
@@ -99,7 +99,7 @@ class _Run:
     artifact_dir: Path
     today: date
     started: float = field(default_factory=time.monotonic)
-    status: str = "succeeded"
+    status: RunStatus = RunStatus.SUCCEEDED
     error: str | None = None
     error_class: str | None = None
     ctx: RunContext | None = None
@@ -110,16 +110,16 @@ class _Run:
 
     def fail(self, exc: BaseException, stage: str = "") -> None:
         """Record ``exc`` as the run's failure (the first one wins; a crash is logged with its trace)."""
-        if self.status == "failed" and self.error:
+        if self.status == RunStatus.FAILED and self.error:
             log.warning("実行 %s: %s でも失敗しました: %s", self.id, stage or "後処理", mask_text(repr(exc)))
             return
         if isinstance(exc, KyodoError):
             self.error, self.error_class = mask_text(str(exc)), exc.kind
         else:
             prefix = f"{stage}に失敗しました" if stage else "予期しないエラー"
-            self.error, self.error_class = mask_text(f"{prefix}: {exc.__class__.__name__}: {exc}"), "application"
+            self.error, self.error_class = mask_text(f"{prefix}: {exc.__class__.__name__}: {exc}"), ErrorKind.APPLICATION
             (self.log or log).error("%s\n%s", prefix, mask_text(traceback.format_exc()))
-        self.status = "failed"
+        self.status = RunStatus.FAILED
 
 
 def execute(
@@ -156,7 +156,7 @@ def execute(
             _audit_start(plan, scenario, run)
         if run.ctx is not None:
             stack.callback(_guarded, run, "後片付け", run.ctx.close)  # robots' resources (browser) first
-        if run.status != "failed":
+        if run.status != RunStatus.FAILED:
             with _stage(run, ""):
                 runner.run(scenario.steps, run.scope, where=f"{run.owner.name}({run.owner.code})")
                 _judge_items(run)
@@ -181,8 +181,8 @@ def _stage(run: _Run, name: str) -> Iterator[None]:
     except Exception as exc:  # noqa: BLE001 - recorded as the run's outcome
         run.fail(exc, name)
     except BaseException:
-        if run.status != "failed":
-            run.status, run.error_class = "interrupted", "application"
+        if run.status != RunStatus.FAILED:
+            run.status, run.error_class = RunStatus.INTERRUPTED, ErrorKind.APPLICATION
             run.error = "実行が停止の指示で中断されました（再実行できます: kyodo runs rerun）"
         raise
 
@@ -197,8 +197,8 @@ def _begin(plan: RunPlan, scenario: Scenario, registry: Registry, store: RunStor
     """Idempotency checks and the run record (created, or a queued/redelivered one taken over)."""
     if plan.idempotency_key:
         done = store.find_by_key(plan.idempotency_key)
-        if done is not None and done.status in ("succeeded", "partial"):
-            return RunResult(done.id, done.scenario, done.municipality, "skipped", Path(done.artifact_dir),
+        if done is not None and done.status in DONE:
+            return RunResult(done.id, done.scenario, done.municipality, RunStatus.SKIPPED, Path(done.artifact_dir),
                              error="同じ実行（シナリオ・自治体・日付）は完了済みです")
         if done is not None and done.id != plan.run_id:
             store.release_key(done.id)  # a failed or interrupted attempt must not block its re-run
@@ -211,8 +211,8 @@ def _begin(plan: RunPlan, scenario: Scenario, registry: Registry, store: RunStor
     munis = [registry.get(c) for c in plan.municipalities]
     artifact_dir = settings.runs_dir / owner.code / run_id
     existing = store.get_run(run_id) if plan.run_id else None
-    if existing is not None and existing.status in ("succeeded", "partial"):
-        return RunResult(existing.id, existing.scenario, existing.municipality, "skipped", Path(existing.artifact_dir),
+    if existing is not None and existing.status in DONE:
+        return RunResult(existing.id, existing.scenario, existing.municipality, RunStatus.SKIPPED, Path(existing.artifact_dir),
                          error="この実行は完了済みです（二重配信）")
     artifact_dir = Path(existing.artifact_dir) if existing is not None and existing.artifact_dir else artifact_dir
     try:
@@ -223,8 +223,8 @@ def _begin(plan: RunPlan, scenario: Scenario, registry: Registry, store: RunStor
                                hint="ディスクの空きと KYODO_HOME の書き込み権限を確認してください。") from None
     today = plan.logical_date or datetime.now(JST).date()
     if existing is not None:  # queued by a submitter (dashboard re-run, Celery), or redelivered after a crash
-        fields: dict[str, Any] = {"status": "running", "started_at": datetime.now(UTC),
-                                  "artifact_dir": str(artifact_dir), "attempt": existing.attempt + (existing.status != "queued"),
+        fields: dict[str, Any] = {"status": RunStatus.RUNNING, "started_at": datetime.now(UTC),
+                                  "artifact_dir": str(artifact_dir), "attempt": existing.attempt + (existing.status != RunStatus.QUEUED),
                                   "scenario_version": scenario.version, "minutes_per_item": scenario.minutes_per_item}
         if plan.idempotency_key and not existing.idempotency_key and store.find_by_key(plan.idempotency_key) is None:
             fields["idempotency_key"] = plan.idempotency_key
@@ -289,8 +289,8 @@ def _judge_items(run: _Run) -> None:
     """All steps done: item errors make the run partial."""
     stats = run.ctx.stats if run.ctx else None
     if stats and (stats.items_failed or stats.item_errors):
-        run.status = "partial"
-        run.error_class = "application" if stats.application_errors else "business"  # an outage: a retry helps
+        run.status = RunStatus.PARTIAL
+        run.error_class = ErrorKind.APPLICATION if stats.application_errors else ErrorKind.BUSINESS  # an outage: a retry helps
         run.error = f"{len(stats.item_errors) or stats.items_failed} 件の項目でエラーがありました"
 
 
@@ -310,7 +310,7 @@ def _close_log(run: _Run) -> None:
 def _finish_files(plan: RunPlan, scenario: Scenario, settings: Settings, run: _Run) -> None:
     """Publish good outputs, encrypt if asked, and make everything owner-only."""
     try:
-        if run.status in ("succeeded", "partial") and not plan.dry_run and not scenario.encrypt_artifacts:
+        if run.status in DONE and not plan.dry_run and not scenario.encrypt_artifacts:
             published = settings.home / "outputs" / run.owner.code / scenario.name / run.today.isoformat()
             publish_outputs(run.artifact_dir, published)
             secure_tree(published, settings.home)
@@ -421,7 +421,7 @@ class _StepRunner:
             if step.when is not None and not render(step.when, scope):
                 self.seq += 1
                 sid = self.store.start_step(self.run_id, self.seq, label, step.action, item)
-                self.store.finish_step(sid, "skipped", "条件（when）が偽のため実行しませんでした")
+                self.store.finish_step(sid, RunStatus.SKIPPED, "条件（when）が偽のため実行しませんでした")
                 if step.id:
                     scope[step.id] = None  # a skipped step's result is empty (``first(a, b)`` picks the other)
                 continue
@@ -485,8 +485,9 @@ class _StepRunner:
         spec = self.actions.get(step.action or "")
         if spec is None:
             raise BusinessError(f"アクション「{step.action}」はありません。", where=f"{where} / {label}")
-        attempts = (step.retry.times if step.retry else 3) if step.on_error == "retry" else 1
-        backoff = step.retry.backoff_seconds if step.retry else 2.0
+        retry = step.retry or Retry()  # the defaults live on the model (runner.scenario.model)
+        attempts = retry.times if step.on_error == "retry" else 1
+        backoff = retry.backoff_seconds
         for attempt in range(1, attempts + 1):
             self.seq += 1
             sid = self.store.start_step(self.run_id, self.seq, label, spec.name, item, attempt)
@@ -496,13 +497,13 @@ class _StepRunner:
                 out = self._call(spec, ctx, args, f"{where} / {label}", step.title or spec.title or label)
                 if self.scenario.personal_columns:
                     register_personal_columns(out, self.scenario.personal_columns)
-                self.store.finish_step(sid, "succeeded", _describe(out))
+                self.store.finish_step(sid, RunStatus.SUCCEEDED, _describe(out))
                 return out
             except KyodoError as exc:
                 exc.located(f"{where} / ステップ「{step.title or label}」") if label not in (exc.where or "") else None
-                self.store.finish_step(sid, "failed", mask_text(str(exc)))
+                self.store.finish_step(sid, RunStatus.FAILED, mask_text(str(exc)))
                 ctx.log.error("失敗: %s", mask_text(str(exc)))
-                if error_kind(exc) == "application" and attempt < attempts:
+                if error_kind(exc) == ErrorKind.APPLICATION and attempt < attempts:
                     time.sleep(backoff * 2 ** (attempt - 1))
                     continue
                 if step.on_error == "skip_item" and item is not None:
@@ -513,7 +514,7 @@ class _StepRunner:
                 raise
             except Exception as exc:
                 wrapped = ApplicationError(f"{exc.__class__.__name__}: {exc}", where=f"{where} / ステップ「{step.title or label}」")
-                self.store.finish_step(sid, "failed", mask_text(str(wrapped)))
+                self.store.finish_step(sid, RunStatus.FAILED, mask_text(str(wrapped)))
                 ctx.log.error("失敗: %s\n%s", mask_text(str(wrapped)), mask_text(traceback.format_exc()))
                 if attempt < attempts:
                     time.sleep(backoff * 2 ** (attempt - 1))

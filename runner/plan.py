@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from robots.errors import ApplicationError, BusinessError
+from robots.status import RunStatus
 from runner.registry import Municipality, Registry
 from runner.scenario.model import Scenario
 
@@ -239,7 +240,7 @@ def rerun_plan(run: Any, *, requested_by: str | None = None) -> RunPlan:
                    params=dict(run.params or {}), trigger="rerun", rerun_of=run.id, logical_date=run.logical_date,
                    requested_by=requested_by,
                    # municipalities the earlier run finished are taken over; only the others run again
-                   resume_from=run.id if run.status in ("partial", "failed", "interrupted") else None)
+                   resume_from=run.id if run.status in (RunStatus.PARTIAL, RunStatus.FAILED, RunStatus.INTERRUPTED) else None)
     kept = Path(run.artifact_dir) / SCENARIO_COPY if run.artifact_dir else None
     if kept is not None and kept.is_file():  # the run was of a DX leader's own file: repeat exactly that text
         attach_scenario_file([plan], kept, kept.read_text(encoding="utf-8"))

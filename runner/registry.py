@@ -14,9 +14,9 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from robots.errors import BusinessError
+from robots.zones import DEFAULT_ZONE
+from robots.zones import ZoneName as Zone
 from runner.notify.channels import NotifyChannels
-
-Zone = Literal["internet", "lgwan", "mynumber"]
 
 
 def lg_code_valid(code: str) -> bool:
@@ -56,7 +56,7 @@ class Municipality(BaseModel):
     code: str = Field(description="全国地方公共団体コード（6桁、検査数字付き）")
     name: str
     kind: Literal["prefecture", "city", "town", "village"] = "city"
-    zone: Zone = "internet"
+    zone: Zone = DEFAULT_ZONE.value
     portal_url: str | None = None
     credentials: Credentials | None = None
     input_dir: str | None = Field(None, description="入力フォルダ（省略時 var/data/<code>）")

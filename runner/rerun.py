@@ -17,16 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError
+from robots.errors import BusinessError, ErrorKind
+from robots.status import ACTIVE, RERUNNABLE, RunStatus
 from runner.dashboard.parts import (  # pure functions over a stored run (no web code)
     is_multi,
     part_of,
 )
 from runner.plan import RunPlan, rerun_plan
 from runner.store import STATUS_JA, RunFilter, RunStore, new_run_id
-
-RERUNNABLE = ("failed", "partial", "interrupted", "not_submitted")
-ACTIVE = ("queued", "running")
 
 
 class RerunRefused(BusinessError):
@@ -62,7 +60,7 @@ def refusal(run: Any, reruns: Sequence[Any], *, part: str | None = None, force: 
     if part is not None:
         if part not in (run.municipalities or []) or not is_multi(run):
             return RerunRefused(f"この実行には{town}の分がありません。", hint=HINT)
-        if part_of(run, part, part).status != "failed" and not force:
+        if part_of(run, part, part).status != RunStatus.FAILED and not force:
             return AlreadyDone(f"{town}の分は失敗していないため再実行できません。", hint=FORCE_HINT)
     targets = {part} if part else set(run.municipalities or [run.municipality])
     mine = [r for r in reruns if targets & set(r.municipalities or [r.municipality])]  # re-runs covering the same towns
@@ -108,7 +106,7 @@ def _free_the_day(store: RunStore, run: Any, plan: RunPlan, force: bool) -> None
     if holder is None or holder.id == plan.run_id:
         return
     ours = holder.id == run.id or holder.rerun_of == run.id
-    if force or (ours and holder.status == "partial"):
+    if force or (ours and holder.status == RunStatus.PARTIAL):
         store.release_key(holder.id)
 
 
@@ -118,11 +116,11 @@ def settle_claim(store: RunStore, plan: RunPlan, executor: str, results: Sequenc
     if not plan.run_id:
         return
     run = store.get_run(plan.run_id)
-    if run is None or run.status != "queued" or executor == "celery":
+    if run is None or run.status != RunStatus.QUEUED or executor == "celery":
         return  # started, or waiting in the broker's queue
-    skipped = next((r for r in results if r.status == "skipped"), None)
-    store.update_run(plan.run_id, status="skipped" if skipped else "not_submitted", finished_at=datetime.now(UTC),
-                     error_class=None if skipped else "application",
+    skipped = next((r for r in results if r.status == RunStatus.SKIPPED), None)
+    store.update_run(plan.run_id, status=RunStatus.SKIPPED if skipped else RunStatus.NOT_SUBMITTED, finished_at=datetime.now(UTC),
+                     error_class=None if skipped else ErrorKind.APPLICATION,
                      error_message=skipped.error if skipped else "再実行を開始できませんでした（運用担当者のログを確認してください）。")
 
 

@@ -13,13 +13,14 @@ import re
 
 from robots.errors import BusinessError
 from robots.privacy import register_secret
+from robots.settings import SECRET_PREFIX, get_settings
 
 KEYRING_SERVICE = "kyodo"
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,99}$")
 
 
 def env_name(name: str) -> str:
-    return "KYODO_SECRET_" + re.sub(r"[^A-Za-z0-9]", "_", name).upper()
+    return SECRET_PREFIX + re.sub(r"[^A-Za-z0-9]", "_", name).upper()
 
 
 def get_secret(name: str) -> str:
@@ -42,8 +43,6 @@ def get_secret(name: str) -> str:
 
 
 def _index_path():
-    from runner.settings import get_settings
-
     return get_settings().home / "secret_names.json"
 
 
@@ -102,6 +101,6 @@ def list_secrets() -> list[tuple[str, str]]:
     """(name, where) for every known secret name: keyring entries and KYODO_SECRET_* variables."""
     out = [(n, "keyring") for n in _names()]
     for k in sorted(os.environ):
-        if k.startswith("KYODO_SECRET_"):
-            out.append((k.removeprefix("KYODO_SECRET_"), "環境変数"))
+        if k.startswith(SECRET_PREFIX):
+            out.append((k.removeprefix(SECRET_PREFIX), "環境変数"))
     return out

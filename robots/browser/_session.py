@@ -14,6 +14,7 @@ from typing import Any
 
 from robots.context import RunContext
 from robots.errors import ApplicationError
+from robots.settings import load_settings
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -30,7 +31,7 @@ _local = threading.local()
 
 def chromium_path() -> str:
     """The Chromium binary: ``KYODO_CHROMIUM`` or Debian's package."""
-    path = os.environ.get("KYODO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    path = load_settings().chromium or shutil.which("chromium") or "/usr/bin/chromium"
     if not os.path.exists(path):
         raise ApplicationError("Chromium が見つかりません。", hint="make demo / make test が apt で chromium を入れます（または KYODO_CHROMIUM を設定）。")
     return path
@@ -51,7 +52,7 @@ def browser() -> Any:
     if b is not None and b.is_connected():
         return b
     pw = driver()
-    headless = os.environ.get("KYODO_HEADFUL") != "1"
+    headless = not load_settings().headful
     b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=headless)
     _local.browser = b
     atexit.register(shutdown)
@@ -92,7 +93,7 @@ def page(ctx: RunContext, timeout_seconds: float | None = None) -> Any:
     if key not in ctx.resources:
         bctx = browser().new_context(accept_downloads=True, locale="ja-JP", timezone_id="Asia/Tokyo",
                                      viewport={"width": 1280, "height": 900})
-        bctx.set_default_timeout(1000 * float(timeout_seconds or os.environ.get("KYODO_BROWSER_TIMEOUT", 15)))
+        bctx.set_default_timeout(1000 * float(timeout_seconds or load_settings().browser_timeout))
         pg = bctx.new_page()
         ctx.resources[key] = pg
         ctx.resources["browser:current"] = (key, bctx)

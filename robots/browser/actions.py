@@ -17,8 +17,9 @@ from robots.context import safe_filename
 from robots.errors import ApplicationError, BusinessError
 from robots.paths import output_name_problem
 from robots.privacy import mask_text
+from robots.zones import Zone
 
-_WEB = ("internet", "lgwan")
+_WEB = (Zone.INTERNET, Zone.LGWAN)
 
 
 @action("browser.open", title="ページを開く", zones=_WEB, example="""

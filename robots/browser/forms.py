@@ -19,8 +19,9 @@ from robots.browser._capture import captured
 from robots.browser._session import page
 from robots.errors import BusinessError
 from robots.normalize import WarekiError, normalize_text, parse_date
+from robots.zones import Zone
 
-_WEB = ("internet", "lgwan")
+_WEB = (Zone.INTERNET, Zone.LGWAN)
 _SELECTOR_HINT = re.compile(r"^[#.\[]|[\s>:=\[]")
 
 # JavaScript: for each selector, what kind of control it is and its choices, in one round trip.

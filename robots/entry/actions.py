@@ -12,6 +12,7 @@ from robots.entry.journal import ItemResult, Journal, Outcome
 from robots.entry.system import SystemSpec, WebSystem
 from robots.errors import BusinessError
 from robots.normalize import normalize_text
+from robots.zones import Zone
 
 RESULT, REASON, RECORD, AT = "転記結果", "確認理由", "管理番号", "処理日時"
 
@@ -31,7 +32,7 @@ def _rows(table: Any, key_column: str) -> list[tuple[str, dict[str, Any]]]:
     return [(normalize_text(r[key_column]) if r[key_column] is not None else "", r) for r in table.to_dict("records")]
 
 
-@action("entry.transcribe", title="Webの業務システムに1件ずつ転記する", zones=("lgwan", "internet"), personal_data=True, example="""
+@action("entry.transcribe", title="Webの業務システムに1件ずつ転記する", zones=(Zone.LGWAN, Zone.INTERNET), personal_data=True, example="""
     - id: entered
       action: entry.transcribe
       with:

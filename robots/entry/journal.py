@@ -13,9 +13,8 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-JST = ZoneInfo("Asia/Tokyo")
+from robots.jst import JST
 
 
 class Outcome(str, Enum):

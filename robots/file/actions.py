@@ -16,8 +16,9 @@ from typing import Any, Literal
 from robots import RunContext, action
 from robots.errors import BusinessError
 from robots.excel import atomic_path
+from robots.zones import ZONES
 
-_ALL = ("internet", "lgwan", "mynumber")
+_ALL = ZONES
 
 
 def _flat(paths: Any) -> list[Any]:

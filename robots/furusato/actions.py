@@ -8,8 +8,9 @@ from robots import RunContext, action
 from robots.errors import BusinessError
 from robots.furusato.ledger import build
 from robots.furusato.match import match
+from robots.zones import Zone
 
-_ZONES = ("internet", "lgwan")
+_ZONES = (Zone.INTERNET, Zone.LGWAN)
 
 
 @action("furusato.build_ledger", title="寄附台帳を作る（複数ポータルの寄附データから）", zones=_ZONES, personal_data=True, example="""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from robots import RunContext, action
 from robots.errors import BusinessError
 from robots.mail.smtp import Mail, parse_smtp_url, send_mail
+from robots.settings import load_settings
 
 SMTP_ENV = "KYODO_SMTP_URL"
 
@@ -53,7 +53,7 @@ def send(ctx: RunContext, *, to: list[str], subject: str, body: str, attachments
 
     戻り値: 送った宛先の数。
     """
-    url = server or os.environ.get(SMTP_ENV, "")
+    url = server or load_settings().smtp_url
     if not url:
         raise BusinessError("メールサーバーが設定されていません。",
                             hint=f"環境変数 {SMTP_ENV} に smtp://ホスト名:ポート を設定してください。")

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from robots.jst import WEEKDAYS_JA
 from robots.normalize.text import normalize_text
 
 
@@ -40,7 +41,6 @@ _BY_KEY = {e.name: e for e in ERAS} | {e.letter: e for e in ERAS} | {e.name[0]: 
 _ERA_RE = re.compile(r"^(令和|平成|昭和|大正|明治|[RHSTMrhstm令平昭大明])\s*(元|\d{1,2})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
 _ISO_RE = re.compile(r"^(\d{4})\s*[年./\-]\s*(\d{1,2})\s*[月./\-]\s*(\d{1,2})\s*日?$")
 _COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_WEEKDAYS = "月火水木金土日"
 _WEEKDAY_RE = re.compile(r"\(([月火水木金土日])(?:曜日?)?\)$")  # after NFKC: （月） is (月)
 EXCEL_EPOCH = date(1899, 12, 30)
 GREGORIAN_START = date(1873, 1, 1)  # 明治6年: Japan adopted the Gregorian calendar
@@ -82,8 +82,8 @@ def parse_date(value: object) -> date:
         raise WarekiError("日付が空です")
     if m := _WEEKDAY_RE.search(s):  # 令和6年4月15日（月）: the weekday must agree with the date
         d = parse_date(s[: m.start()])
-        if d.weekday() != _WEEKDAYS.index(m.group(1)):
-            raise WarekiError(f"「{value}」の曜日が日付と合いません（{d:%Y/%m/%d} は{_WEEKDAYS[d.weekday()]}曜日です）")
+        if d.weekday() != WEEKDAYS_JA.index(m.group(1)):
+            raise WarekiError(f"「{value}」の曜日が日付と合いません（{d:%Y/%m/%d} は{WEEKDAYS_JA[d.weekday()]}曜日です）")
         return d
     if m := _ERA_RE.match(s):
         era, y, mo, d = m.groups()

@@ -8,6 +8,7 @@ from typing import Any
 
 from robots import RunContext, action
 from robots.errors import BusinessError, KyodoError
+from robots.zones import Zone
 
 
 @dataclass
@@ -54,7 +55,7 @@ class OcrResult:
         return pd.DataFrame(self.batch.rejected, columns=["ファイル", "理由"], dtype=object)
 
 
-@action("ocr.read_forms", title="紙の申請書を読み取る（OCR）", zones=("lgwan", "mynumber"), personal_data=True, example="""
+@action("ocr.read_forms", title="紙の申請書を読み取る（OCR）", zones=(Zone.LGWAN, Zone.MYNUMBER), personal_data=True, example="""
     - id: forms
       action: ocr.read_forms
       with:
@@ -120,7 +121,7 @@ def read_forms(ctx: RunContext, *, folder: str, templates: list[str]) -> OcrResu
     return OcrResult(batch, loaded)
 
 
-@action("ocr.write_workbook", title="読み取り結果をExcelに書き出す（要確認シート付き）", zones=("lgwan", "mynumber"), example="""
+@action("ocr.write_workbook", title="読み取り結果をExcelに書き出す（要確認シート付き）", zones=(Zone.LGWAN, Zone.MYNUMBER), example="""
     - action: ocr.write_workbook
       with:
         result: ${forms}

@@ -10,8 +10,9 @@ from robots import RunContext, action
 from robots.errors import BusinessError
 from robots.overtime.limits import Limits, check_person, fiscal, wareki_month
 from robots.overtime.read import Layout, SourceSpec, read_file
+from robots.zones import Zone
 
-_ZONES = ("lgwan", "internet")
+_ZONES = (Zone.LGWAN, Zone.INTERNET)
 
 
 def _spec(i: int, raw: dict[str, Any]) -> SourceSpec:

@@ -12,6 +12,7 @@ from pathlib import Path
 from robots import RunContext, action
 from robots.errors import BusinessError
 from robots.normalize import normalize_text
+from robots.zones import Zone
 
 _PDFIUM = threading.Lock()  # pdfium is not thread-safe
 
@@ -44,7 +45,7 @@ def pdf_pages_text(path: Path, pages: list[int] | None = None) -> list[str]:
             doc.close()
 
 
-@action("pdf.read_text", title="PDFの文字を読み取る", zones=("internet", "lgwan", "mynumber"), personal_data=True, example="""
+@action("pdf.read_text", title="PDFの文字を読み取る", zones=(Zone.INTERNET, Zone.LGWAN, Zone.MYNUMBER), personal_data=True, example="""
     - id: text
       action: pdf.read_text
       with:

@@ -7,9 +7,10 @@ from typing import Any
 
 from robots import RunContext, action
 from robots.errors import BusinessError
+from robots.zones import Zone
 
 
-@action("reconcile.match", title="調定と収納を照合する", zones=("lgwan", "mynumber"), example="""
+@action("reconcile.match", title="調定と収納を照合する", zones=(Zone.LGWAN, Zone.MYNUMBER), example="""
     - id: result
       action: reconcile.match
       with:
@@ -70,7 +71,7 @@ def match(ctx: RunContext, *, assessments: Any, payments: Any, keys: list[str], 
     return out
 
 
-@action("reconcile.write_report", title="照合結果をExcelに書き出す（テンプレート対応）", zones=("lgwan", "mynumber"), example="""
+@action("reconcile.write_report", title="照合結果をExcelに書き出す（テンプレート対応）", zones=(Zone.LGWAN, Zone.MYNUMBER), example="""
     - action: reconcile.write_report
       with:
         result: ${result}

@@ -6,8 +6,7 @@ from typing import Any
 
 from robots import RunContext, action
 from robots.errors import BusinessError
-
-COUNTED = "kyodo_counted"  # DataFrame.attrs flag: these rows are already in 処理件数
+from robots.table import COUNTED
 
 
 @action(

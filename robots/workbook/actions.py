@@ -8,6 +8,8 @@ from typing import Any
 
 from robots import RunContext, action
 from robots.errors import BusinessError
+from robots.settings import STANDARD_SCENARIOS
+from robots.zones import Zone
 
 
 def template_path(ctx: RunContext, template: str) -> Path:
@@ -16,8 +18,6 @@ def template_path(ctx: RunContext, template: str) -> Path:
     The municipality's own file wins when both exist, so a town can override the standard 様式.
     Paths outside the input folders (``../``) are refused before anything else is looked at.
     """
-    from runner.settings import STANDARD_SCENARIOS
-
     own = ctx.input_path(template)
     if own.is_file() or not template.startswith("templates/"):
         return own
@@ -27,7 +27,7 @@ def template_path(ctx: RunContext, template: str) -> Path:
     return own
 
 
-@action("workbook.read_ledger", title="台帳（Excel）を読み込んで整える", zones=("lgwan", "mynumber", "internet"), personal_data=True,
+@action("workbook.read_ledger", title="台帳（Excel）を読み込んで整える", zones=(Zone.LGWAN, Zone.MYNUMBER, Zone.INTERNET), personal_data=True,
         example="""
     - id: ledger
       action: workbook.read_ledger
@@ -109,7 +109,7 @@ def read_ledger(
     return df
 
 
-@action("workbook.fill_template", title="Excelの様式（テンプレート）に書き込む", zones=("lgwan", "mynumber", "internet"),
+@action("workbook.fill_template", title="Excelの様式（テンプレート）に書き込む", zones=(Zone.LGWAN, Zone.MYNUMBER, Zone.INTERNET),
         example="""
     - action: workbook.fill_template
       with:

@@ -17,6 +17,7 @@ from robots.errors import BusinessError
 from robots.excel._cells import check_size, write_cell
 from robots.excel._xlsxcheck import check_workbook_file
 from robots.normalize import normalize_header, normalize_text
+from robots.zones import Zone
 
 _HEADER_ROWS = 30
 
@@ -100,7 +101,7 @@ def _as_mapping(values: Any, key_column: str, columns: list[str] | None) -> dict
     raise BusinessError(f"values は表か {{キー: 値}} で指定してください（{type(values).__name__}）。")
 
 
-@action("workbook.write_column", title="Excelに結果の列を書き戻す", zones=("lgwan", "mynumber", "internet"), example="""
+@action("workbook.write_column", title="Excelに結果の列を書き戻す", zones=(Zone.LGWAN, Zone.MYNUMBER, Zone.INTERNET), example="""
     - action: workbook.write_column
       with:
         path: ${params.workbook}

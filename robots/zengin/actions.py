@@ -7,9 +7,10 @@ from typing import Any
 
 from robots import RunContext, action
 from robots.errors import BusinessError
+from robots.zones import Zone
 
 
-@action("zengin.read_payments", title="全銀ファイル（収納データ）を読み込む", zones=("lgwan", "mynumber"), personal_data=True,
+@action("zengin.read_payments", title="全銀ファイル（収納データ）を読み込む", zones=(Zone.LGWAN, Zone.MYNUMBER), personal_data=True,
         example="""
     - id: payments
       action: zengin.read_payments

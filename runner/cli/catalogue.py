@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 
 import typer
 
+from robots.zones import ZONE_JA
 from runner.cli._common import console, friendly_errors
 from runner.registry import Registry
 
 app = typer.Typer(help="シナリオカタログ（標準シナリオの一覧と利用状況）。", no_args_is_help=True)
-ZONE_LABELS = {"internet": "インターネット接続系", "lgwan": "LGWAN接続系", "mynumber": "マイナンバー利用事務系"}
 
 
 @dataclass
@@ -74,7 +74,7 @@ def list_(municipality: str | None = typer.Option(None, "--municipality", "-m", 
         detail = f"{len(r.users)} 団体: {users}" if r.users else users
         if r.problem:
             detail = f"[red]{r.problem}[/]"
-        t.add_row(r.name, r.title, r.department, ZONE_LABELS.get(r.zone, r.zone), f"{r.minutes_per_item:g}", detail)
+        t.add_row(r.name, r.title, r.department, ZONE_JA.get(r.zone, r.zone), f"{r.minutes_per_item:g}", detail)
     console.print(t)
     console.print("詳しくは docs/catalogue.md。実行: kyodo run シナリオ -m 自治体コード / 自治体ごとの設定: config/municipalities/<コード>.yaml",
                   highlight=False)

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import typer
 
+from robots.settings import load_settings
 from runner.cli._common import console, err_console, friendly_errors, load_context
 
 
 def session_secret(home: Path) -> str:
     """``KYODO_SESSION_SECRET``, else a random key kept in ``<home>/session.key`` (0600) so logins survive restarts."""
-    env = os.environ.get("KYODO_SESSION_SECRET")
+    env = load_settings().session_secret
     if env:
-        return env
+        return env.get_secret_value()
     path = home / "session.key"
     if path.exists():
         return path.read_text(encoding="ascii").strip()

@@ -7,6 +7,7 @@ from typing import Any
 import typer
 from rich.markup import escape
 
+from robots.status import RunStatus
 from runner.cli._common import console, friendly_errors, load_context, parse_params
 
 
@@ -30,7 +31,8 @@ def print_results(results: list[Any]) -> int:
     table = Table(title="実行結果", show_lines=False)
     for col in ("実行ID", "自治体", "シナリオ", "状態", "処理件数", "エラー件数", "成果物フォルダ"):
         table.add_column(col)
-    label = {"succeeded": "[green]成功[/]", "partial": "[yellow]一部エラー[/]", "failed": "[red]失敗[/]", "skipped": "済（重複）"}
+    label = {RunStatus.SUCCEEDED: "[green]成功[/]", RunStatus.PARTIAL: "[yellow]一部エラー[/]", RunStatus.FAILED: "[red]失敗[/]",
+             RunStatus.SKIPPED: "済（重複）"}
     for r in results:
         table.add_row(r.run_id, f"{names.get(r.owner, r.owner)}({r.owner})", scenario_title(r.scenario), label.get(r.status, r.status), str(r.items_ok),
                       str(r.items_failed), str(r.artifact_dir))
@@ -38,11 +40,11 @@ def print_results(results: list[Any]) -> int:
     for r in results:
         for e in r.item_errors:
             console.print(f"  [yellow]![/] {escape(e['item'])}: {escape(e['message'])}", highlight=False)
-        if r.error and r.status == "failed":
+        if r.error and r.status == RunStatus.FAILED:
             console.print(f"  [red]×[/] {escape(r.error)}", highlight=False)
-        if r.status == "skipped":
+        if r.status == RunStatus.SKIPPED:
             console.print(f"  済（重複）: {r.error}（実行ID {r.run_id}）。やり直すには kyodo runs rerun {r.run_id} --force", highlight=False)
-    return 0 if all(r.status in ("succeeded", "skipped") for r in results) else 1
+    return 0 if all(r.status in (RunStatus.SUCCEEDED, RunStatus.SKIPPED) for r in results) else 1
 
 
 def run(

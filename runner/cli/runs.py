@@ -12,12 +12,13 @@ from typing import Any
 import typer
 from rich.markup import escape
 
+from robots.errors import ERROR_KIND_JA
+from robots.status import RunStatus
 from runner.cli._common import console, friendly_errors, load_context
 from runner.store import STATUS_JA, TRIGGER_JA, jst
 
 app = typer.Typer(help="実行履歴を見る・再実行する。", no_args_is_help=True)
 
-ERROR_JA = {"business": "業務（データ）", "application": "システム"}
 
 
 def parse_day(value: str | None, option: str) -> date | None:
@@ -106,7 +107,7 @@ def show(run_id: str = typer.Argument(..., help="実行ID")) -> None:
     if r.rerun_of:
         out(f"  再実行元: {r.rerun_of}", highlight=False)
     if r.error_message:
-        out(f"  [red]エラー（{ERROR_JA.get(r.error_class or '', r.error_class)}）[/]: {escape(mask_text(r.error_message))}", highlight=False)
+        out(f"  [red]エラー（{ERROR_KIND_JA.get(r.error_class or '', r.error_class)}）[/]: {escape(mask_text(r.error_message))}", highlight=False)
     out("[bold]ステップ[/]")
     for s in r.steps:
         msg = f" — {human_result(s.message)}" if human_result(s.message) else ""
@@ -116,7 +117,7 @@ def show(run_id: str = typer.Argument(..., help="実行ID")) -> None:
     out(f"[bold]成果物[/]（{escape(r.artifact_dir)}）")
     for a in r.artifacts:
         out(f"  {a.kind:<10} {escape(a.path)} ({a.size:,} バイト)", highlight=False)
-    if r.status in ("failed", "interrupted", "partial"):
+    if r.status in (RunStatus.FAILED, RunStatus.INTERRUPTED, RunStatus.PARTIAL):
         out(f"再実行: kyodo runs rerun {r.id}")
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import typer
 from rich.markup import escape
 
 from robots.errors import BusinessError
+from robots.settings import load_settings
 from runner.cli._common import console, friendly_errors, load_context
 
 app = typer.Typer(help="ダッシュボードの職員アカウント。", no_args_is_help=True)
@@ -40,7 +39,8 @@ def add(
 
 def _new_password() -> str:
     """From KYODO_NEW_PASSWORD (automation) or a hidden prompt typed twice; never a command-line argument."""
-    return os.environ.get("KYODO_NEW_PASSWORD") or typer.prompt("パスワード", hide_input=True, confirmation_prompt=True)
+    given = load_settings().new_password
+    return given.get_secret_value() if given else typer.prompt("パスワード", hide_input=True, confirmation_prompt=True)
 
 
 @app.command("list")

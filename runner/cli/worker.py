@@ -6,6 +6,7 @@ import os
 
 import typer
 
+from robots.zones import ZONES
 from runner.cli._common import console
 
 
@@ -18,8 +19,8 @@ def worker(
     """指定したネットワークのキューだけを処理するワーカーを起動します。"""
     from runner.worker.app import celery_app, queue_for
 
-    if zone not in ("internet", "lgwan", "mynumber"):
-        console.print(f"ゾーン「{zone}」は使えません（internet / lgwan / mynumber）。")
+    if zone not in ZONES:
+        console.print(f"ゾーン「{zone}」は使えません（{' / '.join(ZONES)}）。")
         raise typer.Exit(2)
     queues = [queue_for(zone)] + [f"kyodo.{zone}.{m}" for m in municipality or []]
     app = celery_app()

@@ -21,11 +21,13 @@ from sqlalchemy.exc import DatabaseError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from robots.errors import KyodoError
+from robots.errors import ErrorKind, KyodoError
 from robots.privacy import mask_text
+from robots.status import RERUNNABLE  # noqa: F401 - public: used by tests and the CLI
 from runner.dashboard.deps import Dashboard, LoginRedirect, current_quietly, get_dash, make_templates, page
 from runner.dashboard.routes import auth, effect, runs, schedule
-from runner.dashboard.routes.runs import RERUNNABLE, can_rerun  # noqa: F401 - public: used by tests and the CLI
+from runner.dashboard.routes.runs import can_rerun  # noqa: F401 - public: used by tests and the CLI
+from runner.dashboard.sessions import LIFETIME
 from runner.registry import Registry
 from runner.settings import Settings
 from runner.store import RunStore
@@ -46,7 +48,7 @@ def create_app(store: RunStore, registry: Registry, settings: Settings, *, sessi
     """The dashboard app. ``https_only`` marks the session cookie ``Secure`` (serve behind HTTPS)."""
     app = FastAPI(title="kyodo ダッシュボード", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(SessionMiddleware, secret_key=session_secret or secrets.token_hex(32), same_site="lax",
-                       https_only=https_only, session_cookie="kyodo_session", max_age=8 * 3600)
+                       https_only=https_only, session_cookie="kyodo_session", max_age=int(LIFETIME.total_seconds()))
     app.state.dash = Dashboard(store, registry, settings, make_templates(), registry.names())
     app.middleware("http")(_security_headers)
     _add_error_pages(app)
@@ -81,7 +83,7 @@ def _add_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(KyodoError)
     async def _kyodo_error(request: Request, exc: KyodoError) -> Response:
-        code = 400 if exc.kind == "business" else 503  # bad input vs. database busy/unreachable
+        code = 400 if exc.kind == ErrorKind.BUSINESS else 503  # bad input vs. database busy/unreachable
         who = current_quietly(request) if code == 400 else None  # a busy database cannot be asked who is logged in
         hint = " ".join(x for x in (exc.hint, f"（{exc.where}）" if exc.where and code == 503 else "") if x)
         return page(request, "error.html", who, status_code=code, message=mask_text(exc.message), hint=mask_text(hint))

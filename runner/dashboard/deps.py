@@ -27,6 +27,7 @@ from runner.settings import Settings
 from runner.store import STATUS_JA, TRIGGER_JA, RunStore, jst
 
 TEMPLATES = Path(__file__).parent / "templates"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class LoginRedirect(Exception):

@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from robots.status import RunStatus
+
 
 @dataclass
 class Part:
     code: str
     name: str
-    status: str = "succeeded"
+    status: str = RunStatus.SUCCEEDED
     error: str | None = None
     steps: list[Any] = field(default_factory=list)
     shots: list[Any] = field(default_factory=list)
@@ -36,17 +38,17 @@ def part_of(run: Any, code: str, name: str) -> Part:
     last: dict[tuple[str, str | None], Any] = {}
     for s in steps:
         last[(s.step, s.item)] = s
-    failed = [s for s in last.values() if s.status == "failed"]
+    failed = [s for s in last.values() if s.status == RunStatus.FAILED]
     if failed:
-        part.status, part.error = "failed", failed[-1].message
-    elif not steps and run.status in ("running", "queued"):
-        part.status = "queued"
+        part.status, part.error = RunStatus.FAILED, failed[-1].message
+    elif not steps and run.status in (RunStatus.RUNNING, RunStatus.QUEUED):
+        part.status = RunStatus.QUEUED
     elif not steps:
-        part.status = run.status if run.status != "partial" else "succeeded"
+        part.status = run.status if run.status != RunStatus.PARTIAL else RunStatus.SUCCEEDED
     return part
 
 
 def parts(run: Any, names: dict[str, str]) -> list[Part]:
     """Every municipality's part, failures first (the prefecture's view of a multi-municipality run)."""
     out = [part_of(run, c, names.get(c, c)) for c in run.municipalities or []]
-    return sorted(out, key=lambda p: (p.status != "failed", p.code))
+    return sorted(out, key=lambda p: (p.status != RunStatus.FAILED, p.code))

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import runner
-from robots.errors import ApplicationError
+from robots.errors import ApplicationError, ErrorKind
+from robots.status import ACTIVE, DONE, RunStatus
 from runner.engine import ProgressFn, RunResult
 from runner.plan import RunPlan, plan_scenario
 from runner.registry import Registry
@@ -52,8 +53,8 @@ class CeleryExecutor:
             scenario = scenarios.get(key) or scenarios.setdefault(key, plan_scenario(plan))
             if plan.idempotency_key:
                 done = self.store.find_by_key(plan.idempotency_key)
-                if done is not None and done.status in ("succeeded", "partial", "queued", "running"):
-                    results.append(RunResult(done.id, done.scenario, done.municipality, "skipped", _path(done.artifact_dir),
+                if done is not None and done.status in (*DONE, *ACTIVE):
+                    results.append(RunResult(done.id, done.scenario, done.municipality, RunStatus.SKIPPED, _path(done.artifact_dir),
                                              error="同じ実行（シナリオ・自治体・日付）は投入済みです"))
                     continue
                 if done is not None:
@@ -61,13 +62,13 @@ class CeleryExecutor:
             plan = plan.model_copy(update={"run_id": plan.run_id or new_run_id(), "kyodo_version": runner.__version__})
             artifact_dir = self.settings.runs_dir / plan.owner / plan.run_id
             claimed = self.store.get_run(plan.run_id)  # a dashboard re-run records itself as queued first
-            if claimed is not None and claimed.status == "queued":
+            if claimed is not None and claimed.status == RunStatus.QUEUED:
                 self.store.update_run(plan.run_id, artifact_dir=str(artifact_dir), process=None)
             else:
                 self.store.create_run(run_id=plan.run_id, scenario=scenario.name, version=scenario.version, municipality=plan.owner,
                                       municipalities=plan.municipalities, trigger=plan.trigger, params=plan.params,
                                       artifact_dir=str(artifact_dir), minutes_per_item=scenario.minutes_per_item,
-                                      idempotency_key=plan.idempotency_key, rerun_of=plan.rerun_of, status="queued",
+                                      idempotency_key=plan.idempotency_key, rerun_of=plan.rerun_of, status=RunStatus.QUEUED,
                                       logical_date=plan.logical_date)
             queue = queue_for(scenario.zone, plan.owner)
             if served is not None and queue not in served:
@@ -79,13 +80,13 @@ class CeleryExecutor:
                               soft_time_limit=limit, time_limit=limit + 60, retry=True,
                               retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5})
             except OperationalError as exc:
-                self.store.update_run(plan.run_id, status="not_submitted", error_class="application",
+                self.store.update_run(plan.run_id, status=RunStatus.NOT_SUBMITTED, error_class=ErrorKind.APPLICATION,
                                       error_message=f"ブローカーに接続できず投入できませんでした（{exc.__class__.__name__}）。"
                                                     f"kyodo runs rerun {plan.run_id} で再投入できます。",
                                       finished_at=datetime.now(UTC))
                 failed.append(plan.run_id)
                 continue
-            results.append(RunResult(plan.run_id, scenario.name, plan.owner, "queued", artifact_dir))
+            results.append(RunResult(plan.run_id, scenario.name, plan.owner, RunStatus.QUEUED, artifact_dir))
         for w in sorted(set(self.warnings)):
             log.warning(w)
         if failed:

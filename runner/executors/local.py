@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from robots.status import RunStatus
 from runner.engine import ProgressFn, RunResult, execute
 from runner.notify.send import notify_run_quietly
 from runner.plan import RunPlan, plan_scenario
@@ -29,9 +30,9 @@ class LocalExecutor:
                                         "title": scenario.title})
             result = execute(plan, scenario, self.registry, self.store, self.settings, progress=progress)
             if len(plans) > 1:
-                progress("plan_done", {"n": n, "ok": result.status in ("succeeded", "skipped"), "item": self._label(plan.owner),
+                progress("plan_done", {"n": n, "ok": result.status in (RunStatus.SUCCEEDED, RunStatus.SKIPPED), "item": self._label(plan.owner),
                                        "depth": -1})
-            if not plan.dry_run and result.status != "skipped":
+            if not plan.dry_run and result.status != RunStatus.SKIPPED:
                 notify_run_quietly(result.run_id, self.store, self.registry)  # failed/partial runs only; never raises
             results.append(result)
         return results

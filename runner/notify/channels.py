@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from robots.mail import WebhookKind
-
-SMTP_ENV = "KYODO_SMTP_URL"
-EMAIL_ENV = "KYODO_NOTIFY_EMAIL"
-DASHBOARD_ENV = "KYODO_DASHBOARD_URL"
-SENDER_ENV = "KYODO_NOTIFY_FROM"
+from robots.settings import load_settings
+from robots.status import RunStatus
 
 
 class NotifyOn(str, Enum):
     """Which outcomes are worth a message (succeeded runs are in the daily summary only)."""
 
-    FAILED = "failed"
-    PARTIAL = "partial"
-    INTERRUPTED = "interrupted"
-    NOT_SUBMITTED = "not_submitted"
+    FAILED = RunStatus.FAILED.value
+    PARTIAL = RunStatus.PARTIAL.value
+    INTERRUPTED = RunStatus.INTERRUPTED.value
+    NOT_SUBMITTED = RunStatus.NOT_SUBMITTED.value
 
 
 class Webhook(BaseModel):
@@ -50,14 +46,13 @@ class Defaults:
     """Installation-wide settings from the environment (the operators' own addresses)."""
 
     smtp_url: str | None
-    emails: tuple[str, ...] = ()
-    dashboard_url: str = "http://127.0.0.1:8600"
+    emails: tuple[str, ...]
+    dashboard_url: str  # default: robots.settings (KYODO_DASHBOARD_URL)
     sender: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
 
 def defaults_from_env() -> Defaults:
-    emails = tuple(e.strip() for e in os.environ.get(EMAIL_ENV, "").split(",") if e.strip())
-    return Defaults(smtp_url=os.environ.get(SMTP_ENV) or None, emails=emails,
-                    dashboard_url=os.environ.get(DASHBOARD_ENV, "http://127.0.0.1:8600").rstrip("/"),
-                    sender=os.environ.get(SENDER_ENV) or None)
+    """``KYODO_SMTP_URL``, ``KYODO_NOTIFY_EMAIL``, ``KYODO_DASHBOARD_URL`` and ``KYODO_NOTIFY_FROM`` as they are now."""
+    s = load_settings()
+    return Defaults(smtp_url=s.smtp_url, emails=s.notify_emails, dashboard_url=s.dashboard_url.rstrip("/"), sender=s.notify_from)

@@ -8,14 +8,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from robots.errors import ErrorKind
 from robots.privacy import mask_text
+from robots.status import RERUNNABLE
 from runner.scenario.titles import scenario_title
 from runner.store import STATUS_JA, TRIGGER_JA, jst
 
 HINT_MARK = "→ 対処:"
 GENERIC_HINT = {
-    "business": "入力データや設定を確認し、直してから再実行してください。",
-    "application": "一時的な障害の可能性があります。ダッシュボードの「同じ条件で再実行する」で再実行してください。"
+    ErrorKind.BUSINESS: "入力データや設定を確認し、直してから再実行してください。",
+    ErrorKind.APPLICATION: "一時的な障害の可能性があります。ダッシュボードの「同じ条件で再実行する」で再実行してください。"
                    "続けて失敗するときはシステム担当にご連絡ください。",
 }
 
@@ -47,7 +49,7 @@ def failure_message(run: Any, municipality: str, base_url: str, part: str | None
     title = scenario_title(run.scenario)
     status = STATUS_JA.get(run.status, run.status)
     error, hint = split_hint(mask_text(part or run.error_message or ""))
-    hint = hint or GENERIC_HINT.get(run.error_class or "", GENERIC_HINT["application"])
+    hint = hint or GENERIC_HINT.get(run.error_class or "", GENERIC_HINT[ErrorKind.APPLICATION])
     link = run_link(base_url, run.id)
     lines = [
         f"{municipality}の「{title}」が{status}しました。" if status.endswith("失敗") else f"{municipality}の「{title}」は「{status}」で終わりました。",
@@ -72,7 +74,7 @@ def summary_message(day: date, runs: Iterable[Any], names: dict[str, str], base_
     """The day's runs in a few lines: counts by result, then every run that needs a person."""
     runs = list(runs)
     counts = Counter(r.status for r in runs)
-    bad = [r for r in runs if r.status in ("failed", "partial", "interrupted", "not_submitted")]
+    bad = [r for r in runs if r.status in RERUNNABLE]
     saved = sum(r.items_ok * (r.minutes_per_item or 0) for r in runs) / 60
     lines = [f"{scope}の {day:%Y年%m月%d日} のロボット実行のまとめです。", ""]
     if not runs:

@@ -12,6 +12,7 @@ from typing import Any
 from robots.errors import BusinessError, KyodoError
 from robots.mail import Mail, parse_smtp_url, post_webhook, send_mail
 from robots.privacy import mask_text
+from robots.status import RunStatus
 from runner.notify.channels import (
     Defaults,
     NotifyChannels,
@@ -91,7 +92,7 @@ def _failed_parts(run: Any) -> dict[str, str]:
     parts: dict[str, str] = {}
     for step in getattr(run, "steps", []) or []:
         m = _ITEM_CODE.search(step.item or "")
-        if m and step.status == "failed" and step.message:
+        if m and step.status == RunStatus.FAILED and step.message:
             parts[m.group(1)] = step.message
     return parts
 

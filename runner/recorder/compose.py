@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from robots.privacy import mask_text
+from robots.zones import DEFAULT_ZONE
 from runner.recorder.events import Event, EventKind
 
 CAUSE_SECONDS = 5.0      # a page load this soon after an action was caused by it (not a step of its own)
@@ -82,7 +83,7 @@ def compose(events: list[Event], options: Options) -> Composed:
         "name": options.name,
         "title": options.title or "記録したシナリオ",
         "description": "kyodo record で記録した操作から作成しました。内容を確認してから使ってください。",
-        "zone": "internet",
+        "zone": DEFAULT_ZONE.value,
         "scope": "municipality",
         "minutes_per_item": max(0.5, round(options.minutes * 2) / 2) if options.minutes else 1,
     }

@@ -5,14 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import yaml
 
 from robots.excel import atomic_path
+from robots.jst import JST
 from runner.recorder.compose import Composed
-
-JST = ZoneInfo("Asia/Tokyo")
 
 
 class _Dumper(yaml.SafeDumper):

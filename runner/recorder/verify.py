@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from robots.status import RunStatus
 from runner.recorder.compose import Composed
 from runner.recorder.events import EventKind
 
@@ -34,11 +35,11 @@ class ReplayReport:
 
     @property
     def ok(self) -> bool:
-        return self.status == "succeeded" and all(m is Match.SAME for m in self.files.values())
+        return self.status == RunStatus.SUCCEEDED and all(m is Match.SAME for m in self.files.values())
 
     def lines(self) -> list[str]:
         """Japanese lines for the DX leader."""
-        out = [f"再生の結果: {'成功' if self.status == 'succeeded' else '失敗'}（実行ID {self.run_id}）"]
+        out = [f"再生の結果: {'成功' if self.status == RunStatus.SUCCEEDED else '失敗'}（実行ID {self.run_id}）"]
         if self.error:
             out.append(f"  エラー: {self.error}")
         out += [f"  {name}: 記録時のファイルと{m.value}" if m is not Match.MISSING else f"  {name}: {m.value}"

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from robots.errors import BusinessError
+from robots.jst import JST
+from robots.settings import load_settings
+from robots.status import DONE
 from runner.store import RunStore
-
-JST = ZoneInfo("Asia/Tokyo")
 
 
 @dataclass
@@ -43,15 +43,11 @@ class EffectRow:
         return round(self.minutes / 60 * hourly_cost) if hourly_cost else None
 
 
-HOURLY_ENV = "KYODO_HOURLY_COST"
-
-
 def hourly_cost(value: str | float | None = None) -> float | None:
     """円 per staff hour: the given value, else ``KYODO_HOURLY_COST``; None when unset or not a positive number."""
-    import os
     import unicodedata
 
-    raw = value if value not in (None, "") else os.environ.get(HOURLY_ENV, "")
+    raw = value if value not in (None, "") else (load_settings().hourly_cost or "")
     text = unicodedata.normalize("NFKC", str(raw)).replace(",", "").replace("円", "").strip()
     try:
         cost = float(text)
@@ -74,7 +70,7 @@ def month_range(month: str) -> tuple[datetime, datetime]:
     return start, end
 
 
-COUNTED = ("succeeded", "partial")
+COUNTED = DONE  # runs whose items count as work done
 
 
 def work_key(r: Any) -> tuple:

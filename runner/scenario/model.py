@@ -11,9 +11,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Zone = Literal["internet", "lgwan", "mynumber"]
+from robots.zones import DEFAULT_ZONE
+from robots.zones import ZoneName as Zone
+
 ParamType = Literal["str", "int", "float", "bool", "path", "date", "list", "dict"]
 OnError = Literal["stop", "skip_item", "retry"]
+# Defaults a DX leader relies on (docs/scenario.md; pinned by tests/foundation/test_defaults.py).
+DEFAULT_RETRY_TIMES = 3  # attempts of a step with ``on_error: retry`` and no ``retry:`` block
+DEFAULT_BACKOFF_SECONDS = 2.0  # first wait between attempts; doubled each time
+DEFAULT_TIMEOUT_MINUTES = 60  # one run's time limit
 
 
 class Param(BaseModel):
@@ -32,8 +38,8 @@ class Retry(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    times: int = Field(3, ge=1, le=10, description="再試行の回数（業務エラーは再試行しません）")
-    backoff_seconds: float = Field(2.0, ge=0, le=600, description="最初の待ち時間（秒）。毎回2倍になります")
+    times: int = Field(DEFAULT_RETRY_TIMES, ge=1, le=10, description="再試行の回数（業務エラーは再試行しません）")
+    backoff_seconds: float = Field(DEFAULT_BACKOFF_SECONDS, ge=0, le=600, description="最初の待ち時間（秒）。毎回2倍になります")
 
 
 class Step(BaseModel):
@@ -63,7 +69,7 @@ class Scenario(BaseModel):
     title: str = Field(description="シナリオ名（日本語）")
     description: str = Field("", description="説明")
     department: str = Field("", description="担当課")
-    zone: Zone = Field("internet", description="実行するネットワーク: internet（インターネット接続系）/ lgwan（LGWAN接続系）/ mynumber（マイナンバー利用事務系）")
+    zone: Zone = Field(DEFAULT_ZONE.value, description="実行するネットワーク: internet（インターネット接続系）/ lgwan（LGWAN接続系）/ mynumber（マイナンバー利用事務系）")
     scope: Literal["municipality", "prefecture"] = Field(
         "municipality",
         description="municipality: 自治体ごとに1回実行 / prefecture: 選んだ自治体をまとめて1回で処理（${municipalities} をループ）",
@@ -73,6 +79,6 @@ class Scenario(BaseModel):
     personal_columns: list[str] = Field(default_factory=list, description="個人情報を含む列名（ログ等でマスクされます）")
     retention_days: int | None = Field(None, ge=1, description="成果物の保存日数（kyodo artifacts purge で削除）")
     encrypt_artifacts: bool = Field(False, description="true なら成果物を暗号化して保存（鍵はシークレット ARTIFACT_KEY）")
-    timeout_minutes: float = Field(60, gt=0, description="1回の実行の制限時間（分）")
+    timeout_minutes: float = Field(DEFAULT_TIMEOUT_MINUTES, gt=0, description="1回の実行の制限時間（分）")
     params: dict[str, Param] = Field(default_factory=dict, description="パラメータ")
     steps: list[Step] = Field(min_length=1, description="手順")

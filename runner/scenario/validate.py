@@ -25,6 +25,7 @@ from typing import Any
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from robots.errors import BusinessError
+from robots.zones import DEFAULT_ZONE, ZONES
 from runner.plan import _coerce
 from runner.scenario.expr import VAR, names_in
 from runner.scenario.model import Scenario, Step
@@ -40,7 +41,6 @@ BUILTIN_NAMES = {"params", "municipality", "municipalities", "run"}
 MUNICIPALITY_FIELDS = ("code", "name", "kind", "zone", "portal_url", "credentials", "input_dir", "output_dir",
                        "office", "phone", "params", "profile")
 RUN_FIELDS = ("id", "date", "yyyymmdd", "artifact_dir", "trigger")
-ZONES = ("internet", "lgwan", "mynumber")
 
 # A key whose literal value would be a secret; ``password_secret`` / ``secret`` hold a *name*.
 _SECRET_KEY = re.compile(r"(^|_)(password|passwd|pwd|pass|token|api_?key|secret_?key|access_?key|client_?secret|"
@@ -169,7 +169,7 @@ def _check(data: Any, path: Path | str, text: str | None) -> tuple[Scenario | No
     from robots import all_actions
 
     c.actions = all_actions()
-    c.zone = data.get("zone", "internet") if data.get("zone", "internet") in ZONES else None
+    c.zone = data.get("zone", DEFAULT_ZONE.value) if data.get("zone", DEFAULT_ZONE.value) in ZONES else None
     params = data.get("params") if isinstance(data.get("params"), dict) else {}
     c.declared = {str(k) for k in params}
     _check_params(c, params)

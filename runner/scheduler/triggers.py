@@ -15,16 +15,15 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from robots.errors import BusinessError
+from robots.jst import JST, WEEKDAYS_JA
 from runner.scheduler.calendar import is_business_day, last_business_day, next_business_day, nth_business_day
 
-TZ = ZoneInfo("Asia/Tokyo")
-_WEEKDAYS = "月火水木金土日"
+TZ = JST  # the schedules' time zone
 DayRule = Callable[[date, frozenset], bool]
 
 
@@ -131,7 +130,7 @@ def parse_schedule(text: str, closures: frozenset[date] = frozenset(), *, where:
         if what in ("月末営業日", "毎月月末営業日", "毎月最終営業日"):
             return BusinessDayTrigger(_last, at, closures, s)
         if mm2 := re.fullmatch(r"毎週([月火水木金土日])曜?日?", what):
-            return BusinessDayTrigger(_weekly(_WEEKDAYS.index(mm2.group(1))), at, closures, s)
+            return BusinessDayTrigger(_weekly(WEEKDAYS_JA.index(mm2.group(1))), at, closures, s)
         if mm2 := re.fullmatch(r"毎月(\d{1,2})日", what):
             day = int(mm2.group(1))
             if not 1 <= day <= 31:

@@ -23,6 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
+from robots.status import RunStatus
+
 
 class UTCDateTime(TypeDecorator):
     """Timestamps stored in UTC and always read back time-zone aware.
@@ -63,7 +65,7 @@ class Run(Base):
     municipality: Mapped[str] = mapped_column(String(6), index=True)
     municipalities: Mapped[list] = mapped_column(JSON, default=list)
     trigger: Mapped[str] = mapped_column(String(20), default="manual")
-    status: Mapped[str] = mapped_column(String(20), index=True, default="queued")
+    status: Mapped[str] = mapped_column(String(20), index=True, default=RunStatus.QUEUED.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

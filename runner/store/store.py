@@ -11,23 +11,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, cast, create_engine, event, func, or_, select
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from robots.errors import ApplicationError, BusinessError
+from robots.errors import ApplicationError, BusinessError, ErrorKind
+from robots.jst import JST
 from robots.privacy import mask_data
+from robots.status import ACTIVE, STATUS_JA, STATUSES, TERMINAL, RunStatus
 from runner.store._process import is_alive, process_tag
 from runner.store.models import Artifact, Run, StepLog
 
-TERMINAL = ("succeeded", "partial", "failed", "interrupted", "skipped")
-STATUSES = ("queued", "running", *TERMINAL, "not_submitted")
-STATUS_JA = {"succeeded": "成功", "partial": "一部エラー", "failed": "失敗", "running": "実行中", "queued": "待機中",
-             "interrupted": "中断", "skipped": "スキップ", "not_submitted": "未投入"}
 TRIGGER_JA = {"schedule": "予定", "manual": "手動", "rerun": "再実行"}
-JST = ZoneInfo("Asia/Tokyo")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -192,14 +188,14 @@ class RunStore:
     def create_run(self, *, scenario: str, version: str, municipality: str, municipalities: list[str],
                    trigger: str, params: dict, artifact_dir: str, minutes_per_item: float = 0.0,
                    idempotency_key: str | None = None, run_id: str | None = None,
-                   rerun_of: str | None = None, status: str = "running", logical_date: date | None = None) -> Run:
+                   rerun_of: str | None = None, status: RunStatus = RunStatus.RUNNING, logical_date: date | None = None) -> Run:
         run = Run(
             id=run_id or new_run_id(), scenario=scenario, scenario_version=version, municipality=municipality,
             municipalities=municipalities, trigger=trigger, status=status, created_at=now(),
-            started_at=now() if status == "running" else None, params=mask_data(_jsonable(params)),
+            started_at=now() if status == RunStatus.RUNNING else None, params=mask_data(_jsonable(params)),
             artifact_dir=artifact_dir, minutes_per_item=minutes_per_item, idempotency_key=idempotency_key,
             rerun_of=rerun_of, logical_date=logical_date,
-            process=process_tag() if status == "running" or (status == "queued" and rerun_of) else None,
+            process=process_tag() if status == RunStatus.RUNNING or (status == RunStatus.QUEUED and rerun_of) else None,
         )
         try:
             with self.session() as s, s.begin():
@@ -213,7 +209,7 @@ class RunStore:
     @_db_errors
     def active_rerun(self, run_id: str, municipality: str | None = None) -> Run | None:
         """The queued or running re-run of ``run_id`` (for ``municipality``'s part), if any."""
-        q = select(Run).where(Run.rerun_of == run_id, Run.status.in_(("queued", "running")))
+        q = select(Run).where(Run.rerun_of == run_id, Run.status.in_(ACTIVE))
         if municipality:
             q = q.where(Run.municipality == municipality)
         with self.session() as s:
@@ -228,7 +224,7 @@ class RunStore:
             return self.create_run(
                 run_id=run_id, scenario=plan.scenario, version=version, municipality=plan.owner,
                 municipalities=list(plan.municipalities), trigger=plan.trigger, params=dict(plan.params or {}),
-                artifact_dir=artifact_dir, minutes_per_item=minutes_per_item, rerun_of=plan.rerun_of, status="queued",
+                artifact_dir=artifact_dir, minutes_per_item=minutes_per_item, rerun_of=plan.rerun_of, status=RunStatus.QUEUED,
                 logical_date=plan.logical_date)
         except RerunInProgress:
             return None
@@ -260,7 +256,7 @@ class RunStore:
     @_db_errors
     def update_run(self, run_id: str, **fields: Any) -> None:
         """Set columns of a run; a run switched to ``running`` is tagged with this process."""
-        if fields.get("status") == "running" and "process" not in fields:
+        if fields.get("status") == RunStatus.RUNNING and "process" not in fields:
             fields["process"] = process_tag()
         with self.session() as s, s.begin():
             run = s.get(Run, run_id)
@@ -272,7 +268,7 @@ class RunStore:
     @_db_errors
     def start_step(self, run_id: str, seq: int, step: str, action: str | None, item: str | None, attempt: int = 1) -> int:
         with self.session() as s, s.begin():
-            log = StepLog(run_id=run_id, seq=seq, step=step, action=action, item=item, status="running",
+            log = StepLog(run_id=run_id, seq=seq, step=step, action=action, item=item, status=RunStatus.RUNNING,
                           started_at=now(), attempt=attempt)
             s.add(log)
             s.flush()
@@ -312,12 +308,12 @@ class RunStore:
         clean up after themselves) and Celery runs (the broker redelivers those).
         """
         with self.session() as s, s.begin():
-            local = or_(Run.status == "running", and_(Run.status == "queued", Run.process.is_not(None)))
+            local = or_(Run.status == RunStatus.RUNNING, and_(Run.status == RunStatus.QUEUED, Run.process.is_not(None)))
             candidates = list(s.scalars(select(Run).where(local, Run.worker.is_(None))))
             runs = [r for r in candidates if is_alive(r.process) is False]
             for r in runs:
-                r.status, r.finished_at = "interrupted", now()
-                r.error_class = "application"
+                r.status, r.finished_at = RunStatus.INTERRUPTED, now()
+                r.error_class = ErrorKind.APPLICATION
                 r.error_message = "実行中にプロセスが停止しました（再実行できます: kyodo runs rerun）"
             return [r.id for r in runs]
 

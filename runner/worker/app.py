@@ -15,19 +15,20 @@
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
+
+from robots.settings import load_settings
 
 QUEUE_PREFIX = "kyodo"
 
 
 def broker_url() -> str:
-    return os.environ.get("KYODO_BROKER_URL", "redis://127.0.0.1:6379/0")
+    return load_settings().broker_url
 
 
 def queue_for(zone: str, municipality: str | None = None) -> str:
     """``kyodo.<zone>``, or ``kyodo.<zone>.<code>`` when runs are pinned per municipality."""
-    if municipality and os.environ.get("KYODO_QUEUE_PER_MUNICIPALITY") == "1":
+    if municipality and load_settings().queue_per_municipality:
         return f"{QUEUE_PREFIX}.{zone}.{municipality}"
     return f"{QUEUE_PREFIX}.{zone}"
 
@@ -36,6 +37,7 @@ def queue_for(zone: str, municipality: str | None = None) -> str:
 def celery_app():
     from celery import Celery
 
+    env = load_settings()
     app = Celery("kyodo", broker=broker_url(), include=["runner.worker.tasks"])
     app.conf.update(
         task_acks_late=True,
@@ -46,15 +48,15 @@ def celery_app():
         result_backend=None,
         task_ignore_result=True,
         broker_transport_options={
-            "visibility_timeout": int(os.environ.get("KYODO_VISIBILITY_TIMEOUT", 4 * 3600)),
+            "visibility_timeout": env.visibility_timeout,
             # how often workers look for runs whose worker died (interval x throttle seconds)
-            "unacked_restore_interval": int(os.environ.get("KYODO_RESTORE_INTERVAL", 10)),
-            "unacked_restore_throttle": int(os.environ.get("KYODO_RESTORE_THROTTLE", 10)),
+            "unacked_restore_interval": env.restore_interval,
+            "unacked_restore_throttle": env.restore_throttle,
             "socket_timeout": 15,
             "socket_connect_timeout": 5,
         },
         broker_connection_retry_on_startup=True,
-        broker_connection_max_retries=int(os.environ.get("KYODO_BROKER_RETRIES", 100)),
+        broker_connection_max_retries=env.broker_retries,
         worker_hijack_root_logger=False,
         task_default_queue=f"{QUEUE_PREFIX}.internet",
         timezone="Asia/Tokyo",

@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from pydantic import ValidationError
 
-from robots.errors import KyodoError
+from robots.errors import ErrorKind, KyodoError
+from robots.status import RunStatus
 from runner.worker.app import celery_app
 
 log = logging.getLogger("kyodo.worker")
@@ -88,29 +89,29 @@ def run_plan(self, payload: dict) -> dict:
     except ValidationError as exc:
         run_id = payload.get("run_id") if isinstance(payload, dict) else None
         if run_id and store.get_run(str(run_id)):
-            store.update_run(str(run_id), status="failed", error_class="application",
+            store.update_run(str(run_id), status=RunStatus.FAILED, error_class=ErrorKind.APPLICATION,
                              error_message=f"ワーカーが受け取った実行内容が不正です（{exc.error_count()} 件の誤り）。")
         return {"status": "rejected"}
     if plan.kyodo_version and plan.kyodo_version != runner.__version__:
         msg = f"ワーカーの版（{runner.__version__}）が投入側（{plan.kyodo_version}）と違います。ワーカーを更新してください。"
         if plan.run_id and store.get_run(plan.run_id):
-            store.update_run(plan.run_id, status="failed", error_class="application", error_message=msg)
+            store.update_run(plan.run_id, status=RunStatus.FAILED, error_class=ErrorKind.APPLICATION, error_message=msg)
         return {"status": "rejected", "reason": msg}
     try:
         scenario = _plan_scenario(plan)
     except KyodoError as exc:  # a tampered text, or a scenario this worker cannot find or validate: never left 待機中
         if plan.run_id and store.get_run(plan.run_id):
-            store.update_run(plan.run_id, status="failed", error_class=exc.kind, error_message=str(exc))
+            store.update_run(plan.run_id, status=RunStatus.FAILED, error_class=exc.kind, error_message=str(exc))
         return {"status": "rejected", "reason": exc.message}
     registry = _registry(str(settings.registry_path), _registry_version(settings.registry_path))
     from runner.progress import StoreProgress
 
     result = execute(plan, scenario, registry, store, settings, worker=f"{socket.gethostname()}:{self.request.hostname}",
                      progress=StoreProgress(store))
-    if result.status == "failed" and result.error_class == "application" and self.request.retries < self.max_retries:
+    if result.status == RunStatus.FAILED and result.error_class == ErrorKind.APPLICATION and self.request.retries < self.max_retries:
         store.release_key(result.run_id)
         raise self.retry(countdown=5 * 2 ** self.request.retries, kwargs={"payload": {**payload, "run_id": None}})
-    if not plan.dry_run and result.status != "skipped":
+    if not plan.dry_run and result.status != RunStatus.SKIPPED:
         from runner.notify.send import notify_run_quietly
 
         notify_run_quietly(result.run_id, store, registry)  # after the last attempt only; never raises

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from runner.audit import record_quietly
-from runner.dashboard.deps import get_dash, page, require_staff, visible_codes
+from runner.dashboard.deps import XLSX, get_dash, page, require_staff, visible_codes
 from runner.dashboard.users import Staff
 from runner.report.effect import (
     effect_rows,
@@ -26,7 +26,6 @@ from runner.report.effect import (
 from runner.store import JST
 
 router = APIRouter()
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def normal_month(month: str) -> str:

@@ -13,9 +13,11 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from robots.status import RunStatus
 from runner import rerun as rerun_rule
 from runner.audit import record_quietly
 from runner.dashboard.deps import (
+    XLSX,
     Dashboard,
     csrf_form,
     get_dash,
@@ -32,10 +34,8 @@ from runner.store.store import parse_day
 
 log = logging.getLogger("kyodo.dashboard")
 router = APIRouter()
-RERUNNABLE = rerun_rule.RERUNNABLE
 PAGE_SIZE = 50
 EXPORT_LIMIT = 100_000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LABELS = {"municipality": "自治体", "scenario": "シナリオ", "status": "状態", "since": "開始日", "until": "終了日"}
 
 
@@ -158,7 +158,7 @@ def run_detail(request: Request, run_id: str, who: Staff = Depends(require_staff
     return page(request, "run.html", who, run=run, part=None, parts=shown,
                 steps=run.steps, shots=shots, artifacts=run.artifacts, reruns=reruns, flash=started,
                 can_rerun=can_rerun(run, reruns), titles=step_titles(run.scenario),
-                rerun_parts={p.code for p in shown if p.status == "failed" and can_rerun(run, reruns, p.code)})
+                rerun_parts={p.code for p in shown if p.status == RunStatus.FAILED and can_rerun(run, reruns, p.code)})
 
 
 @router.post("/runs/{run_id}/rerun", dependencies=[Depends(csrf_form)])

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from robots.errors import KyodoError
+from robots.jst import WEEKDAYS_JA
 from robots.privacy import mask_text
 from runner.audit import record_quietly
 from runner.dashboard.deps import csrf_form, get_dash, page, require_staff
@@ -21,7 +22,6 @@ from runner.store import JST
 
 log = logging.getLogger("kyodo.dashboard")
 router = APIRouter()
-WEEKDAYS = "月火水木金土日"
 
 
 def next_runs(registry: Registry) -> tuple[list[Any], list[Any], str | None]:
@@ -73,7 +73,7 @@ def schedule(request: Request, month: str = "", municipality: str = "", who: Sta
     flash = request.session.pop("schedule_flash", None)
     return page(request, "schedule.html", who, rows=rows, problems=problems, unavailable=unavailable, weeks=weeks,
                 month=month, month_ja=f"{y}年{m}月", prev_m=prev_m, next_m=next_m, cal_code=code, towns=towns,
-                weekdays=WEEKDAYS, cal_problem=cal_problem, flash=flash)
+                weekdays=WEEKDAYS_JA, cal_problem=cal_problem, flash=flash)
 
 
 def _entry(request: Request, who: Staff, code: str, scenario: str) -> Any:
