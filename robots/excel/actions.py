@@ -77,11 +77,9 @@ def read_csv(
     p = p if p.is_absolute() and str(p).startswith(str(ctx.artifact_dir)) else ctx.input_path(p)
     df = read_csv_file(p, encoding=encoding, rename=rename)
     register_personal_columns(df, ctx.settings.get("personal_columns", []))  # before any message can quote them
-    opts = ReadOptions(required_columns=list(required_columns or []), parse_dates=list(parse_dates or []),
-                       fullwidth_kana=fullwidth_kana, number_columns=list(number_columns or []),
-                       status_column=status_column, status_map=dict(status_map or {}), statuses=list(statuses or []),
-                       date_column=date_column, date_from=date_from, date_to=date_to,
-                       rename_hint="列名の対応（プロファイルの columns / 自治体設定の column_map / rename）を確認してください")
+    opts = ReadOptions.of(required_columns=required_columns, parse_dates=parse_dates, fullwidth_kana=fullwidth_kana,
+                          number_columns=number_columns, status_column=status_column, status_map=status_map,
+                          statuses=statuses, date_column=date_column, date_from=date_from, date_to=date_to)
     df = apply_read_options(df, opts, where=p.name)
     register_personal_columns(df, ctx.settings.get("personal_columns", []))
     ctx.log.info("CSV読込: %s（%d 行）", p.name, len(df))

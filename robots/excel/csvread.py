@@ -40,7 +40,5 @@ def read_csv_file(
         raise BusinessError(f"CSVの形式が壊れています: {exc}", where=path.name) from None
     except pd.errors.EmptyDataError:
         raise BusinessError("CSVが空です。", where=path.name) from None
-    opts = ReadOptions(rename=dict(rename or {}), required_columns=list(required_columns or []),
-                       rename_hint="列名の対応（プロファイルの columns / 自治体設定の column_map / rename）を確認してください")
-    df = apply_read_options(df, opts, where=path.name)
+    df = apply_read_options(df, ReadOptions.of(rename=rename, required_columns=required_columns), where=path.name)
     return df

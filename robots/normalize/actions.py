@@ -68,12 +68,10 @@ def normalize_table(
     """
     if not hasattr(table, "columns"):
         raise BusinessError("normalize.table の table には表を指定してください。", hint="例: table: ${rows}（前のステップの結果）")
-    opts = ReadOptions(rename=dict(rename or {}), required_columns=list(required_columns or []),
-                       parse_dates=list(parse_dates or []), fullwidth_kana=fullwidth_kana,
-                       number_columns=list(number_columns or []), status_column=status_column,
-                       status_map=dict(status_map or {}), statuses=list(statuses or []), date_column=date_column,
-                       date_from=date_from, date_to=date_to, only=dict(only or {}), row_offset=0,
-                       rename_hint="列名の対応（プロファイルの columns / 自治体設定の column_map / rename）を確認してください")
+    opts = ReadOptions.of(rename=rename, required_columns=required_columns, parse_dates=parse_dates,
+                          fullwidth_kana=fullwidth_kana, number_columns=number_columns, status_column=status_column,
+                          status_map=status_map, statuses=statuses, date_column=date_column, date_from=date_from,
+                          date_to=date_to, only=only, row_offset=0)
     out = apply_read_options(table.copy(), opts)
     register_personal_columns(out, ctx.settings.get("personal_columns", []))
     ctx.log.info("表をそろえました（%d 行）", len(out))

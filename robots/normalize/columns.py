@@ -45,7 +45,12 @@ class ReadOptions:
     date_to: Any = None
     only: dict[str, Any] = field(default_factory=dict)  # keep rows whose column equals the value ("" = no filter)
     row_offset: int = 2  # CSV: data row 1 is file row 2 (after the header)
-    rename_hint: str = "列名の対応（rename / プロファイルの columns）を確認してください"
+    rename_hint: str = "列名の対応（プロファイルの columns / 自治体設定の column_map / rename）を確認してください"
+
+    @classmethod
+    def of(cls, **given: Any) -> ReadOptions:
+        """The options an action was called with; arguments left out (None) keep their defaults."""
+        return cls(**{k: v for k, v in given.items() if v is not None})
 
 
 def header(name: object) -> str:
