@@ -136,13 +136,13 @@ def test_write_column_keeps_the_book_and_refuses_lost_keys(ctx):
 
 
 def test_pdf_read_text(ctx, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     from robots.browser import CHROMIUM_ARGS, chromium_path
+    from robots.browser._session import driver
 
     inp = ctx.input_dirs[0]
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    # The thread's one Playwright driver: another test in this process may already have started it.
+    b = driver().chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    try:
         pg = b.new_page()
         pg.set_content("<h1>寄附金税額控除に係る申告特例申請書</h1><p>寄附金額 ３０，０００円</p>"
                        "<p style='page-break-before:always'>2ページ目</p>")
@@ -151,6 +151,7 @@ def test_pdf_read_text(ctx, tmp_path):
         pg.screenshot(path=str(tmp_path / "scan.png"))
         pg.set_content(f"<img src='data:image/png;base64,{__import__('base64').b64encode((tmp_path / 'scan.png').read_bytes()).decode()}'>")
         pg.pdf(path=str(inp / "スキャン.pdf"))
+    finally:
         b.close()
     text = act("pdf.read_text")(ctx, path="申請書.pdf")
     assert "申告特例申請書" in text and "寄附金額 30,000円" in text and text.count("\f") == 1

@@ -118,7 +118,8 @@ def test_cli_portal_down_is_reported_per_municipality(kyodo_home, monkeypatch):
     from runner.webserver import free_port
 
     r = cli("run", "e_application_aggregation", "--municipality", "352039",
-            env={"KYODO_PORTAL_URL": f"http://127.0.0.1:{free_port()}"})
+            env={"KYODO_PORTAL_URL": f"http://127.0.0.1:{free_port()}",
+                 "KYODO_SECRET_PORTAL_352039": "any-password"})  # a password is there: only the portal is missing
     assert r.returncode == 1
     assert "接続できません" in r.stdout and "山口市(352039)" in r.stdout
 
