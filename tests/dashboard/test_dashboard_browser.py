@@ -32,7 +32,8 @@ def test_municipal_staff_open_their_failed_run_and_download_artifacts(dash, tmp_
             assert "ログインできませんでした" in page.locator("#error").inner_text()
             img = page.locator("img.shot").first
             img.wait_for()
-            assert page.evaluate("(el) => el.complete && el.naturalWidth > 100 && el.naturalHeight > 100", img.element_handle())
+            page.wait_for_function("(el) => el.complete", arg=img.element_handle(), timeout=10_000)
+            assert page.evaluate("(el) => el.naturalWidth > 100 && el.naturalHeight > 100", img.element_handle())
             page.screenshot(path=str(tmp_path / "dashboard_failed_run.png"), full_page=True)
 
             with page.expect_download() as info:

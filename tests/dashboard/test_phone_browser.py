@@ -126,7 +126,10 @@ def test_a_clerks_day_on_a_phone(day, tmp_path):
             page.locator(f"#runs a[href='/runs/{run}']").click()
             page.get_by_role("heading", name="電子申請データ取りまとめ（宇部市）").wait_for()
             assert "パスワードを確認" in page.locator("#hint").inner_text()
-            assert page.evaluate("(el) => el.complete && el.naturalWidth == 1280", page.locator("img.shot").element_handle())
+            # the screenshot loads after the heading: wait for it, then check it is the full 1280-px failure screen
+            shot = page.locator("img.shot").element_handle()
+            page.wait_for_function("(el) => el.complete", arg=shot, timeout=10_000)
+            assert page.evaluate("(el) => el.naturalWidth", shot) == 1280
             _no_overflow(page, "part of a prefecture run")
             page.screenshot(path=str(shots / "390_part_run.png"), full_page=True)
             page.get_by_role("button", name="宇部市の分を再実行する").click()
