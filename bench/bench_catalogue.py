@@ -26,10 +26,10 @@ sys.path.insert(0, str(REPO))
 
 
 def bench_entry(items: int) -> None:
-    from runner.demo.intake.data import write_workbook
-    from runner.demo.intake.serve import start_intake
-    from runner.registry import load_registry
-    from runner.submit import run_scenario
+    from kyodo.runner.demo.intake.data import write_workbook
+    from kyodo.runner.demo.intake.serve import start_intake
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.submit import run_scenario
 
     reg = load_registry(REPO / "config" / "municipalities.yaml")
     server = start_intake(reg)
@@ -49,8 +49,8 @@ def bench_entry(items: int) -> None:
 def bench_fill(rounds: int = 10) -> None:
     from playwright.sync_api import sync_playwright
 
-    from robots.browser import CHROMIUM_ARGS, chromium_path
-    from robots.browser.forms import fill_fields
+    from kyodo.robots.browser import CHROMIUM_ARGS, chromium_path
+    from kyodo.robots.browser.forms import fill_fields
 
     html = "<form>" + "".join(f"<input name='f{i}'>" for i in range(12)) + \
            "<select name='s'><option>父</option><option>母</option></select>" + \
@@ -84,9 +84,9 @@ def bench_fill(rounds: int = 10) -> None:
 def bench_match(n: int = 1000) -> None:
     import pandas as pd
 
-    from robots.furusato.ledger import build
-    from robots.furusato.match import match
-    from runner.demo.catalogue.furusato import donors
+    from kyodo.robots.furusato.ledger import build
+    from kyodo.robots.furusato.match import match
+    from kyodo.runner.demo.catalogue.furusato import donors
 
     ds = donors("bench", int(n * 1.5))
     table = pd.DataFrame([{"ポータル": "A", "寄附ID": d["id"], "寄附日": d["date"], "寄附者氏名": d["kanji"], "寄附者カナ": d["kana"],
@@ -106,8 +106,8 @@ def bench_match(n: int = 1000) -> None:
 
 
 def bench_facility(n: int = 3000) -> None:
-    from runner.demo.catalogue.facility import write_facility
-    from runner.submit import run_scenario
+    from kyodo.runner.demo.catalogue.facility import write_facility
+    from kyodo.runner.submit import run_scenario
 
     code = "352039"
     write_facility(Path(os.environ["KYODO_HOME"]) / "data" / code / "施設予約", code, n=n)
@@ -124,15 +124,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as home:
         os.environ["KYODO_HOME"] = home
         os.environ["KYODO_REGISTRY"] = str(REPO / "config" / "municipalities.yaml")
-        from runner.demo.run_demo import set_demo_passwords
-        from runner.registry import load_registry
+        from kyodo.runner.demo.run_demo import set_demo_passwords
+        from kyodo.runner.registry import load_registry
 
         set_demo_passwords(load_registry(REPO / "config" / "municipalities.yaml"))
         bench_fill()
         bench_match()
         bench_facility()
         bench_entry(args.items)
-        from robots.browser import shutdown
+        from kyodo.robots.browser import shutdown
 
         shutdown()
 

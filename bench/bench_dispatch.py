@@ -51,7 +51,7 @@ def main() -> None:
 
     reg_file = tmp / "registry.yaml"
     reg_file.write_text(yaml.safe_dump(reg.model_dump(mode="json", exclude_none=True), allow_unicode=True), encoding="utf-8")
-    from runner.webserver import free_port
+    from kyodo.runner.webserver import free_port
 
     port = free_port()
     env = {"KYODO_HOME": str(tmp / "var"), "KYODO_REGISTRY": str(reg_file), "KYODO_SCENARIOS": str(scen),
@@ -62,13 +62,13 @@ def main() -> None:
     workers = []
     try:
         time.sleep(0.5)
-        from runner.engine import execute
-        from runner.plan import RunPlan
-        from runner.registry import load_registry
-        from runner.scenario.loader import load_scenario
-        from runner.scheduler.service import next_fire_times
-        from runner.settings import get_settings
-        from runner.store import open_store
+        from kyodo.core.settings import get_settings
+        from kyodo.runner.engine import execute
+        from kyodo.runner.plan import RunPlan
+        from kyodo.runner.registry import load_registry
+        from kyodo.runner.scenario.loader import load_scenario
+        from kyodo.runner.scheduler.service import next_fire_times
+        from kyodo.runner.store import open_store
 
         settings = get_settings()
         registry = load_registry(reg_file)
@@ -90,7 +90,7 @@ def main() -> None:
             workers.append(subprocess.Popen([kyodo, "worker", "--zone", "lgwan", "--pool", "solo"], env=dict(os.environ),
                                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         time.sleep(3)
-        from runner.executors.celery import CeleryExecutor
+        from kyodo.runner.executors.celery import CeleryExecutor
 
         plans = [RunPlan(scenario=s, owner=m.code, municipalities=[m.code], logical_date=date(2026, 11, 24), trigger="schedule")
                  for m in munis for s in SCENARIOS][: args.runs]
@@ -100,7 +100,7 @@ def main() -> None:
         t_submit = time.perf_counter() - t0
         from sqlalchemy import func, select
 
-        from runner.store.models import Run
+        from kyodo.runner.store.models import Run
 
         while True:
             with store.session() as s:

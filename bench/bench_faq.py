@@ -29,7 +29,7 @@ DEV = Path(__file__).resolve().parent.parent / "faq_bot" / "data" / "dev"
 
 
 def expanded(entries, n):
-    from faq_bot.data import FaqEntry
+    from kyodo.faq_bot.data import FaqEntry
 
     out = []
     k = 0
@@ -46,13 +46,13 @@ def expanded(entries, n):
 def http_bench(n_entries: int, requests: int, queries: list[str]) -> dict:
     import httpx
 
-    from faq_bot.api import create_app
-    from faq_bot.demo import generic_corpus
-    from faq_bot.questionlog import QuestionStore
-    from faq_bot.retriever import Retriever
-    from faq_bot.service import FaqService
-    from runner.registry import load_registry
-    from runner.webserver import serve_in_thread
+    from kyodo.faq_bot.api import create_app
+    from kyodo.faq_bot.demo import generic_corpus
+    from kyodo.faq_bot.questionlog import QuestionStore
+    from kyodo.faq_bot.retriever import Retriever
+    from kyodo.faq_bot.service import FaqService
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.webserver import serve_in_thread
 
     entries = expanded(generic_corpus(), n_entries)
     t0 = time.perf_counter()
@@ -101,7 +101,7 @@ SETS = [("colloquial residents' questions, held apart", "colloquial_test.json", 
 
 def direct_answers(retriever, queries: dict, qrels: dict) -> tuple[int, int]:
     """How many questions the bot answers directly, and how many of those answers are right."""
-    from faq_bot.answer import Office, reply
+    from kyodo.faq_bot.answer import Office, reply
 
     answered = right = 0
     for qid, text in queries.items():
@@ -116,10 +116,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--requests", type=int, default=300)
     args = ap.parse_args()
-    from faq_bot.baselines import Baseline, baseline_eval
-    from faq_bot.demo import generic_corpus
-    from faq_bot.evaluate import run_eval
-    from faq_bot.retriever import Retriever
+    from kyodo.faq_bot.baselines import Baseline, baseline_eval
+    from kyodo.faq_bot.demo import generic_corpus
+    from kyodo.faq_bot.evaluate import run_eval
+    from kyodo.faq_bot.retriever import Retriever
 
     entries = generic_corpus()
     t0 = time.perf_counter()

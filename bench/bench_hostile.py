@@ -34,7 +34,7 @@ def _time(fn, repeat: int = 3) -> float:
 def bench_csv(tmp: Path) -> None:
     import pandas as pd
 
-    from robots.excel.csvread import read_csv_file
+    from kyodo.robots.excel.csvread import read_csv_file
 
     lines = ["受付番号,氏名,住所,状態,備考"] + [f'{i:07d},山田 太郎{i},山口県山口市{i}番地,受付,"メモ, {i}"' for i in range(200_000)]
     path = tmp / "big.csv"
@@ -48,7 +48,7 @@ def bench_csv(tmp: Path) -> None:
 def bench_yaml() -> None:
     import yaml
 
-    from runner.yamlfile import parse_yaml
+    from kyodo.core.yamlfile import parse_yaml
 
     text = "municipalities:\n" + "".join(
         f'  - code: "{10000 + i:06d}"\n    name: 町{i}\n    portal_url: https://portal.example/{i}\n'
@@ -71,8 +71,8 @@ print(time.perf_counter() - t0, resource.getrusage(resource.RUSAGE_SELF).ru_maxr
 def bench_bomb(tmp: Path) -> None:
     import subprocess
 
-    from robots.errors import BusinessError
-    from robots.workbook.values import read_values
+    from kyodo.core.errors import BusinessError
+    from kyodo.robots.workbook.values import read_values
     from tests.hostile.corpus import deflate_bomb
 
     bomb = tmp / "bomb.xlsx"
@@ -93,8 +93,8 @@ def bench_bomb(tmp: Path) -> None:
 def bench_write(tmp: Path) -> None:
     import pandas as pd
 
-    import robots.excel.report as report
-    from robots.excel._cells import cell_value
+    import kyodo.robots.excel.report as report
+    from kyodo.robots.excel._cells import cell_value
 
     n = 20_000
     df = pd.DataFrame({"番号": range(n), "内容": [f"=HYPERLINK(\"x{i}\")" if i % 100 == 0 else f"申請{i}" for i in range(n)],

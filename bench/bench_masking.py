@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def values(n: int, rng: random.Random) -> list[str]:
-    from runner.demo.portal.data import GIVEN, SURNAMES
+    from kyodo.runner.demo.portal.data import GIVEN, SURNAMES
 
     names = [f"{s} {g}" for s in SURNAMES for g in GIVEN]
     towns = ["山口市中央", "宇部市常盤町", "下関市竹崎町", "周南市岐山通", "岩国市今津町"]
@@ -44,8 +44,8 @@ def timed(fn, items) -> tuple[float, list[str]]:
 
 
 def main() -> None:
-    from robots.privacy import mask_text, personal_scope, register_personal
-    from robots.privacy._values import ValueSet
+    from kyodo.core.privacy import mask_text, personal_scope, register_personal
+    from kyodo.core.privacy._values import ValueSet
 
     rng = random.Random(20261123)
     vals = values(30_000, rng)

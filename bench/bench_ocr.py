@@ -46,7 +46,7 @@ def canon(v: object) -> str:
 
 
 def is_right(kind: str, value: object, truth: object) -> bool:
-    from robots.normalize import parse_date
+    from kyodo.robots.normalize import parse_date
 
     if kind == "日付":
         return value is not None and value == parse_date(truth)
@@ -61,8 +61,8 @@ def cpu() -> float:
 
 
 def evaluate(folder: Path) -> dict:
-    from robots.ocr.reader import SCAN_SUFFIXES, read_batch
-    from robots.ocr.templates import all_templates
+    from kyodo.robots.ocr.reader import SCAN_SUFFIXES, read_batch
+    from kyodo.robots.ocr.templates import all_templates
 
     files = sorted(p for p in folder.iterdir() if p.suffix in SCAN_SUFFIXES)
     templates = all_templates()
@@ -83,7 +83,7 @@ def evaluate(folder: Path) -> dict:
             silent += (not ok) and not f.needs_review
             wrong_by_type[f.type] += not ok
         clean_pages += not any(f.needs_review for f in page.fields)
-    from robots.ocr.templates import load_template
+    from kyodo.robots.ocr.templates import load_template
 
     for r in batch.rejected:  # a page not read at all: every field of it is wrong (and flagged, on 要確認（ファイル）)
         truth = json.loads((folder / (r["ファイル"].rsplit(".", 1)[0] + ".json")).read_text(encoding="utf-8"))
@@ -104,7 +104,7 @@ def naive(folder: Path) -> dict:
     import pytesseract
     from PIL import Image
 
-    from robots.ocr.templates import load_template
+    from kyodo.robots.ocr.templates import load_template
 
     total = right = 0
     jsons = sorted(folder.glob("*.json"))
@@ -127,8 +127,8 @@ def naive(folder: Path) -> dict:
 
 def proposal_agreement(blank: Path) -> str:
     """Propose the 印鑑登録申請書 template from its blank form again; compare with the shipped one."""
-    from robots.ocr.propose import propose
-    from robots.ocr.templates import load_template
+    from kyodo.robots.ocr.propose import propose
+    from kyodo.robots.ocr.templates import load_template
 
     t0 = time.perf_counter()
     p = propose(blank, "inkan_toroku")
@@ -162,8 +162,8 @@ def main() -> int:
     ap.add_argument("--forms", type=int, default=20)
     ap.add_argument("--seed", type=int, default=2026)
     args = ap.parse_args()
-    from robots.ocr import sample_inkan
-    from robots.ocr.sample_forms import write_sample_forms
+    from kyodo.robots.ocr import sample_inkan
+    from kyodo.robots.ocr.sample_forms import write_sample_forms
 
     ok = True
     print(f"OCR benchmark: {args.forms} forms per set, seed {args.seed} (held out), tesseract jpn, 2 pages in parallel")

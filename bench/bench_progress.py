@@ -33,8 +33,8 @@ def main() -> None:
     from rich.console import Console
     from rich.progress import Progress
 
-    from robots.context import RunContext
-    from robots.progress import ProgressReporter
+    from kyodo.robots.context import RunContext
+    from kyodo.robots.progress import ProgressReporter
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=200_000)

@@ -26,8 +26,8 @@ COLUMNS = {"申込番号": "受付番号", "申込日時": "受付日時", "手�
 
 def write_export(path: Path) -> None:
     """A product-B style export of ROWS applications (the demo's records repeated across towns)."""
-    from runner.demo.portal.data import applications_for
-    from runner.demo.portal_b.app import export_csv_b
+    from kyodo.runner.demo.portal.data import applications_for
+    from kyodo.runner.demo.portal_b.app import export_csv_b
 
     apps = []
     codes = ["352012", "352021", "352039", "352047", "352063", "352071", "352080", "352101"]
@@ -38,8 +38,8 @@ def write_export(path: Path) -> None:
 
 
 def with_read_options(path: Path):
-    from robots import RunContext
-    from robots.excel.actions import read_csv
+    from kyodo.robots import RunContext
+    from kyodo.robots.excel.actions import read_csv
 
     ctx = RunContext(run_id="b", artifact_dir=path.parent, input_dirs=(path.parent,))
     return read_csv(ctx, path=path.name, rename=COLUMNS, required_columns=list(COLUMNS.values()), parse_dates=["受付日時"],
@@ -50,8 +50,8 @@ def with_read_options(path: Path):
 def row_loop(path: Path):
     import pandas as pd
 
-    from robots.excel.csvread import read_csv_file
-    from robots.normalize import normalize_text, parse_datetime, to_fullwidth_kana
+    from kyodo.robots.excel.csvread import read_csv_file
+    from kyodo.robots.normalize import normalize_text, parse_datetime, to_fullwidth_kana
 
     df = read_csv_file(path, rename=COLUMNS)
     out = []
@@ -72,7 +72,7 @@ def main() -> None:
         write_export(path)
         import pandas  # noqa: F401  - imports are paid before either timing
 
-        import robots.excel.actions  # noqa: F401
+        import kyodo.robots.excel.actions  # noqa: F401
         t = time.perf_counter()
         fast = with_read_options(path)
         t_fast = time.perf_counter() - t

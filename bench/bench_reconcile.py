@@ -63,8 +63,8 @@ def counts(summary) -> dict:
 
 def robot(a, p) -> dict:
     """The robot's path: reconcile + 収納のみ explained + sanity checks (as reconcile.match runs them)."""
-    from robots.reconcile.checks import sanity_checks
-    from robots.reconcile.match import explain_unassessed, reconcile, summarize
+    from kyodo.robots.reconcile.checks import sanity_checks
+    from kyodo.robots.reconcile.match import explain_unassessed, reconcile, summarize
 
     r = explain_unassessed(reconcile(a, p, KEYS), a, KEYS)
     sanity_checks(r, a, p, KEYS, min_match_rate=0.9)
@@ -145,7 +145,7 @@ def naive(a, p) -> dict:
 def xlsx_bench(rows: int) -> tuple[float, float]:
     from openpyxl import Workbook, load_workbook
 
-    from robots.workbook.values import read_values
+    from kyodo.robots.workbook.values import read_values
 
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "big.xlsx"
@@ -172,8 +172,8 @@ def fill_bench(rows: int) -> tuple[float, int]:
 
     from openpyxl import load_workbook
 
-    from robots.reconcile.template import DETAIL_COLUMNS
-    from robots.workbook.template import fill_table
+    from kyodo.robots.reconcile.template import DETAIL_COLUMNS
+    from kyodo.robots.workbook.template import fill_table
 
     a, _ = make_data(rows)
     t = a.assign(**{"氏名・名称": "ヤマダ タロウ", "法人番号": "", "確認事項": ""}, 納期限=date(2026, 5, 31), 収納額=a["調定額"],

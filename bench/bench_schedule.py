@@ -20,7 +20,7 @@ SCENARIOS = ("s1", "s2", "s3", "s4", "s5")
 
 
 def synthetic_registry(n: int = 1741):
-    from runner.registry import Municipality, Registry, ScheduleEntry, lg_code_valid
+    from kyodo.runner.registry import Municipality, Registry, ScheduleEntry, lg_code_valid
 
     munis, base = [], 10000
     while len(munis) < n:
@@ -32,8 +32,8 @@ def synthetic_registry(n: int = 1741):
 
 
 def main() -> None:
-    from runner.scheduler.service import build_scheduler, next_fire_times
-    from runner.scheduler.triggers import TZ
+    from kyodo.runner.scheduler.service import build_scheduler, next_fire_times
+    from kyodo.runner.scheduler.triggers import TZ
 
     reg = synthetic_registry()
     now = datetime(2026, 11, 23, 12, 0, tzinfo=TZ)

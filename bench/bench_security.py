@@ -35,14 +35,14 @@ def dump(names: list[str], rng: random.Random) -> str:
 
 
 def bench_masking() -> None:
-    from robots.privacy import (
+    from kyodo.core.privacy import (
         mask_html,
         mask_text,
         personal_scope,
         register_personal,
         register_secret,
     )
-    from runner.demo.portal.data import GIVEN, SURNAMES
+    from kyodo.runner.demo.portal.data import GIVEN, SURNAMES
 
     rng = random.Random(20261126)
     names = [f"{s} {g}" for s in SURNAMES for g in GIVEN]
@@ -68,9 +68,9 @@ def bench_masking() -> None:
 
 
 def bench_sessions() -> None:
-    from runner.dashboard.sessions import open_session, session_user
-    from runner.dashboard.users import add_user
-    from runner.store import RunStore
+    from kyodo.runner.dashboard.sessions import open_session, session_user
+    from kyodo.runner.dashboard.users import add_user
+    from kyodo.runner.store import RunStore
 
     with tempfile.TemporaryDirectory() as tmp:
         store = RunStore(f"sqlite:///{tmp}/kyodo.db")

@@ -26,7 +26,7 @@ N = 30_000
 def _seed(store, codes: list[str]) -> None:
     from sqlalchemy import insert
 
-    from runner.store.models import Run
+    from kyodo.runner.store.models import Run
 
     start = datetime(2025, 11, 1, tzinfo=UTC)
     rows = []
@@ -59,12 +59,12 @@ def main() -> None:
     import pandas as pd
     from fastapi.testclient import TestClient
 
-    from runner.dashboard.app import create_app
-    from runner.dashboard.users import add_user
-    from runner.registry import load_registry
-    from runner.report.effect import effect_rows, effect_trend
-    from runner.settings import get_settings, reset_settings
-    from runner.store import RunFilter, open_store
+    from kyodo.core.settings import get_settings, reset_settings
+    from kyodo.runner.dashboard.app import create_app
+    from kyodo.runner.dashboard.users import add_user
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.report.effect import effect_rows, effect_trend
+    from kyodo.runner.store import RunFilter, open_store
     from tests.dashboard.conftest import login
 
     reset_settings()
@@ -92,8 +92,8 @@ def main() -> None:
     old = _time(lambda: store.list_runs(RunFilter(limit=200)))
     new = _time(lambda: (store.list_runs(RunFilter(limit=50)), store.count_runs(RunFilter())))
     print(f"history query: paged (50 + count) {new * 1000:.1f} ms vs old page (newest 200, no count) {old * 1000:.1f} ms")
-    ours = _time(lambda: __import__("runner.report.history", fromlist=["x"]).history_csv(
-        __import__("runner.report.history", fromlist=["x"]).history_rows(
+    ours = _time(lambda: __import__("kyodo.runner.report.history", fromlist=["x"]).history_csv(
+        __import__("kyodo.runner.report.history", fromlist=["x"]).history_rows(
             store.list_runs(RunFilter(municipality=["352021"], limit=100_000)), registry.names())), 1)
     naive = _time(lambda: pd.read_sql("SELECT * FROM runs WHERE municipality = '352021'", store.engine).to_csv(), 1)
     print(f"town export to CSV: kyodo {ours:.2f} s (names, JST, masked) vs pandas read_sql + to_csv {naive:.2f} s "

@@ -33,10 +33,10 @@ def main() -> None:
     from alembic import command
     from sqlalchemy import insert, select
 
-    from runner.store import RunFilter, RunStore
-    from runner.store.migrate import _config
-    from runner.store.models import Run
-    from runner.store.store import jst_day_start
+    from kyodo.runner.store import RunFilter, RunStore
+    from kyodo.runner.store.migrate import _config
+    from kyodo.runner.store.models import Run
+    from kyodo.runner.store.store import jst_day_start
 
     tmp = Path(tempfile.mkdtemp(prefix="kyodo-bench-store-"))
     url = f"sqlite:///{tmp / 'k.db'}"

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from faq_bot.messages import Lang, detect, text
-from faq_bot.offices import OfficeDirectory, OfficeInfo
-from faq_bot.retriever import Retriever
+from kyodo.faq_bot.messages import Lang, detect, text
+from kyodo.faq_bot.offices import OfficeDirectory, OfficeInfo
+from kyodo.faq_bot.retriever import Retriever
 
 MAX_QUESTION = 500
 NOT_SURE = "確かな回答が見つかりませんでした。"

@@ -27,15 +27,15 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from faq_bot.answer import Kind, reply
-from faq_bot.data import CREDIT
-from faq_bot.messages import Lang
-from faq_bot.page_texts import page_texts
-from faq_bot.privacy import mask_question
-from faq_bot.questionlog import QuestionStore
-from faq_bot.service import FaqService
-from robots.errors import KyodoError
-from robots.settings import load_settings
+from kyodo.core.errors import KyodoError
+from kyodo.core.settings import load_settings
+from kyodo.faq_bot.answer import Kind, reply
+from kyodo.faq_bot.data import CREDIT
+from kyodo.faq_bot.messages import Lang
+from kyodo.faq_bot.page_texts import page_texts
+from kyodo.faq_bot.privacy import mask_question
+from kyodo.faq_bot.questionlog import QuestionStore
+from kyodo.faq_bot.service import FaqService
 
 MAX_BODY = 8 * 1024
 RATE_PER_MINUTE = 30
@@ -181,9 +181,8 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(500, "ただいま回答できません。時間をおいてお試しください。")
 
 
-def create_app(service: FaqService | None = None, store: QuestionStore | None = None, rate_per_minute: int = RATE_PER_MINUTE,
+def create_app(service: FaqService, store: QuestionStore | None = None, rate_per_minute: int = RATE_PER_MINUTE,
                trusted_proxies: str | list[str] | None = None, warm: bool | list[str] = False) -> FastAPI:
-    service = service or FaqService()
     store = store or QuestionStore()
     limiter = _RateLimiter(rate_per_minute)
     proxies = _proxies(trusted_proxies)

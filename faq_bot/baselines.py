@@ -12,9 +12,9 @@ from enum import Enum
 
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from faq_bot._text import tokens
-from faq_bot.data import FaqEntry
-from faq_bot.metrics import evaluate_runs
+from kyodo.faq_bot._text import tokens
+from kyodo.faq_bot.data import FaqEntry
+from kyodo.faq_bot.metrics import evaluate_runs
 
 
 class Baseline(str, Enum):

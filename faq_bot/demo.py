@@ -7,9 +7,9 @@ from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
-from faq_bot.data import FaqEntry, parse_records
-from faq_bot.localize import demo_values, localize, office_for
-from faq_bot.offices import demo_directory
+from kyodo.faq_bot.data import FaqEntry, parse_records
+from kyodo.faq_bot.localize import demo_values, localize, office_for
+from kyodo.faq_bot.offices import demo_directory
 
 DATA = Path(__file__).resolve().parent / "data"
 CORPUS = DATA / "kosodate_faq.json"

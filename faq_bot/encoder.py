@@ -14,7 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
 
 MAX_TOKENS = 256
 

@@ -1,4 +1,4 @@
-"""``kyodo faq eval``: measure retrieval on labelled queries (tuning lives in ``faq_bot.tuning``)."""
+"""``kyodo faq eval``: measure retrieval on labelled queries (tuning lives in ``kyodo.faq_bot.tuning``)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from faq_bot.data import FaqEntry, load_faq
-from faq_bot.metrics import evaluate_runs
-from faq_bot.retriever import Retriever
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
+from kyodo.faq_bot.data import FaqEntry, load_faq
+from kyodo.faq_bot.metrics import evaluate_runs
+from kyodo.faq_bot.retriever import Retriever
 
 
 def load_json(path: str | Path, what: str) -> Any:

@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from zipfile import BadZipFile
 
-from faq_bot import placeholders
-from faq_bot.data import FaqEntry
-from faq_bot.offices import OfficeDirectory, OfficeInfo
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
+from kyodo.faq_bot import placeholders
+from kyodo.faq_bot.data import FaqEntry
+from kyodo.faq_bot.offices import OfficeDirectory, OfficeInfo
 
 HEADER = ("ID", "場所", "プレースホルダ", "前後の文", "値")
 ALL = "*"

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
 
 DEMO = Path(__file__).resolve().parent / "data" / "offices_demo.yaml"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from faq_bot.messages import Lang
+from kyodo.faq_bot.messages import Lang
 
 _PAGE = {
     Lang.JA: {"title": "よくある質問 チャットボット", "intro": "子育て・手続き・施設などについて、質問を入力してください（24時間受付）。個人番号・氏名・住所・電話番号は入力しないでください。",

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from faq_bot._text import person_names
-from robots.privacy import mask_text
+from kyodo.core.privacy import mask_text
+from kyodo.faq_bot._text import person_names
 
 NAME, ADDRESS, NUMBER = "[氏名]", "[住所]", "[番号]"
 _PLACE = r"[一-龥ぁ-んァ-ヶー]{0,12}?"

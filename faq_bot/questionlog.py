@@ -2,7 +2,7 @@
 
 Only questions the bot could not answer and answers a resident marked 👎 are kept (with the
 bot's choice, for the 正答率); answered questions are not stored. Names, addresses and every
-number are masked first (``faq_bot.privacy``). The SQLite file is created 0600 in a 0700
+number are masked first (``kyodo.faq_bot.privacy``). The SQLite file is created 0600 in a 0700
 folder.
 """
 
@@ -26,8 +26,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
-from faq_bot.privacy import mask_question
-from robots.settings import load_settings
+from kyodo.core.settings import load_settings
+from kyodo.faq_bot.privacy import mask_question
 
 LOCK_TIMEOUT_S = 1.0
 
@@ -129,7 +129,7 @@ class QuestionStore:
 
 def accuracy_from_logs(rows: list[Any]) -> dict[str, float]:
     """正答率 over labelled logs, computed with the same metric code as ``faq eval``."""
-    from faq_bot.metrics import evaluate_runs
+    from kyodo.faq_bot.metrics import evaluate_runs
 
     runs = {str(r.id): [r.top_id] if r.top_id else [] for r in rows}
     qrels = {str(r.id): {r.correct_id: 1} for r in rows}

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from faq_bot.questionlog import QuestionStore, accuracy_from_logs
-from robots.jst import JST
+from kyodo.core.jst import JST
+from kyodo.faq_bot.questionlog import QuestionStore, accuracy_from_logs
 
 
 def cluster(questions: list[str], max_topics: int = 10, seed: int = 0) -> list[int]:
@@ -21,7 +21,7 @@ def cluster(questions: list[str], max_topics: int = 10, seed: int = 0) -> list[i
     from sklearn.cluster import KMeans
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    from faq_bot._text import normalize
+    from kyodo.faq_bot._text import normalize
 
     x = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), preprocessor=normalize, sublinear_tf=True).fit_transform(questions)
     k = max(1, min(max_topics, len(questions) // 3))
@@ -44,7 +44,7 @@ def build_report(store: QuestionStore, dest: Path, municipality: str | None = No
     """Write the improvement workbook; return its path and the topics table."""
     import pandas as pd
 
-    from robots.excel.report import Sheet, write_workbook
+    from kyodo.robots.excel.report import Sheet, write_workbook
 
     rows = store.to_improve(municipality)
     df = pd.DataFrame([{"日時（日本時間）": _jst(r.created_at), "自治体": r.municipality, "質問": as_text(r.question),

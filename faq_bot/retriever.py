@@ -31,11 +31,11 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from threadpoolctl import ThreadpoolController
 
-from faq_bot import chive
-from faq_bot._text import analyse, mostly_kana, normalize, reading, tokens
-from faq_bot.data import FaqEntry
-from faq_bot.encoder import SentenceEncoder
-from faq_bot.synonyms import Synonyms
+from kyodo.faq_bot import chive
+from kyodo.faq_bot._text import analyse, mostly_kana, normalize, reading, tokens
+from kyodo.faq_bot.data import FaqEntry
+from kyodo.faq_bot.encoder import SentenceEncoder
+from kyodo.faq_bot.synonyms import Synonyms
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "model.json"
 DEFAULT_WEIGHTS = {"bm25f": 1.0, "sif": 1.0, "char": 1.0, "word": 1.0, "encoder": 1.0}

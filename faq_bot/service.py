@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
-from faq_bot.data import FaqEntry, load_faq, merge
-from faq_bot.encoder import OnnxEncoder
-from faq_bot.localize import Withheld, localize, read_workbook
-from faq_bot.offices import OfficeDirectory, OfficeInfo, demo_directory, load_directory
-from faq_bot.retriever import Retriever
-from robots.errors import BusinessError
-from robots.settings import get_settings, load_settings
+from kyodo.core.errors import BusinessError
+from kyodo.core.settings import load_settings
+from kyodo.faq_bot.data import FaqEntry, load_faq, merge
+from kyodo.faq_bot.encoder import OnnxEncoder
+from kyodo.faq_bot.localize import Withheld, localize, read_workbook
+from kyodo.faq_bot.offices import OfficeDirectory, OfficeInfo, demo_directory, load_directory
+from kyodo.faq_bot.retriever import Retriever
 
 log = logging.getLogger("kyodo.faq")
 
@@ -29,14 +31,28 @@ def _find(dirpath: Path, stem: str) -> Path | None:
     return None
 
 
+class Municipality(Protocol):
+    """What the FAQ bot needs to know of a municipality."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+
+
+class Municipalities(Protocol):
+    """The municipalities taking part (the runner's registry is one): handed in, so faq_bot never imports the runner."""
+
+    @property
+    def prefecture(self) -> Municipality: ...
+    def get(self, code: str) -> Municipality: ...
+    def all(self) -> Sequence[Municipality]: ...
+
+
 class FaqService:
     """Municipality code → (retriever, office), built lazily and cached."""
 
-    def __init__(self, registry=None, faq_dir: Path | None = None) -> None:
-        if registry is None:
-            from runner.registry import load_registry
-
-            registry = load_registry(get_settings().registry_path)
+    def __init__(self, registry: Municipalities, faq_dir: Path | None = None) -> None:
         self.registry = registry
         self.faq_dir = faq_dir or load_settings().faq_dir
         self._cache: dict[str, Retriever] = {}
@@ -61,7 +77,7 @@ class FaqService:
         """(entries residents may see, entries withheld because a placeholder is unfilled)."""
         m = self.registry.get(code)
         if self.faq_dir is None:
-            from faq_bot.demo import municipality_set
+            from kyodo.faq_bot.demo import municipality_set
 
             return municipality_set(m.code, m.name, self.registry.prefecture.name), []
         return localize(self._raw(m.code), read_workbook(self.localize_path(m.code)))

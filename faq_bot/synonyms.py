@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from robots.errors import BusinessError
-from robots.settings import load_settings
+from kyodo.core.errors import BusinessError
+from kyodo.core.settings import load_settings
 
 DEFAULT = Path(__file__).resolve().parent / "data" / "synonyms.yaml"
 

@@ -4,10 +4,11 @@ Public surface: the :func:`action` decorator, :class:`RunContext` handed to ever
 the two error classes, and :func:`all_actions` for the engine and docs.
 """
 
-from robots._action import ZONES, ActionSpec, action, get_action
-from robots._action import load_all as all_actions
-from robots.context import RunContext
-from robots.errors import ApplicationError, BusinessError, KyodoError, error_kind
+from kyodo.core.actions import ZONES, ActionSpec, action
+from kyodo.core.errors import ApplicationError, BusinessError, KyodoError, error_kind
+from kyodo.robots._catalogue import get_action
+from kyodo.robots._catalogue import load_all as all_actions
+from kyodo.robots.context import RunContext
 
 __all__ = [
     "ZONES",

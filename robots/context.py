@@ -17,9 +17,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError, ErrorKind
-from robots.paths import output_name_problem
-from robots.progress import ProgressReporter, Steps, steps
+from kyodo.core.errors import BusinessError, ErrorKind
+from kyodo.robots.paths import output_name_problem
+from kyodo.robots.progress import ProgressReporter, Steps, steps
 
 _UNSAFE = re.compile(r"[\\/:*?\"<>|\x00-\x1f]")
 
@@ -71,7 +71,7 @@ class RunContext:
         """A path inside this run's artifact folder.
 
         A ``name`` with folders in it (``../x.xlsx``, ``/tmp/x.xlsx``) is refused, not shortened to its
-        file name (:func:`robots.paths.output_name_problem`); characters Windows refuses become ``_``.
+        file name (:func:`kyodo.robots.paths.output_name_problem`); characters Windows refuses become ``_``.
         """
         if problem := output_name_problem(name):
             raise BusinessError(problem + "。", where=str(name), hint="出力ファイル名（path / filename）を直してください。")

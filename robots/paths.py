@@ -3,7 +3,7 @@
 An action reads inputs only inside the municipality's folders and writes outputs only into
 its run folder. The same rule is applied twice: by ``kyodo scenario validate`` on what a
 scenario literally says (with line numbers, before anything runs) and by
-:class:`robots.context.RunContext` on the final value at run time. A write path is refused,
+:class:`kyodo.robots.context.RunContext` on the final value at run time. A write path is refused,
 never shortened to its file name: a DX leader who wrote ``../共有/結果.xlsx`` must learn that
 the file will not go there.
 """

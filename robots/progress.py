@@ -1,7 +1,7 @@
 """Progress inside one robot action (OCR pages, 転記 items, table pages), for people watching a run.
 
 Robots must not import ``runner``: the engine hands a plain callback (:data:`ProgressSink`) to the
-:class:`ProgressReporter` on the :class:`~robots.context.RunContext`. Without a listener every call
+:class:`ProgressReporter` on the :class:`~kyodo.robots.context.RunContext`. Without a listener every call
 returns at once, so actions can tick in their hottest loops. Ticks are throttled here (a few per
 second) so a 10,000-row loop does not flood the console or the run store; the first tick, the last
 one (``done == total``) and every label change always pass.

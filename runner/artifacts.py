@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
 
 KEY_SECRET = "ARTIFACT_KEY"
 KEEP_PLAIN = {"run.log"}
@@ -25,7 +25,7 @@ KEEP_PLAIN = {"run.log"}
 def _fernet():
     from cryptography.fernet import Fernet
 
-    from runner.secrets import get_secret
+    from kyodo.runner.secrets import get_secret
 
     try:
         return Fernet(get_secret(KEY_SECRET).encode())
@@ -78,11 +78,11 @@ class Purged:
 
 def purge_expired(now: datetime | None = None, *, dry_run: bool = False, actor: str = "system") -> list[Purged]:
     """Delete run folders and published outputs past their scenario's retention; audit each deletion."""
-    from runner.audit import record
-    from runner.scenario.loader import available_scenarios, load_scenario
-    from runner.settings import get_settings
-    from runner.store import open_store
-    from runner.store.models import Run
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.audit import record
+    from kyodo.runner.scenario.loader import available_scenarios, load_scenario
+    from kyodo.runner.store import open_store
+    from kyodo.runner.store.models import Run
 
     now = now or datetime.now(UTC)
     retention: dict[str, int | None] = {}
@@ -114,7 +114,7 @@ def _purge_published(root: Path, retention: dict[str, int | None], now: datetime
     """Published copies live in ``outputs/<code>/<scenario>/<logical date>/``: same retention."""
     from datetime import date
 
-    from runner.audit import record
+    from kyodo.runner.audit import record
 
     out = []
     today = now.astimezone(timezone(timedelta(hours=9))).date()

@@ -21,7 +21,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from robots.table import COUNTED  # DataFrame.attrs flag read by table.concat
+from kyodo.robots.table import COUNTED  # DataFrame.attrs flag read by table.concat
 
 log = logging.getLogger("kyodo.engine")
 

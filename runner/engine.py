@@ -21,23 +21,23 @@ from typing import Any
 
 from pydantic import ConfigDict, ValidationError, create_model
 
-from robots import ActionSpec, RunContext, all_actions
-from robots.errors import ApplicationError, BusinessError, ErrorKind, KyodoError, error_kind
-from robots.jst import JST
-from robots.privacy import mask_text, personal_scope, register_personal_columns
-from robots.progress import ProgressEvent, ProgressReporter, Tick
-from robots.status import DONE, RunStatus
-from runner.audit import note_scenario, record_quietly
-from runner.checkpoints import Checkpoints
-from runner.plan import RunPlan, effective_params, keep_scenario_text
-from runner.privatefiles import secure_tree
-from runner.registry import Municipality, Registry
-from runner.scenario.expr import render
-from runner.scenario.inputs import input_roots
-from runner.scenario.model import Retry, Scenario, Step
-from runner.secrets import get_secret
-from runner.settings import Settings
-from runner.store import RunStore, new_run_id
+from kyodo.core.errors import ApplicationError, BusinessError, ErrorKind, KyodoError, error_kind
+from kyodo.core.jst import JST
+from kyodo.core.privacy import mask_text, personal_scope, register_personal_columns
+from kyodo.core.settings import Settings
+from kyodo.core.status import DONE, RunStatus
+from kyodo.robots import ActionSpec, RunContext, all_actions
+from kyodo.robots.progress import ProgressEvent, ProgressReporter, Tick
+from kyodo.runner.audit import note_scenario, record_quietly
+from kyodo.runner.checkpoints import Checkpoints
+from kyodo.runner.plan import RunPlan, effective_params, keep_scenario_text
+from kyodo.runner.privatefiles import secure_tree
+from kyodo.runner.registry import Municipality, Registry
+from kyodo.runner.scenario.expr import render
+from kyodo.runner.scenario.inputs import input_roots
+from kyodo.runner.scenario.model import Retry, Scenario, Step
+from kyodo.runner.secrets import get_secret
+from kyodo.runner.store import RunStore, new_run_id
 
 log = logging.getLogger("kyodo.engine")
 
@@ -203,7 +203,7 @@ def _begin(plan: RunPlan, scenario: Scenario, registry: Registry, store: RunStor
         if done is not None and done.id != plan.run_id:
             store.release_key(done.id)  # a failed or interrupted attempt must not block its re-run
     if scenario.encrypt_artifacts and not plan.dry_run:
-        from runner.artifacts import require_key
+        from kyodo.runner.artifacts import require_key
 
         require_key()  # fail before anything is written in plain text
     run_id = plan.run_id or new_run_id()
@@ -315,7 +315,7 @@ def _finish_files(plan: RunPlan, scenario: Scenario, settings: Settings, run: _R
             publish_outputs(run.artifact_dir, published)
             secure_tree(published, settings.home)
         if scenario.encrypt_artifacts:
-            from runner.artifacts import encrypt_tree
+            from kyodo.runner.artifacts import encrypt_tree
 
             encrypt_tree(run.artifact_dir)
     finally:
@@ -342,7 +342,7 @@ def scenario_digest(name: str) -> str:
     """SHA-256 of the scenario file (the audit log shows when a scenario changed)."""
     import hashlib
 
-    from runner.scenario.loader import scenario_path
+    from kyodo.runner.scenario.loader import scenario_path
 
     try:
         return hashlib.sha256(scenario_path(name).read_bytes()).hexdigest()[:16]
@@ -358,7 +358,7 @@ def publish_outputs(artifact_dir: Path, dest: Path) -> list[Path]:
     """
     import shutil
 
-    from robots.excel import atomic_path
+    from kyodo.robots.excel import atomic_path
 
     out = []
     for f in sorted(artifact_dir.glob("*.xlsx")):
@@ -485,7 +485,7 @@ class _StepRunner:
         spec = self.actions.get(step.action or "")
         if spec is None:
             raise BusinessError(f"アクション「{step.action}」はありません。", where=f"{where} / {label}")
-        retry = step.retry or Retry()  # the defaults live on the model (runner.scenario.model)
+        retry = step.retry or Retry()  # the defaults live on the model (kyodo.runner.scenario.model)
         attempts = retry.times if step.on_error == "retry" else 1
         backoff = retry.backoff_seconds
         for attempt in range(1, attempts + 1):
@@ -584,7 +584,7 @@ def _describe(value: Any) -> str:
 
 
 def _run_logger(run_id: str, artifact_dir: Path, personal: list[str]) -> tuple[logging.Logger, logging.Handler]:
-    from runner.logs import MaskingFormatter
+    from kyodo.runner.logs import MaskingFormatter
 
     logger = logging.getLogger(f"kyodo.run.{run_id}")
     logger.setLevel(logging.INFO)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from robots.privacy import mask_text
+from kyodo.core.privacy import mask_text
 
 
 class MaskingFormatter(logging.Formatter):

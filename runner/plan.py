@@ -14,10 +14,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from robots.errors import ApplicationError, BusinessError
-from robots.status import RunStatus
-from runner.registry import Municipality, Registry
-from runner.scenario.model import Scenario
+from kyodo.core.errors import ApplicationError, BusinessError
+from kyodo.core.status import RunStatus
+from kyodo.runner.registry import Municipality, Registry
+from kyodo.runner.scenario.model import Scenario
+from kyodo.runner.scenario.params import coerce_param
 
 
 class RunPlan(BaseModel):
@@ -73,7 +74,7 @@ def keep_scenario_text(plan: RunPlan, artifact_dir: Path) -> None:
 
 def plan_scenario(plan: RunPlan) -> Scenario:
     """The scenario ``plan`` runs: its carried text (hash checked first), else the file or the name it gives."""
-    from runner.scenario.loader import load_scenario
+    from kyodo.runner.scenario.loader import load_scenario
 
     if plan.scenario_text is None:
         return load_scenario(plan.scenario_file or plan.scenario)
@@ -82,7 +83,7 @@ def plan_scenario(plan: RunPlan) -> Scenario:
 
 def carried_scenario(name: str, text: str, sha256: str | None, where: str | None) -> Scenario:
     """A scenario that travelled as text: refused unless the text matches its hash and names ``name``."""
-    from runner.scenario.loader import load_scenario_text
+    from kyodo.runner.scenario.loader import load_scenario_text
 
     if not sha256 or text_digest(text) != sha256:
         raise ApplicationError(f"受け取ったシナリオ「{name}」の内容がハッシュ値と一致しません（途中で変わった可能性があります）。"
@@ -115,82 +116,7 @@ def effective_params(scenario: Scenario, muni: Municipality | None, *layers: dic
     missing = [k for k, p in scenario.params.items() if p.required and merged.get(k) in (None, "")]
     if missing:
         raise BusinessError(f"必須パラメータ「{', '.join(missing)}」が指定されていません。", hint="--param 名前=値 で指定してください。")
-    return {k: _coerce(k, scenario.params[k].type, v) for k, v in merged.items()}
-
-
-_TRUE = ("1", "true", "yes", "はい", "on")
-_FALSE = ("0", "false", "no", "いいえ", "off", "")
-_TYPE_HINTS = {
-    "int": "整数（例: 2024）で指定してください。",
-    "bool": "true / false（はい / いいえ）で指定してください。",
-    "date": "日付（例: 2024-04-01、2024/4/1、令和6年4月1日）で指定してください。",
-    "list": "リスト（例: [a, b]）で書いてください。コマンドでは -p 'items=[a, b]' のように [ ] で囲みます。",
-    "dict": "「名前: 値」の形（例: {申請者名: 申請者氏名}）で書いてください。コマンドでは -p 'map={a: b}' のように { } で囲みます。",
-}
-
-
-def _date(value: Any) -> date | None:
-    """A date parameter: ``2026-04-01``, ``2026/4/1``, ``20260401``, ``令和8年4月1日``, ``R8.4.1`` (full-width too); blank is None."""
-    from datetime import datetime
-
-    from robots.normalize import parse_date
-
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, (int, float)) or not str(value).strip():
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            raise ValueError(value)  # an Excel serial is not a date someone types
-        return None
-    return parse_date(str(value))
-
-
-def _flow_yaml(text: str, typ: str) -> Any:
-    """``[a, b]`` / ``{a: b}`` as typed after ``-p name=``: YAML flow style, exactly as the error message suggests."""
-    import yaml
-
-    s = text.strip()
-    if not (s.startswith("[") if typ == "list" else s.startswith("{")):
-        raise ValueError(text)
-    try:
-        return yaml.safe_load(s)
-    except yaml.YAMLError:
-        raise ValueError(text) from None
-
-
-def _coerce(name: str, typ: str, value: Any) -> Any:
-    """``value`` as a ``typ`` parameter; anything that does not fit is a BusinessError, never a silent guess.
-
-    The single judge of parameter values: ``kyodo scenario validate`` checks defaults with it too.
-    """
-    if value is None:
-        return None
-    try:
-        if typ == "int":
-            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-                raise ValueError(value)  # 1.5 is not silently 1, true is not 1
-            return int(value)
-        if typ == "float":
-            return float(value)
-        if typ == "bool":
-            if isinstance(value, bool):
-                return value
-            text = str(value).lower()
-            if text not in _TRUE + _FALSE:
-                raise ValueError(value)
-            return text in _TRUE
-        if typ == "date":
-            return _date(value)
-        if typ in ("str", "path"):
-            return str(value)
-        if typ in ("list", "dict") and isinstance(value, str):
-            value = _flow_yaml(value, typ)
-        if (typ == "list" and not isinstance(value, list)) or (typ == "dict" and not isinstance(value, dict)):
-            raise ValueError(value)
-    except (TypeError, ValueError, OverflowError):
-        raise BusinessError(f"パラメータ「{name}」の値「{value}」は {typ} 型として読めません。", hint=_TYPE_HINTS.get(typ)) from None
-    return value
+    return {k: coerce_param(k, scenario.params[k].type, v) for k, v in merged.items()}
 
 
 def plan_runs(
@@ -229,7 +155,7 @@ def rerun_plan(run: Any, *, requested_by: str | None = None) -> RunPlan:
     database), so a run whose parameters lost a value to masking cannot be repeated from the store:
     that is refused with the way to start it again, instead of running with ＊＊＊ as a value.
     """
-    from robots.privacy import has_masks
+    from kyodo.core.privacy import has_masks
 
     masked = sorted(k for k, v in (run.params or {}).items() if has_masks(v))
     if masked:

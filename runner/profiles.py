@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
 
 ProcedureBy = Literal["label", "value", "link", "url_param", "none"]
 ExportMode = Literal["button", "form", "list"]
@@ -68,7 +68,7 @@ class DatesSpec(_Part):
 
     @model_validator(mode="after")
     def _known_format(self) -> DatesSpec:
-        from robots.normalize.datetimes import format_date
+        from kyodo.robots.normalize.datetimes import format_date
 
         try:
             format_date("2026-04-01", self.format)
@@ -129,7 +129,7 @@ def profile_dir(registry_path: str | Path) -> Path:
 
 def profile_files(registry_path: str | Path) -> list[Path]:
     """Profile files by name: the standard ones shipped with kyodo, shadowed by the registry folder's own."""
-    from runner.settings import PACKAGE_ROOT
+    from kyodo.core.settings import PACKAGE_ROOT
 
     found: dict[str, Path] = {}
     for folder in (PACKAGE_ROOT / "config" / "profiles", profile_dir(registry_path)):
@@ -140,7 +140,7 @@ def profile_files(registry_path: str | Path) -> list[Path]:
 
 def read_profile_files(registry_path: str | Path) -> tuple[dict[str, dict[str, Any]], dict[str, Path]]:
     """Raw profile bodies from ``profiles/*.yaml`` (name = file stem) and where each came from."""
-    from runner.yamlfile import load_yaml
+    from kyodo.core.yamlfile import load_yaml
 
     bodies: dict[str, dict[str, Any]] = {}
     files: dict[str, Path] = {}
@@ -176,7 +176,7 @@ def resolve_profile(name: str, bodies: dict[str, dict[str, Any]], overrides: dic
     try:
         return Profile.model_validate(raw)
     except ValidationError as exc:
-        from runner.scenario.validate import _ja
+        from kyodo.runner.scenario.validate import _ja
 
         lines = [f"  - {'.'.join(map(str, e['loc']))}: {_ja(e)}" for e in exc.errors()]
         raise BusinessError(f"プロファイル「{name}」の内容に誤りがあります:\n" + "\n".join(lines),

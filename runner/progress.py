@@ -13,9 +13,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from robots.progress import ProgressEvent
-from runner.engine import ProgressFn
-from runner.store import RunStore
+from kyodo.robots.progress import ProgressEvent
+from kyodo.runner.engine import ProgressFn
+from kyodo.runner.store import RunStore
 
 
 class StoreProgress:

@@ -13,10 +13,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
-from robots.errors import BusinessError
-from robots.zones import DEFAULT_ZONE
-from robots.zones import ZoneName as Zone
-from runner.notify.channels import NotifyChannels
+from kyodo.core.errors import BusinessError
+from kyodo.core.zones import DEFAULT_ZONE
+from kyodo.core.zones import ZoneName as Zone
+from kyodo.runner.notify.channels import NotifyChannels
 
 
 def lg_code_valid(code: str) -> bool:
@@ -76,7 +76,7 @@ class Municipality(BaseModel):
     # Set when this municipality's own file (municipalities/<code>.yaml) is broken: its runs are
     # refused with this message, every other municipality keeps running.
     _config_problem: str | None = PrivateAttr(None)
-    # The resolved portal profile (runner.profiles.profile_view), set by load_registry.
+    # The resolved portal profile (kyodo.runner.profiles.profile_view), set by load_registry.
     _profile_view: dict[str, Any] = PrivateAttr(default_factory=dict)
 
     @property
@@ -138,7 +138,7 @@ class Registry(BaseModel):
 
 def load_registry(path: str | Path) -> Registry:
     """Load and validate the registry, reporting every problem with its location in Japanese."""
-    from runner.yamlfile import load_yaml
+    from kyodo.core.yamlfile import load_yaml
 
     path = Path(path)
     data = load_yaml(path, expand=True)
@@ -157,7 +157,7 @@ def load_registry(path: str | Path) -> Registry:
     if dups:
         raise BusinessError(f"自治体コードが重複しています: {', '.join(dups)}", where=str(path))
     reg.source = str(path)
-    from runner.scenario.overlay import apply_overlay_files
+    from kyodo.runner.scenario.overlay import apply_overlay_files
 
     apply_profiles(reg, path)
     return apply_overlay_files(reg, path)
@@ -167,7 +167,7 @@ def apply_profiles(reg: Registry, path: str | Path) -> Registry:
     """Resolve each municipality's portal profile; a broken profile stops only the towns using it."""
     import logging
 
-    from runner.profiles import profile_view, read_profile_files, resolve_profile
+    from kyodo.runner.profiles import profile_view, read_profile_files, resolve_profile
 
     files, _ = read_profile_files(path)
     bodies = {**files, **reg.profiles}

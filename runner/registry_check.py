@@ -14,18 +14,18 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from robots.errors import KyodoError
-from runner.profiles import Profile, deep_merge, profile_files, resolve_raw
-from runner.registry import Municipality, Registry
-from runner.scenario.model import Scenario
-from runner.scenario.positions import layout, locate
-from runner.yamlfile import (
+from kyodo.core.errors import KyodoError
+from kyodo.core.yamlfile import (
     Problem,
     YamlProblems,
     expand_env,
     parse_yaml_problems,
     read_yaml_text,
 )
+from kyodo.runner.profiles import Profile, deep_merge, profile_files, resolve_raw
+from kyodo.runner.registry import Municipality, Registry
+from kyodo.runner.scenario.model import Scenario
+from kyodo.runner.scenario.positions import layout, locate
 
 
 class _Doc:
@@ -71,7 +71,7 @@ def _model_at(root: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
 def _pydantic_problems(doc: _Doc, exc: ValidationError, root: type[BaseModel], prefix: tuple = (),
                        only_in: Any = None) -> list[Problem]:
     """Located, Japanese problems from a pydantic error (``only_in``: report only locations present in that data)."""
-    from runner.scenario.validate import _ja
+    from kyodo.runner.scenario.validate import _ja
 
     out = []
     for e in exc.errors():
@@ -136,7 +136,7 @@ def check_profiles(registry_path: Path, inline: dict[str, Any], reg_doc: _Doc) -
 
 def check_registry(path: str | Path, scenarios: dict[str, Scenario]) -> list[Problem]:
     """Every problem in the registry at ``path``, its profiles and its municipality files (sorted, de-duplicated)."""
-    from runner.scenario.overlay import check_overlay, overlay_dir
+    from kyodo.runner.scenario.overlay import check_overlay, overlay_dir
 
     path = Path(path)
     doc = _Doc(path)
@@ -216,7 +216,7 @@ def _unknown_profile(doc: _Doc, loc: tuple, name: str, bodies: dict) -> Problem:
 
 def _check_uses(doc: _Doc, base: tuple, m: Municipality, scenarios: dict[str, Scenario]) -> list[Problem]:
     """Schedules and overrides name scenarios and parameters that exist, and schedules can be read."""
-    from runner.scheduler.triggers import parse_schedule
+    from kyodo.runner.scheduler.triggers import parse_schedule
 
     problems = []
     for j, s in enumerate(m.schedules):
@@ -248,8 +248,8 @@ def _unknown_scenario(doc: _Doc, loc: tuple, name: str, scenarios: dict[str, Sce
 
 
 def _unknown_params(doc: _Doc, loc: tuple, scenario: str, params: dict, scenarios: dict[str, Scenario]) -> list[Problem]:
-    from robots.errors import BusinessError
-    from runner.plan import _coerce
+    from kyodo.core.errors import BusinessError
+    from kyodo.runner.scenario.params import coerce_param
 
     sc = scenarios.get(scenario)
     if sc is None:
@@ -262,7 +262,7 @@ def _unknown_params(doc: _Doc, loc: tuple, scenario: str, params: dict, scenario
                                           + (f"「{close[0]}」ですか?" if close else f"使えるパラメータ: {', '.join(sc.params)}")))
             continue
         try:
-            _coerce(str(k), sc.params[k].type, v)
+            coerce_param(str(k), sc.params[k].type, v)
         except BusinessError as exc:
             out.append(doc.at((*loc, k), f"{_dotted((*loc, k))}: {exc.message}"))
     return out

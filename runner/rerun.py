@@ -17,14 +17,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError, ErrorKind
-from robots.status import ACTIVE, RERUNNABLE, RunStatus
-from runner.dashboard.parts import (  # pure functions over a stored run (no web code)
+from kyodo.core.errors import BusinessError, ErrorKind
+from kyodo.core.status import ACTIVE, RERUNNABLE, RunStatus
+from kyodo.runner.plan import RunPlan, rerun_plan
+from kyodo.runner.run_parts import (
     is_multi,
     part_of,
 )
-from runner.plan import RunPlan, rerun_plan
-from runner.store import STATUS_JA, RunFilter, RunStore, new_run_id
+from kyodo.runner.store import STATUS_JA, RunFilter, RunStore, new_run_id
 
 
 class RerunRefused(BusinessError):

@@ -11,9 +11,9 @@ import json
 import os
 import re
 
-from robots.errors import BusinessError
-from robots.privacy import register_secret
-from robots.settings import SECRET_PREFIX, get_settings
+from kyodo.core.errors import BusinessError
+from kyodo.core.privacy import register_secret
+from kyodo.core.settings import SECRET_PREFIX, get_settings
 
 KEYRING_SERVICE = "kyodo"
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,99}$")

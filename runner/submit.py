@@ -6,17 +6,17 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from runner.engine import ProgressFn, RunResult
-from runner.plan import attach_scenario_file, plan_runs
-from runner.registry import Registry, load_registry
-from runner.scenario.loader import (
+from kyodo.core.settings import Settings, get_settings
+from kyodo.runner.engine import ProgressFn, RunResult
+from kyodo.runner.plan import attach_scenario_file, plan_runs
+from kyodo.runner.registry import Registry, load_registry
+from kyodo.runner.scenario.loader import (
     is_scenario_file,
     load_scenario,
     load_scenario_text,
     read_scenario_text,
 )
-from runner.settings import Settings, get_settings
-from runner.store import RunStore, open_store
+from kyodo.runner.store import RunStore, open_store
 
 
 def run_scenario(
@@ -35,7 +35,7 @@ def run_scenario(
     requested_by: str | None = None,
 ) -> list[RunResult]:
     """Plan and execute ``scenario`` for ``codes`` (None = all municipalities)."""
-    from runner.executors import get_executor
+    from kyodo.runner.executors import get_executor
 
     settings = settings or get_settings()
     registry = registry or load_registry(settings.registry_path)

@@ -14,7 +14,7 @@ REGISTRY = REPO / "config" / "municipalities.yaml"
 
 def use_home(mp: pytest.MonkeyPatch, home: Path) -> Path:
     """Point kyodo at ``home`` (runs, data, SQLite) and the sample registry, on the local executor."""
-    from runner.settings import reset_settings
+    from kyodo.core.settings import reset_settings
 
     mp.setenv("KYODO_HOME", str(home))
     mp.setenv("KYODO_REGISTRY", str(REGISTRY))
@@ -27,7 +27,7 @@ def use_home(mp: pytest.MonkeyPatch, home: Path) -> Path:
 @pytest.fixture()
 def kyodo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh KYODO_HOME (runs, data, SQLite) for one test; nothing is written into the repo."""
-    from runner.settings import reset_settings
+    from kyodo.core.settings import reset_settings
 
     yield use_home(monkeypatch, tmp_path / "var")
     reset_settings()
@@ -36,7 +36,7 @@ def kyodo_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture()
 def user_scenarios(kyodo_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A DX leader's own scenario folder (KYODO_SCENARIOS): call it with name and YAML text to add one."""
-    from runner.settings import reset_settings
+    from kyodo.core.settings import reset_settings
 
     folder = tmp_path / "scenarios"
     folder.mkdir()
@@ -54,8 +54,8 @@ def user_scenarios(kyodo_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
 @pytest.fixture(scope="session")
 def demo_portal() -> Iterator[str]:
     """The bundled e-application portal on a free loopback port, with fresh demo passwords."""
-    from runner.demo.run_demo import set_demo_passwords, start_portal
-    from runner.registry import load_registry
+    from kyodo.runner.demo.run_demo import set_demo_passwords, start_portal
+    from kyodo.runner.registry import load_registry
 
     old = os.environ.get("KYODO_PORTAL_URL")
     registry = load_registry(REGISTRY)
@@ -74,14 +74,14 @@ def demo_portal() -> Iterator[str]:
 @pytest.fixture()
 def registry(demo_portal: str, kyodo_home: Path):
     """The sample registry with portal URLs pointing at the running demo portal."""
-    from runner.registry import load_registry
+    from kyodo.runner.registry import load_registry
 
     return load_registry(REGISTRY)
 
 
 @pytest.fixture()
 def store(kyodo_home: Path):
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     return open_store()
 
@@ -101,7 +101,7 @@ def postgres_url(tmp_path_factory) -> Iterator[str]:
     import shutil
     import subprocess
 
-    from runner.webserver import free_port
+    from kyodo.runner.webserver import free_port
 
     bin_dir = _pg_bin()
     if bin_dir is None:

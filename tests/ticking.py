@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from robots import RunContext, action
-from robots._action import _REGISTRY
+from kyodo.core.actions import _REGISTRY
+from kyodo.robots import RunContext, action
 
 NAME = "testing.pages"
 

@@ -11,10 +11,10 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
-from robots.browser._session import unreachable, visible_error_text
-from robots.context import RunContext
-from robots.errors import ApplicationError, BusinessError, KyodoError
-from robots.privacy import PERSONAL_FIELD_WORDS, PERSONAL_MARK, mask_html, mask_text
+from kyodo.core.errors import ApplicationError, BusinessError, KyodoError
+from kyodo.core.privacy import PERSONAL_FIELD_WORDS, PERSONAL_MARK, mask_html, mask_text
+from kyodo.robots.browser._session import unreachable, visible_error_text
+from kyodo.robots.context import RunContext
 
 _counter = itertools.count(1)
 

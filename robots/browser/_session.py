@@ -12,9 +12,9 @@ import shutil
 import threading
 from typing import Any
 
-from robots.context import RunContext
-from robots.errors import ApplicationError
-from robots.settings import load_settings
+from kyodo.core.errors import ApplicationError
+from kyodo.core.settings import load_settings
+from kyodo.robots.context import RunContext
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -10,14 +10,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from robots import RunContext, action
-from robots.browser._capture import captured
-from robots.browser._session import page, unreachable, visible_error_text
-from robots.context import safe_filename
-from robots.errors import ApplicationError, BusinessError
-from robots.paths import output_name_problem
-from robots.privacy import mask_text
-from robots.zones import Zone
+from kyodo.core.errors import ApplicationError, BusinessError
+from kyodo.core.privacy import mask_text
+from kyodo.core.zones import Zone
+from kyodo.robots import RunContext, action
+from kyodo.robots.browser._capture import captured
+from kyodo.robots.browser._session import page, unreachable, visible_error_text
+from kyodo.robots.context import safe_filename
+from kyodo.robots.paths import output_name_problem
 
 _WEB = (Zone.INTERNET, Zone.LGWAN)
 
@@ -284,4 +284,4 @@ def screenshot(ctx: RunContext, *, filename: str = "screen.png") -> Path:
     return dest
 
 
-from robots.browser import forms as _forms  # noqa: E402, F401  (last, as forms imports this module; registers fill_form/upload/wait_for/read_text)
+from kyodo.robots.browser import forms as _forms  # noqa: E402, F401  (last, as forms imports this module; registers fill_form/upload/wait_for/read_text)

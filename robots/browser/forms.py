@@ -14,12 +14,12 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Literal
 
-from robots import RunContext, action
-from robots.browser._capture import captured
-from robots.browser._session import page
-from robots.errors import BusinessError
-from robots.normalize import WarekiError, normalize_text, parse_date
-from robots.zones import Zone
+from kyodo.core.errors import BusinessError
+from kyodo.core.zones import Zone
+from kyodo.robots import RunContext, action
+from kyodo.robots.browser._capture import captured
+from kyodo.robots.browser._session import page
+from kyodo.robots.normalize import WarekiError, normalize_text, parse_date
 
 _WEB = (Zone.INTERNET, Zone.LGWAN)
 _SELECTOR_HINT = re.compile(r"^[#.\[]|[\s>:=\[]")

@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from robots import RunContext, action
-from robots.browser._session import page
-from robots.entry.batch import Batch, template_columns
-from robots.entry.journal import ItemResult, Journal, Outcome
-from robots.entry.system import SystemSpec, WebSystem
-from robots.errors import BusinessError
-from robots.normalize import normalize_text
-from robots.zones import Zone
+from kyodo.core.errors import BusinessError
+from kyodo.core.zones import Zone
+from kyodo.robots import RunContext, action
+from kyodo.robots.browser._session import page
+from kyodo.robots.entry.batch import Batch, template_columns
+from kyodo.robots.entry.journal import ItemResult, Journal, Outcome
+from kyodo.robots.entry.system import SystemSpec, WebSystem
+from kyodo.robots.normalize import normalize_text
 
 RESULT, REASON, RECORD, AT = "転記結果", "確認理由", "管理番号", "処理日時"
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from robots.entry.journal import ItemResult, Journal, Outcome
-from robots.entry.system import FormPage, SessionExpired, WebSystem
-from robots.errors import BusinessError, KyodoError
+from kyodo.core.errors import BusinessError, KyodoError
+from kyodo.robots.entry.journal import ItemResult, Journal, Outcome
+from kyodo.robots.entry.system import FormPage, SessionExpired, WebSystem
 
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
 ATTEMPTS = 3

@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
-from robots.jst import JST
+from kyodo.core.jst import JST
 
 
 class Outcome(str, Enum):

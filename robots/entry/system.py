@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from robots.browser.forms import FieldKind, fill_fields
-from robots.errors import BusinessError
-from robots.normalize import WarekiError, normalize_text, parse_date
+from kyodo.core.errors import BusinessError
+from kyodo.robots.browser.forms import FieldKind, fill_fields
+from kyodo.robots.normalize import WarekiError, normalize_text, parse_date
 
 _COUNT_JS = "sels => sels.map(s => document.querySelectorAll(s).length)"
 _TEXT_JS = "sels => sels.map(s => { const e = document.querySelector(s); return e ? e.innerText.trim() : null; })"

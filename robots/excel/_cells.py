@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
 
 # Types openpyxl writes natively (datetime is a date; bool and numpy's str_ are covered by int / str).
 _NATIVE = (str, bool, int, float, Decimal, date, time, timedelta)

@@ -15,8 +15,8 @@ import io
 import re
 from dataclasses import dataclass
 
-from robots.errors import BusinessError
-from robots.normalize.text import normalize_header
+from kyodo.core.errors import BusinessError
+from kyodo.core.text import normalize_header
 
 MAX_LINE_CHARS = 1_000_000  # one physical line; a longer one is a missing line break or not a CSV
 MAX_FIELD_CHARS = 10_000_000  # csv module's per-field limit (the default 131,072 is too small for notes)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
 
 MAX_MEMBER_BYTES = 300_000_000  # one XML part (a sheet with a million rows is ~200 MB)
 MAX_TOTAL_BYTES = 600_000_000

@@ -6,12 +6,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from robots import RunContext, action
-from robots.errors import BusinessError
-from robots.excel.csvread import read_csv_file
-from robots.excel.report import Sheet, write_workbook
-from robots.normalize.columns import ReadOptions, apply_read_options
-from robots.privacy import register_personal_columns
+from kyodo.core.errors import BusinessError
+from kyodo.core.privacy import register_personal_columns
+from kyodo.robots import RunContext, action
+from kyodo.robots.excel.csvread import read_csv_file
+from kyodo.robots.excel.report import Sheet, write_workbook
+from kyodo.robots.normalize.columns import ReadOptions, apply_read_options
 
 
 @action(

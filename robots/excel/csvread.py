@@ -6,9 +6,9 @@ import io
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.excel._csvcheck import decode, load_text
-from robots.normalize.columns import ReadOptions, apply_read_options
+from kyodo.core.errors import BusinessError
+from kyodo.robots.excel._csvcheck import decode, load_text
+from kyodo.robots.normalize.columns import ReadOptions, apply_read_options
 
 
 def detect_encoding(raw: bytes, name: str = "CSV") -> str:
@@ -25,7 +25,7 @@ def read_csv_file(
 ) -> Any:
     """Read ``path`` into a DataFrame of text columns, with headers normalised and renamed.
 
-    Headers, ``rename`` and ``required_columns`` go through :func:`~robots.normalize.normalize_header`,
+    Headers, ``rename`` and ``required_columns`` go through :func:`~kyodo.robots.normalize.normalize_header`,
     the rule Excel ledgers use too (NFKC, no spaces inside: ``期　別`` is ``期別``).
     """
     import pandas as pd

@@ -14,8 +14,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from robots.excel._atomic import atomic_path
-from robots.excel._cells import check_size, write_cell
+from kyodo.robots.excel._atomic import atomic_path
+from kyodo.robots.excel._cells import check_size, write_cell
 
 FONT_NAME = "游ゴシック"
 TICK_ROWS = 500  # rows between two progress reports of a long sheet

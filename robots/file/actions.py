@@ -13,10 +13,10 @@ import zipfile
 from pathlib import Path
 from typing import Any, Literal
 
-from robots import RunContext, action
-from robots.errors import BusinessError
-from robots.excel import atomic_path
-from robots.zones import ZONES
+from kyodo.core.errors import BusinessError
+from kyodo.core.zones import ZONES
+from kyodo.robots import RunContext, action
+from kyodo.robots.excel import atomic_path
 
 _ALL = ZONES
 

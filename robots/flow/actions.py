@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from robots import RunContext, action
+from kyodo.robots import RunContext, action
 
 
 @action("flow.log", title="メッセージを記録する", example="""

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from robots import RunContext, action
-from robots.errors import BusinessError
-from robots.furusato.ledger import build
-from robots.furusato.match import match
-from robots.zones import Zone
+from kyodo.core.errors import BusinessError
+from kyodo.core.zones import Zone
+from kyodo.robots import RunContext, action
+from kyodo.robots.furusato.ledger import build
+from kyodo.robots.furusato.match import match
 
 _ZONES = (Zone.INTERNET, Zone.LGWAN)
 

@@ -12,7 +12,7 @@ import re
 
 import jaconv
 
-from robots.normalize import normalize_text
+from kyodo.robots.normalize import normalize_text
 
 # 異体字 seen in resident names (the form the 住民基本台帳 prints → the common one)
 ITAIJI = str.maketrans({"髙": "高", "﨑": "崎", "嵜": "崎", "邊": "辺", "邉": "辺", "齋": "斎", "齊": "斉", "澤": "沢",

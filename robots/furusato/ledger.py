@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.furusato.keys import postal_key
-from robots.normalize import (
+from kyodo.core.errors import BusinessError
+from kyodo.robots.furusato.keys import postal_key
+from kyodo.robots.normalize import (
     AmountError,
     WarekiError,
     fiscal_year,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from robots.furusato.keys import address_similarity, kana_key, name_key, postal_key
-from robots.normalize import WarekiError, parse_date, parse_yen
+from kyodo.robots.furusato.keys import address_similarity, kana_key, name_key, postal_key
+from kyodo.robots.normalize import WarekiError, parse_date, parse_yen
 
 ADDRESS_MIN = 0.8
 

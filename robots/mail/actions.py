@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from robots import RunContext, action
-from robots.errors import BusinessError
-from robots.mail.smtp import Mail, parse_smtp_url, send_mail
-from robots.settings import load_settings
+from kyodo.core.errors import BusinessError
+from kyodo.core.settings import load_settings
+from kyodo.robots import RunContext, action
+from kyodo.robots.mail.smtp import Mail, parse_smtp_url, send_mail
 
 SMTP_ENV = "KYODO_SMTP_URL"
 

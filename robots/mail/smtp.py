@@ -12,7 +12,7 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from robots.errors import ApplicationError, BusinessError
+from kyodo.core.errors import ApplicationError, BusinessError
 
 DEFAULT_PASSWORD_SECRET = "smtp_password"
 SecretResolver = Callable[[str], str]

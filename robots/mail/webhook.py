@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from robots.errors import ApplicationError
+from kyodo.core.errors import ApplicationError
 
 
 class WebhookKind(str, Enum):

@@ -24,13 +24,13 @@ Dates (raise ``WarekiError``, a ``ValueError`` with a Japanese message)
 - ``resolve_yymmdd`` / ``resolve_mmdd`` — year-less or 2-digit-era dates of bank files
   (``year_style="seireki"`` for 西暦 YYMMDD); blank or impossible dates raise ``WarekiError``.
 
-Date-times and form dates (``robots.normalize.datetimes``)
+Date-times and form dates (``kyodo.robots.normalize.datetimes``)
 - ``parse_datetime(value) -> datetime`` — ``2024/04/01 9:30``, ``R6.4.1 09:30``, ``令和6年4月15日（月）``,
   ``令和6年4月1日 9時30分``, ISO ``2024-04-01T09:30``; full-width digits; midnight when no time is given.
 - ``format_date(value, fmt)`` — a date as a portal's form wants it: ``iso``, ``wareki``, ``wareki_short``,
   ``wareki_padded`` or a ``yyyy/mm/dd``-style pattern.
 
-Read options (``robots.normalize.columns``)
+Read options (``kyodo.robots.normalize.columns``)
 - ``ReadOptions`` / ``apply_read_options(df, options, where=)`` — header normalisation, renames, required
   columns, half-width → full-width katakana, number-like columns to ASCII, 和暦 date-times, status
   mapping, date range; shared by ``excel.read_csv`` and ``normalize.table``.
@@ -49,18 +49,7 @@ Frames
   columns at once; a bad value raises ``robots.BusinessError`` naming file, row and column.
 """
 
-from robots.normalize.codes import (
-    is_valid_corporate_number,
-    is_valid_lg_code,
-    is_valid_my_number,
-    lg_code_check_digit,
-    my_number_check_digit,
-)
-from robots.normalize.datetimes import format_date, parse_datetime
-from robots.normalize.frame import normalize_frame
-from robots.normalize.money import AmountError, parse_yen
-from robots.normalize.nendo import parse_nendo
-from robots.normalize.text import (
+from kyodo.core.text import (
     digits_only,
     normalize_header,
     normalize_series,
@@ -68,7 +57,18 @@ from robots.normalize.text import (
     to_fullwidth_kana,
     to_halfwidth_kana,
 )
-from robots.normalize.wareki import (
+from kyodo.robots.normalize.codes import (
+    is_valid_corporate_number,
+    is_valid_lg_code,
+    is_valid_my_number,
+    lg_code_check_digit,
+    my_number_check_digit,
+)
+from kyodo.robots.normalize.datetimes import format_date, parse_datetime
+from kyodo.robots.normalize.frame import normalize_frame
+from kyodo.robots.normalize.money import AmountError, parse_yen
+from kyodo.robots.normalize.nendo import parse_nendo
+from kyodo.robots.normalize.wareki import (
     WarekiError,
     era_date,
     fiscal_year,

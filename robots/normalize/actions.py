@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from robots import RunContext, action
-from robots.errors import BusinessError
-from robots.normalize.columns import ReadOptions, apply_read_options
-from robots.privacy import register_personal_columns
+from kyodo.core.errors import BusinessError
+from kyodo.core.privacy import register_personal_columns
+from kyodo.robots import RunContext, action
+from kyodo.robots.normalize.columns import ReadOptions, apply_read_options
 
 
 @action(

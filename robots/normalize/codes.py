@@ -7,7 +7,7 @@
 
 from __future__ import annotations
 
-from robots.normalize.text import digits_only
+from kyodo.core.text import digits_only
 
 
 def lg_code_check_digit(first5: str) -> str:

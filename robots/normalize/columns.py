@@ -5,7 +5,7 @@ One function, :func:`apply_read_options`, used by ``excel.read_csv`` (a download
 
 Every place that names a column (``rename``, ``required_columns``, ``parse_dates``,
 ``number_columns``, ``status_column``, ``date_column``, personal columns) goes through
-:func:`~robots.normalize.text.normalize_header`, the rule the reader applies to the file's own
+:func:`~kyodo.core.text.normalize_header`, the rule the reader applies to the file's own
 headers: ``氏名（漢字）`` in a scenario matches the CSV's ``氏名（漢字）`` header, which the reader
 keeps as ``氏名(漢字)``.
 
@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.normalize.datetimes import parse_datetime
-from robots.normalize.text import normalize_header, normalize_text, to_fullwidth_kana
-from robots.normalize.wareki import WarekiError, parse_date
+from kyodo.core.errors import BusinessError
+from kyodo.core.text import normalize_header, normalize_text, to_fullwidth_kana
+from kyodo.robots.normalize.datetimes import parse_datetime
+from kyodo.robots.normalize.wareki import WarekiError, parse_date
 
 HALFWIDTH_KANA = "[\uff61-\uff9f]"
 

@@ -3,7 +3,7 @@
 Portals export reception times in many notations: ``2024/04/01 9:30:15``, ``2024-04-01T09:30``,
 ``R6.4.1 09:30``, ``令和6年4月1日 9時30分``, ``令和6年4月15日（月）`` (a weekday in brackets),
 full-width digits. :func:`parse_datetime` reads them all (the date part through
-:func:`~robots.normalize.wareki.parse_date`, so era boundaries are checked the same way).
+:func:`~kyodo.robots.normalize.wareki.parse_date`, so era boundaries are checked the same way).
 
 Forms want dates in one notation: :func:`format_date` writes ``yyyy/mm/dd``, ISO, 和暦 and so on,
 from the names a portal profile uses (``date_format``).
@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 
-from robots.normalize.text import normalize_text
-from robots.normalize.wareki import WarekiError, parse_date, to_wareki
+from kyodo.core.text import normalize_text
+from kyodo.robots.normalize.wareki import WarekiError, parse_date, to_wareki
 
 _WEEKDAY = re.compile(r"\(\s*(?:[月火水木金土日](?:曜日?)?|祝|休)\s*\)")
 _CLOCK = re.compile(r"(?:^|(?<=[\sT日]))(午前|午後|AM|PM|am|pm)?\s*(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*$")
@@ -49,7 +49,7 @@ def _clock(hh: int, mm: int, ss: int, ampm: str | None, text: object) -> time:
 def parse_datetime(value: object) -> datetime:
     """Any common Japanese date or date-time notation → ``datetime`` (midnight when no time is given).
 
-    Raises :class:`~robots.normalize.wareki.WarekiError` (a ``ValueError`` with a Japanese message).
+    Raises :class:`~kyodo.robots.normalize.wareki.WarekiError` (a ``ValueError`` with a Japanese message).
     """
     if isinstance(value, datetime):
         return value

@@ -1,7 +1,7 @@
 """Normalising whole DataFrame columns at once, with errors that name the row and column.
 
-Text columns go through :func:`~robots.normalize.text.normalize_series` (pandas' vectorised
-string methods, the same steps as :func:`~robots.normalize.text.normalize_text`); dates and
+Text columns go through :func:`~kyodo.core.text.normalize_series` (pandas' vectorised
+string methods, the same steps as :func:`~kyodo.core.text.normalize_text`); dates and
 amounts are parsed once per *distinct* value and mapped back, which is fast on the repetitive
 data ledgers hold (納期限 has a handful of values however many rows there are).
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.normalize.money import AmountError, parse_yen
-from robots.normalize.text import normalize_series
-from robots.normalize.wareki import WarekiError, parse_date
+from kyodo.core.errors import BusinessError
+from kyodo.core.text import normalize_series
+from kyodo.robots.normalize.money import AmountError, parse_yen
+from kyodo.robots.normalize.wareki import WarekiError, parse_date
 
 
 def _blank(u: Any) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from robots.normalize.text import normalize_text
+from kyodo.core.text import normalize_text
 
 _NEG_MARKS = ("△", "▲", "-")
 _CLEAN = re.compile(r"[¥￥\\,，円\s]|JPY", re.IGNORECASE)

@@ -1,7 +1,7 @@
 """年度 (fiscal year) as ledgers write it: ``令和6年度``, ``R6``, ``H31年度``, ``2024年度``, ``2024`` → 2024.
 
 Ledgers name the 年度 in 和暦 far more often than dates; a key built from it must be the
-Western year the bank reference carries. Unlike :func:`robots.normalize.fiscal_year` (which
+Western year the bank reference carries. Unlike :func:`kyodo.robots.normalize.fiscal_year` (which
 takes a *date*), this reads a *year label*.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-from robots.normalize.text import normalize_text
-from robots.normalize.wareki import ERAS, WarekiError
+from kyodo.core.text import normalize_text
+from kyodo.robots.normalize.wareki import ERAS, WarekiError
 
 _BY_KEY = {e.name: e for e in ERAS} | {e.letter: e for e in ERAS} | {e.name[0]: e for e in ERAS}
 _NENDO_RE = re.compile(r"^(令和|平成|昭和|大正|明治|[RHSTMrhstm令平昭大明])\s*(元|\d{1,2})\s*(?:年度?)?$")

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from robots.jst import WEEKDAYS_JA
-from robots.normalize.text import normalize_text
+from kyodo.core.jst import WEEKDAYS_JA
+from kyodo.core.text import normalize_text
 
 
 @dataclass(frozen=True)

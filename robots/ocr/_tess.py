@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from typing import Any, NamedTuple
 
-from robots.errors import ApplicationError
+from kyodo.core.errors import ApplicationError
 
 BASE_CONFIG = "--oem 1 -c textord_noise_rejwords=0 -c textord_noise_rejrows=0"
 PAD = 20

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from robots import RunContext, action
-from robots.errors import BusinessError, KyodoError
-from robots.zones import Zone
+from kyodo.core.errors import BusinessError, KyodoError
+from kyodo.core.zones import Zone
+from kyodo.robots import RunContext, action
 
 
 @dataclass
@@ -20,14 +20,14 @@ class OcrResult:
     templates) that could not be read, with the reason.
     """
 
-    batch: Any  # robots.ocr.reader.Batch; broken templates are listed first in its ``rejected``
+    batch: Any  # kyodo.robots.ocr.reader.Batch; broken templates are listed first in its ``rejected``
     templates: list[Any]
 
     @property
     def tables(self) -> dict[str, Any]:
         import pandas as pd
 
-        from robots.ocr.reader import columns
+        from kyodo.robots.ocr.reader import columns
 
         return {t.title: pd.DataFrame(self.batch.rows(t.name), columns=columns(t), dtype=object) for t in self.templates}
 
@@ -35,7 +35,7 @@ class OcrResult:
     def rows(self) -> Any:
         import pandas as pd
 
-        from robots.ocr.reader import page_row
+        from kyodo.robots.ocr.reader import page_row
 
         titles = {t.name: t.title for t in self.templates}
         return pd.DataFrame([{"様式": titles[p.form], **page_row(p)} for p in self.batch.pages], dtype=object)
@@ -82,8 +82,8 @@ def read_forms(ctx: RunContext, *, folder: str, templates: list[str]) -> OcrResu
     戻り値: 読み取り結果。``tables``（様式ごとの表）、``rows``（全ページの表）、``review``（要確認の項目）、
       ``rejected``（読めなかったファイル）を持ち、ocr.write_workbook に渡せます。
     """
-    from robots.ocr.reader import SCAN_SUFFIXES, read_batch
-    from robots.ocr.templates import check_anchors, load_template
+    from kyodo.robots.ocr.reader import SCAN_SUFFIXES, read_batch
+    from kyodo.robots.ocr.templates import check_anchors, load_template
 
     base = ctx.input_path(folder)
     if not base.is_dir():
@@ -141,7 +141,7 @@ def write_workbook(ctx: RunContext, *, result: Any, path: str) -> Path:
 
     戻り値: 書き出したファイル。
     """
-    from robots.ocr.reader import write_review_workbook
+    from kyodo.robots.ocr.reader import write_review_workbook
 
     if not isinstance(result, OcrResult):
         raise BusinessError("result には ocr.read_forms の結果（例: ${forms}）を指定してください。", where="result")

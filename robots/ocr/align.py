@@ -20,8 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.ocr.sample_forms import H, W, orient_center
+from kyodo.core.errors import BusinessError
+from kyodo.robots.ocr.sample_forms import H, W, orient_center
 
 NO_MARKS = "用紙の四隅の位置合わせマークが見つからず、印刷された様式とも照合できません（白紙、別の様式、または大きく傾いています）。"
 LAYOUT_WIDTH = 1240  # feature matching at 150 dpi: fast, and still a few pixels at 300 dpi
@@ -35,7 +35,7 @@ def load_pages(path: Path, first: int | None = None) -> list[Any]:
     """
     import numpy as np
 
-    from runner.uploads import PDFIUM_LOCK, check_upload
+    from kyodo.core.uploads import PDFIUM_LOCK, check_upload
 
     kind = check_upload(path, "image")
     if kind == "pdf":
@@ -184,7 +184,7 @@ def turn_180(page: Any) -> Any:
 
 def align(gray: Any, templates: list[Any] | None = None) -> tuple[Any, bool]:
     """The page warped onto kyodo's own frame (the first template's, if given), and whether it was upside down."""
-    from robots.ocr.templates import KYODO_MARKS
+    from kyodo.robots.ocr.templates import KYODO_MARKS
 
     try:
         corners, orient = find_marks(gray)
@@ -217,8 +217,8 @@ def _reference(template_json: str) -> Any:
     import cv2
     import numpy as np
 
-    from robots.ocr.sample_forms import render
-    from robots.ocr.templates import FormTemplate
+    from kyodo.robots.ocr.sample_forms import render
+    from kyodo.robots.ocr.templates import FormTemplate
 
     t = FormTemplate.model_validate_json(template_json)
     if t.reference:  # a scan of the blank form: PNG, JPEG, TIFF or PDF, checked like any scan
@@ -281,7 +281,7 @@ def align_by_layout(gray: Any, templates: list[Any]) -> tuple[Any, bool] | None:
 
 def is_blank(gray: Any) -> bool:
     """Almost no ink at all."""
-    from robots.ocr._prep import ink_ratio
+    from kyodo.robots.ocr._prep import ink_ratio
 
     return ink_ratio(gray) < 0.002
 

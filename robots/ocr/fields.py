@@ -24,8 +24,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from robots.ocr._tess import Read
-from robots.ocr.templates import FormField
+from kyodo.robots.ocr._tess import Read
+from kyodo.robots.ocr.templates import FormField
 
 LANG_JPN = "jpn"
 HEIGHTS = (28, 32, 36)  # text line heights of the three reads (chosen on the benchmark set)
@@ -96,7 +96,7 @@ def read_fields(page: Any, fields: list[FormField], linked: dict[str, tuple[str,
     ``linked`` names text fields that a group's option opens ({field: (group, option)}): such a
     field is required only when its option is ticked, and written without a tick is a doubt.
     """
-    from robots.ocr import _prep
+    from kyodo.robots.ocr import _prep
 
     linked = linked or {}
     results: dict[str, FieldResult] = {}
@@ -145,7 +145,7 @@ def _missing(link: tuple[str, str] | None) -> str:
 
 def _read_jobs(jobs: list[_Job]) -> None:
     """Every line of every job read at each height; lines of one kind go in one tesseract call."""
-    from robots.ocr import _prep, _tess
+    from kyodo.robots.ocr import _prep, _tess
 
     groups: dict[tuple[str, str | None], list[_Job]] = {}
     for job in jobs:
@@ -171,7 +171,7 @@ def _read_jobs(jobs: list[_Job]) -> None:
 
 def _fitted(job: _Job, line: tuple[int, int, int, int], height: int) -> Any:
     """A line scaled for tesseract (black and white when the scan is noisy); numbers without their spacing."""
-    from robots.ocr import _prep
+    from kyodo.robots.ocr import _prep
 
     img = _prep.fit_height(job.image, line, height, binarize=job.noisy)
     return img if job.field.type in SPACED or job.field.type == "金額" else _prep.squeeze(img, max(4, height // 5))
@@ -192,7 +192,7 @@ def _spaced(read: Read, line: Any, height: int) -> Read:
     over the space after it — but a character's left edge never passes the middle of a real
     space.) Punctuation that tesseract reads inside a gap (an empty space read as 。) is dropped.
     """
-    from robots.ocr import _prep
+    from kyodo.robots.ocr import _prep
 
     gaps = _prep.wide_gaps(line, SPACE_GAP * height)
     parts: list[list[str]] = [[] for _ in range(len(gaps) + 1)]
@@ -218,7 +218,7 @@ def _spaced(read: Read, line: Any, height: int) -> Read:
 
 def _checkbox(f: FormField, page: Any) -> FieldResult:
     """Ticked or not from the ink inside the printed square; near the threshold the confidence drops."""
-    from robots.ocr._ticks import decide, tick_ink
+    from kyodo.robots.ocr._ticks import decide, tick_ink
 
     ink = tick_ink(page, f.zone)
     ticked, conf = decide(ink)
@@ -228,7 +228,7 @@ def _checkbox(f: FormField, page: Any) -> FieldResult:
 
 def _group(f: FormField, page: Any) -> FieldResult:
     """The ticked option(s) of a チェック群, checked against 1つ / 複数 and required."""
-    from robots.ocr._ticks import decide, tick_ink
+    from kyodo.robots.ocr._ticks import decide, tick_ink
 
     inks = [(o.label, tick_ink(page, o.box)) for o in f.options or []]
     marks = [(label, *decide(ink)) for label, ink in inks]
@@ -306,7 +306,7 @@ def validate(kind: str, raw: str, f: FormField | None = None) -> tuple[Any, bool
 
 
 def _typed(kind: str, raw: str) -> tuple[Any, bool, str]:
-    from robots.normalize import (
+    from kyodo.robots.normalize import (
         AmountError,
         WarekiError,
         normalize_text,

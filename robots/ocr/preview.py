@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.ocr.fields import FieldResult
-from robots.ocr.templates import FormTemplate
+from kyodo.core.errors import BusinessError
+from kyodo.robots.ocr.fields import FieldResult
+from kyodo.robots.ocr.templates import FormTemplate
 
 GREEN, RED, BLUE = (0, 150, 0), (220, 0, 0), (0, 90, 220)
 
@@ -32,9 +32,9 @@ class Preview:
 
 def preview_scan(path: Path, template: FormTemplate) -> Preview:
     """Align the first page of ``path`` to ``template``, read every field, draw the zones."""
-    from robots.ocr.align import is_blank, load_pages
-    from robots.ocr.fields import read_fields
-    from robots.ocr.reader import locate
+    from kyodo.robots.ocr.align import is_blank, load_pages
+    from kyodo.robots.ocr.fields import read_fields
+    from kyodo.robots.ocr.reader import locate
 
     gray = load_pages(path, first=1)[0]
     if is_blank(gray):
@@ -73,7 +73,7 @@ def save_png(image: Any, dest: Path) -> Path:
     """Write the preview (atomically, like every output)."""
     from PIL import Image
 
-    from robots.excel import atomic_path
+    from kyodo.robots.excel import atomic_path
 
     with atomic_path(dest) as tmp:
         Image.fromarray(image).save(tmp, format="PNG")

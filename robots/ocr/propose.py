@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
 
 # label words -> type, first match wins (the label is NFKC-normalised, spaces removed)
 TYPE_WORDS: tuple[tuple[str, str], ...] = (
@@ -66,9 +66,9 @@ class Proposal:
 
 def propose(path: Path, name: str) -> Proposal:
     """Propose a template for the blank form in ``path`` (PNG / JPEG / TIFF / PDF, first page)."""
-    from robots.ocr.align import find_marks, load_pages, upright
-    from robots.ocr.reader import _title_text
-    from robots.ocr.templates import FormTemplate
+    from kyodo.robots.ocr.align import find_marks, load_pages, upright
+    from kyodo.robots.ocr.reader import _title_text
+    from kyodo.robots.ocr.templates import FormTemplate
 
     gray, _ = upright(load_pages(path, first=1)[0])
     hh, ww = gray.shape
@@ -151,7 +151,7 @@ def _read_blobs(gray: Any, bw: Any, grid: Any, squares: list[Rect], ww: int) -> 
     import cv2
     import numpy as np
 
-    from robots.ocr import _prep, _tess
+    from kyodo.robots.ocr import _prep, _tess
 
     ink = bw & (1 - grid)
     for s in squares:

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from robots.errors import KyodoError
-from robots.ocr.align import is_blank, load_pages
-from robots.ocr.fields import FieldResult, crop, read_fields
-from robots.ocr.review import write_review_workbook
-from robots.ocr.templates import FormTemplate
+from kyodo.core.errors import KyodoError
+from kyodo.robots.ocr.align import is_blank, load_pages
+from kyodo.robots.ocr.fields import FieldResult, crop, read_fields
+from kyodo.robots.ocr.review import write_review_workbook
+from kyodo.robots.ocr.templates import FormTemplate
 
 SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
 ANCHOR_MIN = 0.6  # fuzzy title match needed to accept a form (罹災 is read as 殿災: 0.9)
@@ -91,7 +91,7 @@ def page_row(p: PageResult) -> dict[str, Any]:
 
 
 def _title_text(page: Any, box: tuple[float, float, float, float]) -> str:
-    from robots.ocr import _prep, _tess
+    from kyodo.robots.ocr import _prep, _tess
 
     img = crop(page, box, inset=0)
     cleaned, ink = _prep.clean(img)
@@ -134,8 +134,8 @@ def locate(gray: Any, templates: list[FormTemplate]) -> Located:
     Templates whose marks are printed in the same places share one warp. A page whose marks carry
     no orientation square and whose title does not read is tried once more turned by 180°.
     """
-    from robots.errors import BusinessError
-    from robots.ocr.align import (
+    from kyodo.core.errors import BusinessError
+    from kyodo.robots.ocr.align import (
         align_by_layout,
         find_marks,
         fits_frame,
@@ -194,7 +194,7 @@ def _read_file(path: Path, templates: list[FormTemplate], log: Any) -> _FileOutc
     except KyodoError as exc:
         out.rejected.append({"ファイル": path.name, "理由": exc.message})
         return out
-    from robots.ocr._tess import TesseractMissing
+    from kyodo.robots.ocr._tess import TesseractMissing
 
     for n, gray in enumerate(pages, 1):
         label = path.name if len(pages) == 1 else f"{path.name} p{n}"

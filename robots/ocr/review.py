@@ -15,11 +15,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.excel._cells import append_row, write_cell
-from robots.excel._xlsxcheck import check_workbook_file
-from robots.ocr.fields import validate
-from robots.ocr.templates import FormTemplate
+from kyodo.core.errors import BusinessError
+from kyodo.robots.excel._cells import append_row, write_cell
+from kyodo.robots.excel._xlsxcheck import check_workbook_file
+from kyodo.robots.ocr.fields import validate
+from kyodo.robots.ocr.templates import FormTemplate
 
 REVIEW_SHEET, FILES_SHEET = "要確認（項目）", "要確認（ファイル）"
 REVIEW_HEADER = ["ファイル", "様式", "項目", "種類", "読み取り値", "確信度", "理由", "画像（原本の該当部分）",
@@ -37,9 +37,9 @@ def write_review_workbook(batch: Any, templates: list[FormTemplate], dest: Path)
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from robots.excel import atomic_path
-    from robots.excel.report import FONT_NAME, sheet_name
-    from robots.ocr.reader import columns
+    from kyodo.robots.excel import atomic_path
+    from kyodo.robots.excel.report import FONT_NAME, sheet_name
+    from kyodo.robots.ocr.reader import columns
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -79,7 +79,7 @@ def _data_sheet(ws: Any, t: FormTemplate, batch: Any, header: list[str], bold: A
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
-    from robots.ocr.reader import page_row
+    from kyodo.robots.ocr.reader import page_row
 
     ws.append(header)
     for c in ws[1]:
@@ -150,7 +150,7 @@ def apply_review(review: Path, data: Path | None = None, *, now: datetime | None
     """
     from openpyxl import load_workbook
 
-    from robots.excel import atomic_path
+    from kyodo.robots.excel import atomic_path
 
     data = data or review
     rwb = _open(review, load_workbook)

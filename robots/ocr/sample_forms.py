@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from robots.ocr.templates import FormTemplate, all_templates
+from kyodo.robots.ocr.templates import FormTemplate, all_templates
 
 W, H = 2480, 3508  # A4 at 300 dpi
 KYODO_FORMS = ("jido_teate_genkyo", "risai_shomei")  # the forms this module draws (others have their own generator)
@@ -43,7 +43,7 @@ def _font(size: int) -> Any:
 
 
 def _wareki(d: date) -> str:
-    from robots.normalize import to_wareki
+    from kyodo.robots.normalize import to_wareki
 
     return to_wareki(d)
 

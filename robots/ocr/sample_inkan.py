@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from robots.ocr.sample_forms import FONT, H, W, degrade
+from kyodo.robots.ocr.sample_forms import FONT, H, W, degrade
 
 NAME = "inkan_toroku"
 TITLE = "印鑑登録申請書"
@@ -55,7 +55,7 @@ def _full(s: str) -> str:
 
 
 def _wareki(d: date) -> str:
-    from robots.normalize import to_wareki
+    from kyodo.robots.normalize import to_wareki
 
     return to_wareki(d)
 

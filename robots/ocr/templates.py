@@ -27,7 +27,7 @@ from pydantic import (
     model_validator,
 )
 
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
 
 FieldType = Literal["text", "氏名", "住所", "複数行テキスト", "数字", "日付", "電話番号", "郵便番号",
                     "チェックボックス", "チェック群", "金額"]
@@ -195,7 +195,7 @@ class FormTemplate(BaseModel):
 
 def load_template(name_or_path: str | Path) -> FormTemplate:
     """A template by name (``scenarios/forms/<name>.yaml``) or path; a Japanese error if invalid."""
-    from runner.yamlfile import load_yaml
+    from kyodo.core.yamlfile import load_yaml
 
     p = Path(name_or_path)
     if not p.suffix:
@@ -222,7 +222,7 @@ def load_template(name_or_path: str | Path) -> FormTemplate:
             raise BusinessError(f"reference の画像「{t.reference}」がテンプレートと同じフォルダにありません。", where=p.name)
         t = t.model_copy(update={"reference": str(ref)})
         if t.marks is None:  # measured once on the blank form, so boxes stay fractions of the printed page
-            from robots.ocr.align import marks_of_reference
+            from kyodo.robots.ocr.align import marks_of_reference
 
             t = t.model_copy(update={"marks": marks_of_reference(ref)})
     return t

@@ -6,11 +6,11 @@ from dataclasses import fields as dc_fields
 from pathlib import Path
 from typing import Any
 
-from robots import RunContext, action
-from robots.errors import BusinessError
-from robots.overtime.limits import Limits, check_person, fiscal, wareki_month
-from robots.overtime.read import Layout, SourceSpec, read_file
-from robots.zones import Zone
+from kyodo.core.errors import BusinessError
+from kyodo.core.zones import Zone
+from kyodo.robots import RunContext, action
+from kyodo.robots.overtime.limits import Limits, check_person, fiscal, wareki_month
+from kyodo.robots.overtime.read import Layout, SourceSpec, read_file
 
 _ZONES = (Zone.LGWAN, Zone.INTERNET)
 

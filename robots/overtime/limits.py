@@ -13,7 +13,7 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from robots.normalize import to_wareki
+from kyodo.robots.normalize import to_wareki
 
 
 class Check(str, Enum):

@@ -15,8 +15,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.normalize import WarekiError, normalize_header, normalize_text, parse_date
+from kyodo.core.errors import BusinessError
+from kyodo.robots.normalize import WarekiError, normalize_header, normalize_text, parse_date
 
 _HM = re.compile(r"^(\d+)[:：](\d{1,2})$")
 _JP = re.compile(r"^(?:(\d+(?:\.\d+)?)時間)?(?:(\d+)分)?$")
@@ -113,7 +113,7 @@ def _department(spec: SourceSpec, path: Path, names: list[str], row: list[Any]) 
 
 def read_file(path: Path, spec: SourceSpec, fiscal_year: int | None) -> list[dict[str, Any]]:
     """Records (職員番号, 氏名, 所属, 年月, 時間外時間, ファイル) from one department workbook."""
-    from robots.workbook import read_values
+    from kyodo.robots.workbook import read_values
 
     rows = read_values(path, spec.sheet, fill_merged=True)
     want = ["職員番号", "氏名"] + (["年月", "時間外時間"] if spec.layout is Layout.LONG else [])

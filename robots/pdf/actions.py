@@ -9,10 +9,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from robots import RunContext, action
-from robots.errors import BusinessError
-from robots.normalize import normalize_text
-from robots.zones import Zone
+from kyodo.core.errors import BusinessError
+from kyodo.core.zones import Zone
+from kyodo.robots import RunContext, action
+from kyodo.robots.normalize import normalize_text
 
 _PDFIUM = threading.Lock()  # pdfium is not thread-safe
 

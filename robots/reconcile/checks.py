@@ -14,7 +14,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
 
 
 class Verdict(StrEnum):

@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from robots.zengin.writer import write_zengin
+from kyodo.robots.zengin.writer import write_zengin
 
 TAXES = {"01": ("個人住民税", 4), "02": ("固定資産税", 4), "03": ("軽自動車税", 1)}
 SURNAMES = ("ヤマダ", "サトウ", "スズキ", "タカハシ", "タナカ", "イトウ", "ワタナベ", "ナカムラ", "コバヤシ", "カトウ")
@@ -42,7 +42,7 @@ FAIL_CODES = ("1", "1", "1", "1", "2", "3", "4", "8", "9", "E")
 
 def demo_my_number(rng: random.Random) -> str:
     """A fake マイナンバー with a valid check digit (so masking must catch it)."""
-    from robots.normalize import my_number_check_digit
+    from kyodo.robots.normalize import my_number_check_digit
 
     first = f"{rng.randint(1, 9)}{rng.randint(0, 10**10 - 1):010d}"
     return first + my_number_check_digit(first)
@@ -90,7 +90,7 @@ def _rows(code: str, seed: int, people: int, vendor: Vendor) -> list[dict]:
 
 
 def _cell(ws: Any, row: int, col: int, value: Any, era: bool = False) -> None:
-    from robots.workbook.template import ERA_DATE
+    from kyodo.robots.workbook.template import ERA_DATE
 
     c = ws.cell(row=row, column=col, value=value)
     if era and isinstance(value, date):
@@ -98,7 +98,7 @@ def _cell(ws: Any, row: int, col: int, value: Any, era: bool = False) -> None:
 
 
 def _write_standard(ws: Any, rows: list[dict], code: str, rng: random.Random) -> None:
-    from robots.normalize.wareki import to_wareki
+    from kyodo.robots.normalize.wareki import to_wareki
 
     ws.title = "調定簿"
     ws["A1"] = f"令和8年度 調定簿（{code}）"
@@ -121,7 +121,7 @@ def _write_standard(ws: Any, rows: list[dict], code: str, rng: random.Random) ->
 
 def _write_mirai(ws: Any, rows: list[dict], code: str, rng: random.Random) -> None:
     """法人住民税: two title rows, 調定額 merged over 均等割/法人税割 (rows 4–5), a 合計 footer."""
-    from robots.normalize.wareki import to_wareki
+    from kyodo.robots.normalize.wareki import to_wareki
 
     ws.title = "法人市民税"
     ws["A1"] = "令和8年度 法人市民税 調定一覧"
@@ -150,7 +150,7 @@ def _write_mirai(ws: Any, rows: list[dict], code: str, rng: random.Random) -> No
 
 def _write_asahi(ws: Any, rows: list[dict], code: str, rng: random.Random) -> None:
     """個人住民税: other column names, 第1期, amounts as text, 小計 every 40 rows, 総計 footer."""
-    from robots.normalize.wareki import to_wareki
+    from kyodo.robots.normalize.wareki import to_wareki
 
     ws.title = "調定明細"
     ws["A1"] = "個人住民税（普通徴収）調定明細表　アサヒ電算"

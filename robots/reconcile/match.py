@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
 
 CLASSES = ("完納", "一部納付", "過誤納", "重複納付", "未納", "収納のみ")
 FOLLOW_UP = ("未納", "一部納付", "過誤納", "重複納付", "収納のみ")

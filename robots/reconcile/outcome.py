@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from robots.reconcile.checks import Check
-from robots.zengin.layouts import REDEBIT, DebitResult
+from kyodo.robots.reconcile.checks import Check
+from kyodo.robots.zengin.layouts import REDEBIT, DebitResult
 
 FAILED_COLUMNS = ["名義", "金額", "結果", "振替結果コード", "収納日", "ファイル", "行", "区分", "再振替"]
 

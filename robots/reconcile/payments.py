@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.zengin.layouts import PAID_CODE, debit_result
-from robots.zengin.parser import ZenginFile
+from kyodo.core.errors import BusinessError
+from kyodo.robots.zengin.layouts import PAID_CODE, debit_result
+from kyodo.robots.zengin.parser import ZenginFile
 
 PAID = "入金"  # bool column: money actually received
 RESULT = "結果"  # 振替済 / 資金不足 / … / 振込 / 取消
@@ -78,7 +78,7 @@ def payments_frame(files: list[ZenginFile], key_layout: dict[str, list[int]], pa
 
 def file_summary(files: list[ZenginFile]) -> list[dict[str, Any]]:
     """Per file: 種類, 日付 (引落日 / 勘定日の範囲), 件数・金額 (入金 and not), and the trailer cross-check."""
-    from robots.zengin.layouts import is_paid, trailer_totals
+    from kyodo.robots.zengin.layouts import is_paid, trailer_totals
 
     out = []
     for zf in files:

@@ -1,4 +1,4 @@
-"""Writing a reconciliation into the municipality's template (see :mod:`robots.reconcile.template`)."""
+"""Writing a reconciliation into the municipality's template (see :mod:`kyodo.robots.reconcile.template`)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.reconcile.match import CLASSES, FOLLOW_UP, summarize
-from robots.reconcile.template import (
+from kyodo.core.errors import BusinessError
+from kyodo.robots.reconcile.match import CLASSES, FOLLOW_UP, summarize
+from kyodo.robots.reconcile.template import (
     CHECK_COLUMNS,
     DEBIT_COLUMNS,
     DETAIL_COLUMNS,
@@ -20,7 +20,7 @@ from robots.reconcile.template import (
     SECTION_FILES,
     SUMMARY_COLUMNS,
 )
-from robots.workbook.template import copy_sheet, fill_table, find_label, open_template, save_atomic, set_cells
+from kyodo.robots.workbook.template import copy_sheet, fill_table, find_label, open_template, save_atomic, set_cells
 
 SHEET_STAGES = 4  # 集計, 要対応, 明細, 保存: the stages write_workbook announces
 NAME_SOURCES = ("氏名", "法人名", "名称", "名義")  # the first one present names the row (名義: the bank's, for 収納のみ)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from robots.workbook.template import ERA_DATE, YEN
+from kyodo.robots.workbook.template import ERA_DATE, YEN
 
 DETAIL_COLUMNS = ["宛名番号", "氏名・名称", "法人番号", "年度", "税目", "期別", "納期限", "調定額", "収納額", "差額", "収納件数", "区分",
                   "確認事項"]
@@ -115,7 +115,7 @@ def build_default_template(path: Path) -> Path:
     from openpyxl.styles import PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from robots.workbook.template import save_atomic
+    from kyodo.robots.workbook.template import save_atomic
 
     st = _styles()
     wb = Workbook()

@@ -1,3 +1,3 @@
 """Table robot: combine and summarise tables."""
 
-COUNTED = "kyodo_counted"  # DataFrame.attrs flag: these rows are already in 処理件数 (set by runner.checkpoints too)
+COUNTED = "kyodo_counted"  # DataFrame.attrs flag: these rows are already in 処理件数 (set by kyodo.runner.checkpoints too)

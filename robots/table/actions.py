@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from robots import RunContext, action
-from robots.errors import BusinessError
-from robots.table import COUNTED
+from kyodo.core.errors import BusinessError
+from kyodo.robots import RunContext, action
+from kyodo.robots.table import COUNTED
 
 
 @action(
@@ -117,4 +117,4 @@ def count(ctx: RunContext, *, table: Any, rows: list[str], columns: str | None =
     return out
 
 
-from robots.table import shape as _shape  # noqa: E402, F401  (last, as shape imports this module; registers filter/join/sort/map_values/derive/group)
+from kyodo.robots.table import shape as _shape  # noqa: E402, F401  (last, as shape imports this module; registers filter/join/sort/map_values/derive/group)

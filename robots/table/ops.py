@@ -13,8 +13,8 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.normalize import WarekiError, normalize_text, parse_date
+from kyodo.core.errors import BusinessError
+from kyodo.robots.normalize import WarekiError, normalize_text, parse_date
 
 
 class Op(str, Enum):
@@ -182,7 +182,7 @@ class Derive(str, Enum):
 
 def derive_value(kind: Derive, values: list[Any], as_of: date, sep: str = "") -> Any:
     """One derived cell from its source cell(s); raises ``ValueError`` with a Japanese reason."""
-    from robots.normalize import fiscal_year, parse_yen
+    from kyodo.robots.normalize import fiscal_year, parse_yen
 
     if kind is Derive.CONCAT:
         return sep.join(normalize_text(v) for v in values if v is not None and normalize_text(v) != "")

@@ -1,7 +1,7 @@
 """Table actions that select, combine, recode and summarise rows: filter, join, sort, map, derive, group.
 
 Registered by ``robots/table/actions.py`` (imported at its end). The work itself is in
-:mod:`robots.table.ops`; these functions are the DX leader's manual and the checks that make
+:mod:`kyodo.robots.table.ops`; these functions are the DX leader's manual and the checks that make
 an implausible result fail or flag instead of passing silently.
 """
 
@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from robots import RunContext, action
-from robots.errors import BusinessError
-from robots.table.ops import (
+from kyodo.core.errors import BusinessError
+from kyodo.robots import RunContext, action
+from kyodo.robots.table.ops import (
     DERIVE_ERRORS,
     Derive,
     derive_value,

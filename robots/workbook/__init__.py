@@ -12,10 +12,10 @@
 (``robots/excel`` reads CSV and writes new reports; this robot works on workbooks staff own.)
 """
 
-from robots.workbook.header import HeaderBlock, find_header_block, flatten_header
-from robots.workbook.ledger import LedgerSpec, find_header, read_ledger
-from robots.workbook.template import ERA_DATE, YEN, cell_value, fill_table, open_template, save_atomic, set_cells
-from robots.workbook.values import read_sheet, read_values
+from kyodo.robots.workbook.header import HeaderBlock, find_header_block, flatten_header
+from kyodo.robots.workbook.ledger import LedgerSpec, find_header, read_ledger
+from kyodo.robots.workbook.template import ERA_DATE, YEN, cell_value, fill_table, open_template, save_atomic, set_cells
+from kyodo.robots.workbook.values import read_sheet, read_values
 
 __all__ = ["ERA_DATE", "YEN", "HeaderBlock", "LedgerSpec", "cell_value", "fill_table", "find_header", "find_header_block",
            "flatten_header", "open_template", "read_ledger", "read_sheet",

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from robots import RunContext, action
-from robots.errors import BusinessError
-from robots.settings import STANDARD_SCENARIOS
-from robots.zones import Zone
+from kyodo.core.errors import BusinessError
+from kyodo.core.settings import STANDARD_SCENARIOS
+from kyodo.core.zones import Zone
+from kyodo.robots import RunContext, action
 
 
 def template_path(ctx: RunContext, template: str) -> Path:
@@ -89,8 +89,8 @@ def read_ledger(
 
     戻り値: 表（行番号はExcelの行番号のまま）。
     """
-    from robots.workbook.ledger import LEDGER_STAGES, LedgerSpec
-    from robots.workbook.ledger import read_ledger as _read
+    from kyodo.robots.workbook.ledger import LEDGER_STAGES, LedgerSpec
+    from kyodo.robots.workbook.ledger import read_ledger as _read
 
     p = ctx.input_path(path)
     spec = LedgerSpec(required_columns=required_columns, sheet=sheet if sheet != "" else 0,
@@ -141,7 +141,7 @@ def fill_template(
 
     戻り値: 書き出したファイル。
     """
-    from robots.workbook.template import open_template, save_atomic, set_cells
+    from kyodo.robots.workbook.template import open_template, save_atomic, set_cells
 
     wb = open_template(template_path(ctx, template))
 
@@ -166,7 +166,7 @@ def _fill_tables(ctx: RunContext, sheet: Callable[[str], Any], tables: list[Any]
     """Check every ``tables`` entry first, then write them with one row count for progress."""
     import pandas as pd
 
-    from robots.workbook.template import fill_table
+    from kyodo.robots.workbook.template import fill_table
 
     todo = []
     for i, t in enumerate(tables, 1):
@@ -191,4 +191,4 @@ def _fill_tables(ctx: RunContext, sheet: Callable[[str], Any], tables: list[Any]
     return written
 
 
-from robots.workbook import columns as _columns  # noqa: E402, F401  (last, as columns imports this module; registers workbook.write_column)
+from kyodo.robots.workbook import columns as _columns  # noqa: E402, F401  (last, as columns imports this module; registers workbook.write_column)

@@ -12,12 +12,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from robots import RunContext, action
-from robots.errors import BusinessError
-from robots.excel._cells import check_size, write_cell
-from robots.excel._xlsxcheck import check_workbook_file
-from robots.normalize import normalize_header, normalize_text
-from robots.zones import Zone
+from kyodo.core.errors import BusinessError
+from kyodo.core.zones import Zone
+from kyodo.robots import RunContext, action
+from kyodo.robots.excel._cells import check_size, write_cell
+from kyodo.robots.excel._xlsxcheck import check_workbook_file
+from kyodo.robots.normalize import normalize_header, normalize_text
 
 _HEADER_ROWS = 30
 
@@ -47,7 +47,7 @@ def write_columns(path: Path, key_column: str, values: dict[str, dict[str, Any]]
 
     from openpyxl import load_workbook
 
-    from robots.workbook.template import save_atomic
+    from kyodo.robots.workbook.template import save_atomic
 
     check_workbook_file(path)  # a deflate bomb is refused before openpyxl inflates it
     wb = load_workbook(path)

@@ -2,7 +2,7 @@
 
 Reusable by any reader of "human" spreadsheets (ledgers, uploaded lists, hostile files):
 
->>> rows, merged = read_sheet(path)                     # robots.workbook.values
+>>> rows, merged = read_sheet(path)                     # kyodo.robots.workbook.values
 >>> block = find_header_block(rows, ["宛名番号", "均等割"], merged=merged)
 >>> block.names        # one name per column, e.g. ["宛名番号", "法人名", "調定額/均等割", "調定額/法人税割"]
 >>> rows[block.body_start]                               # the first data row
@@ -29,8 +29,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.normalize import normalize_header
+from kyodo.core.errors import BusinessError
+from kyodo.robots.normalize import normalize_header
 
 Merged = tuple[tuple[int, int], tuple[int, int]]
 SEP = "/"

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.normalize import (
+from kyodo.core.errors import BusinessError
+from kyodo.robots.normalize import (
     AmountError,
     WarekiError,
     normalize_frame,
@@ -28,8 +28,8 @@ from robots.normalize import (
     parse_nendo,
     parse_yen,
 )
-from robots.normalize.codes import is_valid_corporate_number, is_valid_lg_code, is_valid_my_number
-from robots.workbook.header import HeaderBlock, find_header_block
+from kyodo.robots.normalize.codes import is_valid_corporate_number, is_valid_lg_code, is_valid_my_number
+from kyodo.robots.workbook.header import HeaderBlock, find_header_block
 
 LEDGER_STAGES = 2  # シートの読み込み, 整形・検査: the stages read_ledger announces
 NOTE = "確認事項"  # the column where row-level findings (bad check digits …) are written
@@ -148,8 +148,8 @@ def read_ledger(path: Path, spec: LedgerSpec, stage: Callable[[str], None] = lam
     """
     import pandas as pd
 
-    from robots.privacy import register_personal_columns
-    from robots.workbook.values import read_sheet, sheet_note
+    from kyodo.core.privacy import register_personal_columns
+    from kyodo.robots.workbook.values import read_sheet, sheet_note
 
     stage("シートの読み込み")
     rows, merged = read_sheet(path, spec.sheet, fill_merged=True)

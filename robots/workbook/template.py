@@ -17,9 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.excel._cells import MAX_COLUMNS, MAX_ROWS, cell_value, check_size, guard_formula, write_cell  # noqa: F401 (cell_value: re-exported by robots.workbook)
-from robots.excel._xlsxcheck import check_workbook_file
+from kyodo.core.errors import BusinessError
+from kyodo.robots.excel._cells import MAX_COLUMNS, MAX_ROWS, cell_value, check_size, guard_formula, write_cell  # noqa: F401 (cell_value: re-exported by kyodo.robots.workbook)
+from kyodo.robots.excel._xlsxcheck import check_workbook_file
 
 YEN = '#,##0"円";[Red]-#,##0"円"'
 ERA_DATE = '[$-ja-JP-x-gannen]ggge"年"m"月"d"日";@'
@@ -201,7 +201,7 @@ def set_cells(ws: Any, values: dict[str, Any]) -> None:
 
 def save_atomic(wb: Any, dest: Path) -> Path:
     """Save via a temp file in the same folder + ``os.replace``: no half-written workbook, ever."""
-    from robots.excel import atomic_path
+    from kyodo.robots.excel import atomic_path
 
     with atomic_path(dest) as tmp:
         wb.save(tmp)

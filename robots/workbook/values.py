@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.excel._xlsxcheck import check_workbook_file
+from kyodo.core.errors import BusinessError
+from kyodo.robots.excel._xlsxcheck import check_workbook_file
 
 Merged = tuple[tuple[int, int], tuple[int, int]]
 
@@ -48,7 +48,7 @@ def read_sheet(path: Path, sheet: str | int = 0, *, fill_merged: bool = True) ->
     """Values (as :func:`read_values`) and the merged ranges, 0-based ``((r1, c1), (r2, c2))`` inclusive.
 
     The ranges let a reader tell a header cell merged over two rows from two cells that happen
-    to hold the same text (see :func:`robots.workbook.header.find_header_block`).
+    to hold the same text (see :func:`kyodo.robots.workbook.header.find_header_block`).
     """
     ws = _sheet(path, sheet)
     rows = ws.to_python(skip_empty_area=False)

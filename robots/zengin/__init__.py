@@ -1,7 +1,7 @@
 """全銀協 fixed-length bank files: 口座振替結果 (91, 120 bytes) and 振込入金通知 (01, 200 bytes).
 
 - :func:`parse_zengin` / :func:`read_zengin` — records checked, trailer totals checked, dates
-  resolved (rule in :mod:`robots.zengin.parser`), half-width kana shown full-width.
+  resolved (rule in :mod:`kyodo.robots.zengin.parser`), half-width kana shown full-width.
 - :func:`write_zengin` — files for tests and demos (deterministic), trailer totals computed.
 - :func:`is_paid` / :func:`trailer_totals` — which records are money received; the trailer they add up to.
 - :data:`RESULT_CODES` — 振替結果コード → Japanese meaning; :class:`DebitResult` / :func:`debit_result` —
@@ -9,7 +9,7 @@
   and :data:`REDEBIT`, whether a failed debit is a 再振替候補.
 """
 
-from robots.zengin.layouts import (
+from kyodo.robots.zengin.layouts import (
     FURIKAE,
     LAYOUTS,
     NYUKIN,
@@ -20,8 +20,8 @@ from robots.zengin.layouts import (
     is_paid,
     trailer_totals,
 )
-from robots.zengin.parser import ZenginFile, ZenginGroup, parse_zengin, read_zengin
-from robots.zengin.writer import write_zengin
+from kyodo.robots.zengin.parser import ZenginFile, ZenginGroup, parse_zengin, read_zengin
+from kyodo.robots.zengin.writer import write_zengin
 
 __all__ = [
     "FURIKAE",

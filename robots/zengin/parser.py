@@ -8,7 +8,7 @@ Date rule (staff can rely on it):
   date of the file (勘定日, 起算日) is then read the same way relative to the 作成日, so an old
   file re-read years later still gets its own era. Banks that send 西暦 ``YYMMDD`` instead are
   read with ``year_style="seireki"`` (20YY). The rule itself is
-  :func:`robots.normalize.resolve_yymmdd`; a blank or impossible date stops with the file,
+  :func:`kyodo.robots.normalize.resolve_yymmdd`; a blank or impossible date stops with the file,
   line and field named.
 - 口座振替結果 (91) has only the 引落日 ``MMDD``: the year is the one that puts it nearest to the
   reference date (a 12/27 file processed on 1/5 is last year's). Pass ``reference`` when
@@ -22,10 +22,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.normalize.text import to_fullwidth_kana
-from robots.normalize.wareki import WarekiError, resolve_mmdd, resolve_yymmdd
-from robots.zengin.layouts import CODE_FIELDS, LAYOUTS, RESULT_CODES, Field, Layout, trailer_totals
+from kyodo.core.errors import BusinessError
+from kyodo.core.text import to_fullwidth_kana
+from kyodo.robots.normalize.wareki import WarekiError, resolve_mmdd, resolve_yymmdd
+from kyodo.robots.zengin.layouts import CODE_FIELDS, LAYOUTS, RESULT_CODES, Field, Layout, trailer_totals
 
 _KINDS = {b"1": "ヘッダー", b"2": "データ", b"8": "トレーラー", b"9": "エンド"}
 

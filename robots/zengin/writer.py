@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from robots.normalize.text import to_halfwidth_kana
-from robots.normalize.wareki import ERAS
-from robots.zengin.layouts import LAYOUTS, Field, Layout, trailer_totals
+from kyodo.core.text import to_halfwidth_kana
+from kyodo.robots.normalize.wareki import ERAS
+from kyodo.robots.zengin.layouts import LAYOUTS, Field, Layout, trailer_totals
 
 
 def _wareki_yymmdd(d: date) -> str:

@@ -15,7 +15,7 @@ gives the tamper evidence a file would not have anyway.
 Call :func:`record` for every sensitive action, or :func:`record_quietly` where an audit
 failure must not stop the caller (a run, a staff page), e.g. from the dashboard::
 
-    from runner.audit import record_quietly
+    from kyodo.runner.audit import record_quietly
     record_quietly(user.username, "dashboard.login", "dashboard", "成功")
     record_quietly(user.username, "artifact.download", f"{run.id}/{name}", run.municipality)
 """
@@ -38,7 +38,7 @@ from typing import Any, cast
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from robots.privacy import mask_text
+from kyodo.core.privacy import mask_text
 
 GENESIS = "0" * 64
 log = logging.getLogger("kyodo.audit")
@@ -47,8 +47,8 @@ _stores: dict[str, Any] = {}
 
 
 def _store(url: str | None = None) -> Any:
-    from runner.settings import get_settings
-    from runner.store import RunStore
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.store import RunStore
 
     url = url or get_settings().db_url
     if url not in _stores:
@@ -70,7 +70,7 @@ def entry_hash(id_: int, at: str, actor: str, action: str, target: str, detail: 
 
 
 def _head_path(url: str) -> Path:
-    from runner.settings import get_settings
+    from kyodo.core.settings import get_settings
 
     return get_settings().home / f"audit-head-{hashlib.sha256(url.encode()).hexdigest()[:12]}.json"
 
@@ -124,8 +124,8 @@ def _append(actor: str, action: str, target: str, detail_for: Callable[[Any], st
     """
     from filelock import FileLock
 
-    from runner.settings import get_settings
-    from runner.store.models import AuditRecord
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.store.models import AuditRecord
 
     store = _store(url)
     home = get_settings().home
@@ -165,7 +165,7 @@ def note_scenario(name: str, digest: str, actor: str = "system", *, url: str | N
     runs under the same lock and transaction as the write, so runs starting together after an
     edit record the change once.
     """
-    from runner.store.models import AuditRecord
+    from kyodo.runner.store.models import AuditRecord
 
     if not digest or digest == "-":
         return False
@@ -192,7 +192,7 @@ class VerifyResult:
 
 def verify(url: str | None = None) -> VerifyResult:
     """Recompute the chain; report edited entries (hash) and deleted ones (gaps, broken links, lost tail)."""
-    from runner.store.models import AuditRecord
+    from kyodo.runner.store.models import AuditRecord
 
     store = _store(url)
     with store.session() as s:
@@ -222,7 +222,7 @@ def verify(url: str | None = None) -> VerifyResult:
 
 
 def entries(limit: int = 50, url: str | None = None) -> list[Any]:
-    from runner.store.models import AuditRecord
+    from kyodo.runner.store.models import AuditRecord
 
     with _store(url).session() as s:
         return list(s.scalars(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit)))

@@ -8,10 +8,10 @@ import sys
 
 import typer
 
-from runner.cli._help import install as _japanese_help
-from runner.cli.demo import demo
-from runner.cli.info import actions, municipalities
-from runner.cli.run import run
+from kyodo.runner.cli._help import install as _japanese_help
+from kyodo.runner.cli.demo import demo
+from kyodo.runner.cli.info import actions, municipalities
+from kyodo.runner.cli.run import run
 
 _japanese_help()
 app = typer.Typer(
@@ -29,19 +29,19 @@ app.command("actions")(actions)
 
 # (module, attribute, command name): sub-apps are mounted when their module is present.
 _SUBAPPS = [
-    ("runner.cli.runs", "app", "runs"),
-    ("runner.cli.scenario", "app", "scenario"),
-    ("runner.cli.catalogue", "app", "scenarios"),
-    ("runner.cli.registry", "app", "registry"),
-    ("runner.cli.schedule", "app", "schedule"),
-    ("runner.cli.report", "app", "report"),
-    ("runner.cli.users", "app", "users"),
-    ("runner.cli.secret", "app", "secret"),
-    ("runner.cli.audit", "app", "audit"),
-    ("runner.cli.artifacts", "app", "artifacts"),
-    ("runner.cli.ocr", "app", "ocr"),
-    ("runner.cli.notify", "app", "notify"),
-    ("faq_bot.cli", "app", "faq"),
+    ("kyodo.runner.cli.runs", "app", "runs"),
+    ("kyodo.runner.cli.scenario", "app", "scenario"),
+    ("kyodo.runner.cli.catalogue", "app", "scenarios"),
+    ("kyodo.runner.cli.registry", "app", "registry"),
+    ("kyodo.runner.cli.schedule", "app", "schedule"),
+    ("kyodo.runner.cli.report", "app", "report"),
+    ("kyodo.runner.cli.users", "app", "users"),
+    ("kyodo.runner.cli.secret", "app", "secret"),
+    ("kyodo.runner.cli.audit", "app", "audit"),
+    ("kyodo.runner.cli.artifacts", "app", "artifacts"),
+    ("kyodo.runner.cli.ocr", "app", "ocr"),
+    ("kyodo.runner.cli.notify", "app", "notify"),
+    ("kyodo.runner.cli.faq", "app", "faq"),
 ]
 for _mod, _attr, _name in _SUBAPPS:
     try:
@@ -52,7 +52,7 @@ for _mod, _attr, _name in _SUBAPPS:
         continue
     app.add_typer(_sub, name=_name)
 
-_COMMANDS = [("runner.cli.dashboard", "dashboard"), ("runner.cli.worker", "worker"), ("runner.cli.record", "record")]
+_COMMANDS = [("kyodo.runner.cli.dashboard", "dashboard"), ("kyodo.runner.cli.worker", "worker"), ("kyodo.runner.cli.record", "record")]
 for _mod, _name in _COMMANDS:
     try:
         app.command(_name)(getattr(importlib.import_module(_mod), _name))
@@ -63,8 +63,8 @@ for _mod, _name in _COMMANDS:
 
 def main() -> None:
     """Entry point of the ``kyodo`` script."""
-    from runner.logs import setup_logging
-    from runner.privatefiles import private_umask
+    from kyodo.runner.logs import setup_logging
+    from kyodo.runner.privatefiles import private_umask
 
     private_umask()  # everything this process writes (runs, inputs, database, keys) is owner-only
     setup_logging(logging.WARNING)

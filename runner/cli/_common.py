@@ -11,8 +11,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from robots.errors import KyodoError
-from robots.privacy import mask_text
+from kyodo.core.errors import KyodoError
+from kyodo.core.privacy import mask_text
 
 # Piped output (logs, CI, scripts) gets wide lines so run IDs and paths are never cut.
 console = Console(width=None if sys.stdout.isatty() else 200)
@@ -52,9 +52,9 @@ def store_failure(exc: BaseException) -> KyodoError:
     """A Japanese message for a database or disk failure (never SQL, parameters or a traceback)."""
     import errno
 
-    from robots.errors import ApplicationError
-    from runner.settings import get_settings
-    from runner.store.store import db_error
+    from kyodo.core.errors import ApplicationError
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.store.store import db_error
 
     if not isinstance(exc, OSError):
         return db_error(get_settings().db_url, exc)
@@ -70,9 +70,9 @@ def store_failure(exc: BaseException) -> KyodoError:
 
 def load_context() -> tuple[Any, Any, Any]:
     """(settings, registry, store) for commands that need them."""
-    from runner.registry import load_registry
-    from runner.settings import get_settings
-    from runner.store import open_store
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.store import open_store
 
     settings = get_settings()
     return settings, load_registry(settings.registry_path), open_store(settings.db_url)
@@ -83,7 +83,7 @@ def parse_params(items: list[str] | None) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in items or []:
         if "=" not in item:
-            from robots.errors import BusinessError
+            from kyodo.core.errors import BusinessError
 
             raise BusinessError(f"--param「{item}」は 名前=値 の形で指定してください。")
         k, v = item.split("=", 1)
@@ -99,8 +99,8 @@ def municipality_code(registry: Any, text: str) -> str:
     """A municipality given by code or name (``352021`` or ``宇部市``); unknown ones get a plain Japanese error."""
     import difflib
 
-    from robots.errors import BusinessError
-    from runner.registry import lg_code_valid
+    from kyodo.core.errors import BusinessError
+    from kyodo.runner.registry import lg_code_valid
 
     value = text.strip()
     towns = [registry.prefecture, *registry.municipalities]

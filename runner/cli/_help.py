@@ -2,7 +2,7 @@
 
 Click and Typer have no Japanese catalogue, so the few fixed strings they print (「Usage:」,
 「Show this message and exit.」, panel titles, ``<list[str]>``) are replaced here once, at
-import of ``runner.cli``. Staff read 「オプション」 and 「文字（複数可）」, never ``TEXT`` or ``list[str]``.
+import of ``kyodo.runner.cli``. Staff read 「オプション」 and 「文字（複数可）」, never ``TEXT`` or ``list[str]``.
 """
 
 from __future__ import annotations

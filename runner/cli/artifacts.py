@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from runner.cli._common import console, friendly_errors
+from kyodo.runner.cli._common import console, friendly_errors
 
 app = typer.Typer(help="成果物の保存期間・暗号化。", no_args_is_help=True)
 
@@ -15,8 +15,8 @@ app = typer.Typer(help="成果物の保存期間・暗号化。", no_args_is_hel
 @friendly_errors
 def purge(dry_run: bool = typer.Option(False, "--dry-run", help="削除せず、対象だけ表示")) -> None:
     """保存期間（retention_days）を過ぎた成果物を削除し、監査ログに記録します。"""
-    from runner.artifacts import purge_expired
-    from runner.audit import current_user
+    from kyodo.runner.artifacts import purge_expired
+    from kyodo.runner.audit import current_user
 
     done = purge_expired(dry_run=dry_run, actor=current_user())
     for p in done:
@@ -27,7 +27,7 @@ def purge(dry_run: bool = typer.Option(False, "--dry-run", help="削除せず、
 @app.command("keygen")
 def keygen() -> None:
     """成果物暗号化用のキーを作って表示します（kyodo secret set ARTIFACT_KEY で登録）。"""
-    from runner.artifacts import new_key
+    from kyodo.runner.artifacts import new_key
 
     typer.echo(new_key())
 
@@ -39,8 +39,8 @@ def decrypt(path: Path = typer.Argument(..., help="暗号化された成果物�
     """暗号化された成果物を復号します。"""
     import os
 
-    from runner.artifacts import decrypt_bytes
-    from runner.audit import current_user, record
+    from kyodo.runner.artifacts import decrypt_bytes
+    from kyodo.runner.audit import current_user, record
 
     plain = decrypt_bytes(path.read_bytes())
     fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # never readable by others, not even briefly

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 
-from runner.cli._common import console, err_console, friendly_errors
+from kyodo.runner.cli._common import console, err_console, friendly_errors
 
 app = typer.Typer(help="監査ログ。", no_args_is_help=True)
 
@@ -16,7 +16,7 @@ def list_(limit: int = typer.Option(50, "--limit", help="表示する件数")) -
     """最近の監査ログを表示します。"""
     from rich.table import Table
 
-    from runner.audit import entries
+    from kyodo.runner.audit import entries
 
     t = Table(title="監査ログ（新しい順）")
     for c in ("番号", "日時(UTC)", "誰が", "操作", "対象", "内容"):
@@ -30,7 +30,7 @@ def list_(limit: int = typer.Option(50, "--limit", help="表示する件数")) -
 @friendly_errors
 def verify() -> None:
     """監査ログが改ざん・削除されていないか確かめます。"""
-    from runner.audit import verify as _verify
+    from kyodo.runner.audit import verify as _verify
 
     res = _verify()
     if res.ok:

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import typer
 
-from robots.zones import ZONE_JA
-from runner.cli._common import console, friendly_errors
-from runner.registry import Registry
+from kyodo.core.zones import ZONE_JA
+from kyodo.runner.cli._common import console, friendly_errors
+from kyodo.runner.registry import Registry
 
 app = typer.Typer(help="シナリオカタログ（標準シナリオの一覧と利用状況）。", no_args_is_help=True)
 
@@ -33,8 +33,8 @@ class CatalogueRow:
 
 def catalogue_rows(registry: Registry) -> list[CatalogueRow]:
     """Every scenario found (standard and local), with who schedules or configures it; broken files are listed too."""
-    from robots.errors import KyodoError
-    from runner.scenario.loader import available_scenarios, load_scenario
+    from kyodo.core.errors import KyodoError
+    from kyodo.runner.scenario.loader import available_scenarios, load_scenario
 
     rows = []
     towns = [registry.prefecture, *registry.municipalities]
@@ -58,8 +58,8 @@ def list_(municipality: str | None = typer.Option(None, "--municipality", "-m", 
     """標準シナリオのカタログ: 名称・ネットワーク・手作業の分数（1件）・利用している自治体を表示します。"""
     from rich.table import Table
 
-    from runner.registry import load_registry
-    from runner.settings import get_settings
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.registry import load_registry
 
     registry = load_registry(get_settings().registry_path)
     rows = catalogue_rows(registry)

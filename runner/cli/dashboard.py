@@ -8,8 +8,8 @@ from pathlib import Path
 
 import typer
 
-from robots.settings import load_settings
-from runner.cli._common import console, err_console, friendly_errors, load_context
+from kyodo.core.settings import load_settings
+from kyodo.runner.cli._common import console, err_console, friendly_errors, load_context
 
 
 def session_secret(home: Path) -> str:
@@ -37,8 +37,8 @@ def dashboard(host: str = typer.Option("127.0.0.1", help="待ち受けアドレ�
     """
     import uvicorn
 
-    from runner.dashboard.app import create_app
-    from runner.notify.send import notify_interrupted_quietly
+    from kyodo.runner.dashboard.app import create_app
+    from kyodo.runner.notify.send import notify_interrupted_quietly
 
     settings, registry, store = load_context()
     interrupted = store.mark_interrupted()

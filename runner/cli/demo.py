@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from runner.cli._common import console, friendly_errors
+from kyodo.runner.cli._common import console, friendly_errors
 
 
 @friendly_errors
 def demo() -> None:
     """デモ: 同梱の電子申請ポータルを起動し、標準シナリオを山口県の19市町で実行します。"""
-    from runner.cli.run import print_results
-    from runner.demo.run_demo import find_outputs, run_demo
-    from runner.progress import ProgressBars
-    from runner.registry import load_registry
-    from runner.scenario.titles import scenario_title
-    from runner.settings import get_settings
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.cli.run import print_results
+    from kyodo.runner.demo.run_demo import find_outputs, run_demo
+    from kyodo.runner.progress import ProgressBars
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.scenario.titles import scenario_title
 
     settings = get_settings()
     console.print("[bold]kyodo デモ[/]: 電子申請ポータル（デモ）を起動し、標準シナリオを実行します。")
@@ -30,7 +30,7 @@ def demo() -> None:
     console.rule("まとめ")
     console.print(f"所要時間: {report.seconds:.1f} 秒 / 実行履歴: kyodo runs list / データベース: {settings.db_url}")
     console.print(f"成果物フォルダ: {settings.runs_dir}")
-    from runner.scheduler.service import next_fire_times
+    from kyodo.runner.scheduler.service import next_fire_times
 
     rows, _ = next_fire_times(load_registry(settings.registry_path))
     console.print("今後の実行予定（先頭5件、全件は kyodo schedule list）:")

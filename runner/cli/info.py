@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from runner.cli._common import console, friendly_errors
+from kyodo.runner.cli._common import console, friendly_errors
 
 
 @friendly_errors
@@ -12,8 +12,8 @@ def municipalities() -> None:
     """自治体台帳の一覧を表示します。"""
     from rich.table import Table
 
-    from runner.registry import load_registry
-    from runner.settings import get_settings
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.registry import load_registry
 
     reg = load_registry(get_settings().registry_path)
     t = Table(title=f"自治体台帳（{reg.source}）")
@@ -28,7 +28,7 @@ def actions(name: str | None = typer.Argument(None, help="アクション名（�
     """シナリオで使えるアクションの一覧・説明を表示します。"""
     from rich.table import Table
 
-    from robots import all_actions
+    from kyodo.robots import all_actions
 
     specs = all_actions()
     if name:

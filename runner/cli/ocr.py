@@ -8,7 +8,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from runner.cli._common import console, friendly_errors
+from kyodo.runner.cli._common import console, friendly_errors
 
 app = typer.Typer(help="紙の申請書のOCR（帳票テンプレート）。", no_args_is_help=True)
 
@@ -17,7 +17,7 @@ app = typer.Typer(help="紙の申請書のOCR（帳票テンプレート）。",
 @friendly_errors
 def templates() -> None:
     """使える帳票テンプレート（scenarios/forms）の一覧。"""
-    from robots.ocr.templates import all_templates
+    from kyodo.robots.ocr.templates import all_templates
 
     table = Table("名前", "様式", "項目数", "表題（様式の判別に使う文字）")
     for t in all_templates():
@@ -37,8 +37,8 @@ def check(
     緑の枠は読み取れて検査に通った項目、赤の枠は「要確認」になる項目です。枠の位置がずれていたら
     box の値を直して、もう一度このコマンドを実行してください。
     """
-    from robots.ocr.preview import draw_zones, preview_scan, save_png
-    from robots.ocr.templates import load_template
+    from kyodo.robots.ocr.preview import draw_zones, preview_scan, save_png
+    from kyodo.robots.ocr.templates import load_template
 
     t = load_template(template)
     console.print(f"テンプレート「{escape(t.title)}」（{escape(t.name)}）: 項目 {len(t.fields)} 件、誤りはありません。", highlight=False)
@@ -50,7 +50,7 @@ def check(
         if output is not None:
             import numpy as np
 
-            from robots.ocr.align import H, W
+            from kyodo.robots.ocr.align import H, W
 
             save_png(draw_zones(np.full((H, W), 255, dtype=np.uint8), t), output)
             console.print(f"枠の配置図: {output}")
@@ -88,11 +88,11 @@ def new_template(
     """
     import re
 
-    from robots.errors import BusinessError
-    from robots.excel import atomic_path
-    from robots.ocr.preview import draw_zones, save_png
-    from robots.ocr.propose import propose
-    from robots.ocr.templates import FormTemplate
+    from kyodo.core.errors import BusinessError
+    from kyodo.robots.excel import atomic_path
+    from kyodo.robots.ocr.preview import draw_zones, save_png
+    from kyodo.robots.ocr.propose import propose
+    from kyodo.robots.ocr.templates import FormTemplate
 
     stem = name or (output.stem if output else "new_form")
     if not re.fullmatch(r"[A-Za-z0-9_\-]+", stem):
@@ -123,7 +123,7 @@ def _fit(page):  # type: ignore[no-untyped-def]
     """The blank page at the aligned-page size, so the zones are drawn where a scan's will be."""
     import cv2
 
-    from robots.ocr.align import H, W
+    from kyodo.robots.ocr.align import H, W
 
     return cv2.resize(page, (W, H), interpolation=cv2.INTER_AREA)
 
@@ -139,8 +139,8 @@ def apply_review(
     すべての修正を先に確かめ（日付は日付として読めるか など）、1つでも誤りがあれば何も書き込まずに
     直すセルを表示します。反映した行には「反映済み」と日時が入るので、2回実行しても二重にはなりません。
     """
-    from robots.ocr.review import apply_review as _apply
-    from runner.audit import current_user, record
+    from kyodo.robots.ocr.review import apply_review as _apply
+    from kyodo.runner.audit import current_user, record
 
     res = _apply(review, data)
     if res.applied:

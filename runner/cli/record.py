@@ -14,18 +14,18 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from robots.errors import BusinessError
-from runner.cli._common import console, friendly_errors, is_tty, load_context, municipality_code
-from runner.plan import plan_runs
-from runner.profiles import profile_dir
-from runner.recorder import Composed, Options, compose, recording_browser, write_scenario
-from runner.recorder.compose import template_url, today_name
-from runner.recorder.profile import ProfileDraft, draft_profile, write_profile
-from runner.recorder.verify import recorded_files, replay
-from runner.registry import Municipality
-from runner.scenario.dryrun import describe
-from runner.scenario.loader import load_scenario
-from runner.scenario.model import Scenario
+from kyodo.core.errors import BusinessError
+from kyodo.runner.cli._common import console, friendly_errors, is_tty, load_context, municipality_code
+from kyodo.runner.plan import plan_runs
+from kyodo.runner.profiles import profile_dir
+from kyodo.runner.recorder import Composed, Options, compose, recording_browser, write_scenario
+from kyodo.runner.recorder.compose import template_url, today_name
+from kyodo.runner.recorder.profile import ProfileDraft, draft_profile, write_profile
+from kyodo.runner.recorder.verify import recorded_files, replay
+from kyodo.runner.registry import Municipality
+from kyodo.runner.scenario.dryrun import describe
+from kyodo.runner.scenario.loader import load_scenario
+from kyodo.runner.scenario.model import Scenario
 
 Act = Callable[[Any, Any], None]  # (recorder, page) -> None: the person (or a test's script) working
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from runner.cli._common import console, err_console
+from kyodo.runner.cli._common import console, err_console
 
 app = typer.Typer(help="自治体台帳・プロファイルの確認。", no_args_is_help=True)
 
@@ -18,9 +18,9 @@ def validate(file: Path | None = typer.Argument(None, help="自治体台帳（�
 
     検査数字、知らない項目（似た名前の提案つき）、無いプロファイル・シナリオ・パラメータ、読めないスケジュールを調べます。
     """
-    from runner.cli.scenario import _valid_scenarios
-    from runner.registry_check import check_registry
-    from runner.settings import get_settings
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.cli.scenario import _valid_scenarios
+    from kyodo.runner.registry_check import check_registry
 
     path = file or get_settings().registry_path
     problems = check_registry(path, _valid_scenarios())
@@ -29,7 +29,7 @@ def validate(file: Path | None = typer.Argument(None, help="自治体台帳（�
         for p in problems:
             err_console.print(f"  {escape(str(p))}", highlight=False)
         raise typer.Exit(1)
-    from runner.profiles import profile_files
+    from kyodo.runner.profiles import profile_files
 
     n = len(profile_files(path))
     console.print(f"[green]✓[/] {escape(str(path))}: 問題ありません（プロファイル {n} 件も確認しました）", highlight=False)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from runner.cli._common import console, friendly_errors, load_context
+from kyodo.runner.cli._common import console, friendly_errors, load_context
 
 app = typer.Typer(help="レポート（効果測定）。", no_args_is_help=True)
 
@@ -22,8 +22,8 @@ def effect(
     """自治体・シナリオごとの処理件数と削減時間（と削減額）を表示します。"""
     from rich.table import Table
 
-    from runner.cli._common import municipality_code
-    from runner.report.effect import effect_rows, effect_trend, hourly_cost, write_effect_workbook
+    from kyodo.runner.cli._common import municipality_code
+    from kyodo.runner.report.effect import effect_rows, effect_trend, hourly_cost, write_effect_workbook
 
     _, registry, store = load_context()
     names = registry.names()
@@ -45,7 +45,7 @@ def effect(
                   + (f"　削減額の合計: {round(minutes / 60 * cost):,} 円（1時間 {cost:,.0f} 円）" if cost else ""))
     if output:
         if output.suffix.lower() != ".xlsx":
-            from robots.errors import BusinessError
+            from kyodo.core.errors import BusinessError
 
             raise BusinessError(f"出力先「{output}」は .xlsx にしてください。")
         write_effect_workbook(rows, month, output, cost, effect_trend(store, month, names, codes))

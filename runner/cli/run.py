@@ -7,14 +7,14 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from robots.status import RunStatus
-from runner.cli._common import console, friendly_errors, load_context, parse_params
+from kyodo.core.status import RunStatus
+from kyodo.runner.cli._common import console, friendly_errors, load_context, parse_params
 
 
 def _names() -> dict[str, str]:
     try:
-        from runner.registry import load_registry
-        from runner.settings import get_settings
+        from kyodo.core.settings import get_settings
+        from kyodo.runner.registry import load_registry
 
         return load_registry(get_settings().registry_path).names()
     except Exception:  # noqa: BLE001 - names are a courtesy in a result table
@@ -25,7 +25,7 @@ def print_results(results: list[Any]) -> int:
     """Print one line per run; return the exit code (0 all ok, 1 any failed or partial)."""
     from rich.table import Table
 
-    from runner.scenario.titles import scenario_title
+    from kyodo.runner.scenario.titles import scenario_title
 
     names = _names()
     table = Table(title="実行結果", show_lines=False)
@@ -61,18 +61,18 @@ def run(
 
 @friendly_errors
 def _run(scenario: str, municipality: list[str] | None, all_: bool, param: list[str] | None, dry_run: bool) -> int:
-    from robots.errors import BusinessError
-    from runner.submit import run_scenario
+    from kyodo.core.errors import BusinessError
+    from kyodo.runner.submit import run_scenario
 
     if not municipality and not all_:
         raise BusinessError("対象の自治体を指定してください。", hint="--municipality 352039 または --all")
     if dry_run:
         return _dry_run(scenario, None if all_ else municipality, parse_params(param))
-    from runner.audit import current_user
+    from kyodo.runner.audit import current_user
 
     settings, registry, store = load_context()
     store.mark_interrupted()
-    from runner.progress import ProgressBars
+    from kyodo.runner.progress import ProgressBars
 
     with ProgressBars(console, "自治体ごとに処理中") as bar:
         results = run_scenario(scenario, None if all_ else municipality, parse_params(param),
@@ -83,11 +83,11 @@ def _run(scenario: str, municipality: list[str] | None, all_: bool, param: list[
 
 def _dry_run(scenario: str, codes: list[str] | None, params: dict[str, str]) -> int:
     """Resolve and print every step; no run record, no files, no browser, no secrets."""
-    from runner.plan import plan_runs
-    from runner.registry import load_registry
-    from runner.scenario.dryrun import describe
-    from runner.scenario.loader import load_scenario
-    from runner.settings import get_settings
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.plan import plan_runs
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.scenario.dryrun import describe
+    from kyodo.runner.scenario.loader import load_scenario
 
     settings = get_settings()
     registry = load_registry(settings.registry_path)

@@ -12,10 +12,10 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from robots.errors import ERROR_KIND_JA
-from robots.status import RunStatus
-from runner.cli._common import console, friendly_errors, load_context
-from runner.store import STATUS_JA, TRIGGER_JA, jst
+from kyodo.core.errors import ERROR_KIND_JA
+from kyodo.core.status import RunStatus
+from kyodo.runner.cli._common import console, friendly_errors, load_context
+from kyodo.runner.store import STATUS_JA, TRIGGER_JA, jst
 
 app = typer.Typer(help="実行履歴を見る・再実行する。", no_args_is_help=True)
 
@@ -23,8 +23,8 @@ app = typer.Typer(help="実行履歴を見る・再実行する。", no_args_is_
 
 def parse_day(value: str | None, option: str) -> date | None:
     """``2026-10-01``, ``2026/10/1``, ``20261001``, ``令和8年10月1日`` (full-width digits too) as a date."""
-    from robots.errors import BusinessError
-    from runner.store.store import parse_day as read_day
+    from kyodo.core.errors import BusinessError
+    from kyodo.runner.store.store import parse_day as read_day
 
     if not value:
         return None
@@ -37,7 +37,7 @@ def parse_day(value: str | None, option: str) -> date | None:
 
 def parse_status(value: str | None) -> str | None:
     """A status in English or Japanese (「失敗」 works as well as ``failed``)."""
-    from robots.errors import BusinessError
+    from kyodo.core.errors import BusinessError
 
     if not value:
         return None
@@ -65,9 +65,9 @@ def list_(
     """実行履歴の一覧（新しい順）。"""
     from rich.table import Table
 
-    from runner.cli._common import municipality_code
-    from runner.scenario.titles import scenario_title
-    from runner.store import RunFilter
+    from kyodo.runner.cli._common import municipality_code
+    from kyodo.runner.scenario.titles import scenario_title
+    from kyodo.runner.store import RunFilter
 
     _, registry, store = load_context()
 
@@ -92,13 +92,13 @@ def list_(
 @friendly_errors
 def show(run_id: str = typer.Argument(..., help="実行ID")) -> None:
     """実行の詳細（ステップ記録と成果物）。"""
-    from robots.privacy import mask_text
+    from kyodo.core.privacy import mask_text
 
     _, registry, store = load_context()
     r = _get(store, run_id)
     names = registry.names()
     out = console.print
-    from runner.scenario.titles import human_result, scenario_title, step_title
+    from kyodo.runner.scenario.titles import human_result, scenario_title, step_title
 
     out(f"[bold]{r.id}[/] {escape(scenario_title(r.scenario))} v{escape(r.scenario_version)} / {names.get(r.municipality, r.municipality)}"
         f"（{r.municipality}） / [bold]{STATUS_JA.get(r.status, r.status)}[/]", highlight=False)
@@ -138,11 +138,11 @@ def rerun(
     それぞれの実行は自分の成果物フォルダを持ち、最終成果物は
     var/outputs/<自治体>/<シナリオ>/<対象日>/ に置き換えで公開されるので、重複しません。
     """
-    from runner.audit import current_user
-    from runner.cli._common import municipality_code
-    from runner.cli.run import print_results
-    from runner.executors import get_executor
-    from runner.rerun import AlreadyDone, kept_items, settle_claim, start_rerun
+    from kyodo.runner.audit import current_user
+    from kyodo.runner.cli._common import municipality_code
+    from kyodo.runner.cli.run import print_results
+    from kyodo.runner.executors import get_executor
+    from kyodo.runner.rerun import AlreadyDone, kept_items, settle_claim, start_rerun
 
     settings, registry, store = load_context()
     interrupted = store.mark_interrupted()
@@ -170,7 +170,7 @@ def rerun(
 
 
 def _get(store: Any, run_id: str) -> Any:
-    from robots.errors import BusinessError
+    from kyodo.core.errors import BusinessError
 
     r = store.get_run(run_id.strip())
     if r is None:

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from runner.cli._common import console, err_console, friendly_errors
+from kyodo.runner.cli._common import console, err_console, friendly_errors
 
 app = typer.Typer(help="シナリオの確認・作成・説明。", no_args_is_help=True)
 
@@ -17,10 +17,10 @@ app = typer.Typer(help="シナリオの確認・作成・説明。", no_args_is_
 def validate(files: list[Path] = typer.Argument(..., help="シナリオファイル・フォルダ（複数可）またはシナリオ名")) -> None:
     """シナリオの誤りを、行・列と直し方つきで全部表示します。"""
     files = [g for f in files for g in (sorted(f.glob("*.yaml")) if f.is_dir() else [f])]
-    from robots.errors import KyodoError
-    from runner.scenario.loader import scenario_path
-    from runner.scenario.overlay import check_overlay
-    from runner.scenario.validate import validate_file
+    from kyodo.core.errors import KyodoError
+    from kyodo.runner.scenario.loader import scenario_path
+    from kyodo.runner.scenario.overlay import check_overlay
+    from kyodo.runner.scenario.validate import validate_file
 
     bad = 0
     scenarios: dict | None = None  # loaded once, for every municipality file given
@@ -56,7 +56,7 @@ def _is_registry_file(path: Path) -> bool:
     """The registry itself, or a portal profile: checked by ``kyodo registry validate``, not as a scenario."""
     import yaml
 
-    from runner.settings import get_settings
+    from kyodo.core.settings import get_settings
 
     if path.resolve() == Path(get_settings().registry_path).resolve() or path.parent.name == "profiles":
         return True
@@ -69,16 +69,16 @@ def _is_registry_file(path: Path) -> bool:
 
 def _is_overlay_file(path: Path) -> bool:
     """``config/municipalities/<code>.yaml``: a municipality's own settings, not a scenario."""
-    from runner.scenario.overlay import overlay_dir
-    from runner.settings import get_settings
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.scenario.overlay import overlay_dir
 
     return path.stem.isdigit() and path.parent.resolve() == overlay_dir(get_settings().registry_path).resolve()
 
 
 def _valid_scenarios() -> dict:
     """Every available scenario that loads (name → Scenario), to check municipality files against."""
-    from robots.errors import KyodoError
-    from runner.scenario.loader import available_scenarios, load_scenario
+    from kyodo.core.errors import KyodoError
+    from kyodo.runner.scenario.loader import available_scenarios, load_scenario
 
     scenarios = {}
     for name, f in available_scenarios().items():
@@ -96,7 +96,7 @@ def schema(
     profile: bool = typer.Option(False, "--profile", help="プロファイル（config/profiles/*.yaml）用のスキーマを出力"),
 ) -> None:
     """エディタ補完用の JSON Schema（draft-07）を出力します。"""
-    from runner.scenario.schema import dumps, profile_schema, registry_schema, scenario_schema
+    from kyodo.runner.scenario.schema import dumps, profile_schema, registry_schema, scenario_schema
 
     text = dumps(profile_schema() if profile else registry_schema() if registry else scenario_schema())
     if output:
@@ -109,7 +109,7 @@ def schema(
 @app.command("docs")
 def docs(output: Path = typer.Option(Path("docs/actions.md"), "--output", "-o", help="書き出すファイル")) -> None:
     """アクション一覧（docs/actions.md）をコードから生成します。"""
-    from runner.scenario.docs import actions_markdown
+    from kyodo.runner.scenario.docs import actions_markdown
 
     output.write_text(actions_markdown(), encoding="utf-8")
     console.print(f"書き出しました: {output}")
@@ -123,8 +123,8 @@ def new(name: str = typer.Argument(..., help="シナリオID（半角英小文�
     """説明つきのシナリオの下書きを作ります。"""
     import re
 
-    from robots.errors import BusinessError
-    from runner.scenario.scaffold import scaffold
+    from kyodo.core.errors import BusinessError
+    from kyodo.runner.scenario.scaffold import scaffold
 
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
         raise BusinessError(f"シナリオID「{name}」には半角英小文字・数字・_ だけを使ってください（先頭は英字）。")
@@ -145,12 +145,12 @@ def show(name: str = typer.Argument(..., help="シナリオ名またはファイ
     import yaml
     from rich.table import Table
 
-    from runner.cli._common import parse_params
-    from runner.plan import effective_params
-    from runner.registry import load_registry
-    from runner.scenario.loader import load_scenario, scenario_path
-    from runner.scenario.overlay import effective_view, file_params_for
-    from runner.settings import get_settings
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.cli._common import parse_params
+    from kyodo.runner.plan import effective_params
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.scenario.loader import load_scenario, scenario_path
+    from kyodo.runner.scenario.overlay import effective_view, file_params_for
 
     settings = get_settings()
     reg = load_registry(settings.registry_path)
@@ -183,7 +183,7 @@ def _show_profile(reg: Any, m: Any) -> None:
     name = m.profile or (reg.default_profile if m.portal_url else None)
     if not name:
         return
-    from runner.profiles import profile_files
+    from kyodo.runner.profiles import profile_files
 
     files = {f.stem: f for f in profile_files(reg.source or get_registry_path())}
     where = files.get(name, "台帳の profiles")
@@ -194,6 +194,6 @@ def _show_profile(reg: Any, m: Any) -> None:
 
 
 def get_registry_path() -> Path:
-    from runner.settings import get_settings
+    from kyodo.core.settings import get_settings
 
     return Path(get_settings().registry_path)

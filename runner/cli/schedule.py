@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from runner.cli._common import console, friendly_errors
+from kyodo.runner.cli._common import console, friendly_errors
 
 app = typer.Typer(help="スケジュール（営業日カレンダー対応）: 一覧・一時停止・再開・起動。", no_args_is_help=True)
 
@@ -16,11 +16,11 @@ def list_(municipality: str | None = typer.Option(None, "--municipality", "-m", 
     from rich.markup import escape
     from rich.table import Table
 
-    from runner.cli._common import municipality_code
-    from runner.registry import load_registry
-    from runner.scenario.titles import scenario_title
-    from runner.scheduler.service import next_fire_times
-    from runner.settings import get_settings
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.cli._common import municipality_code
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.scenario.titles import scenario_title
+    from kyodo.runner.scheduler.service import next_fire_times
 
     registry = load_registry(get_settings().registry_path)
     code = municipality_code(registry, municipality) if municipality else None
@@ -61,13 +61,13 @@ def resume(municipality: str = typer.Option(..., "--municipality", "-m", help="�
 
 
 def _pause(municipality: str, scenario: str, pause_it: bool) -> None:
-    from robots.errors import BusinessError
-    from runner.audit import current_user
-    from runner.cli._common import municipality_code
-    from runner.registry import load_registry
-    from runner.scenario.titles import scenario_title
-    from runner.scheduler.control import set_paused
-    from runner.settings import get_settings
+    from kyodo.core.errors import BusinessError
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.audit import current_user
+    from kyodo.runner.cli._common import municipality_code
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.scenario.titles import scenario_title
+    from kyodo.runner.scheduler.control import set_paused
 
     settings = get_settings()
     registry = load_registry(settings.registry_path)
@@ -84,13 +84,13 @@ def _pause(municipality: str, scenario: str, pause_it: bool) -> None:
 @friendly_errors
 def start() -> None:
     """スケジューラーを起動します（Ctrl-C で停止）。"""
-    from runner.notify.send import notify_interrupted_quietly
-    from runner.registry import load_registry
-    from runner.scenario.loader import available_scenarios
-    from runner.scheduler.service import SchedulerLock, build_scheduler
-    from runner.settings import get_settings
-    from runner.store import open_store
-    from runner.submit import submit_run
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.notify.send import notify_interrupted_quietly
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.scenario.loader import available_scenarios
+    from kyodo.runner.scheduler.service import SchedulerLock, build_scheduler
+    from kyodo.runner.store import open_store
+    from kyodo.runner.submit import submit_run
 
     settings = get_settings()
     with SchedulerLock(settings.home):

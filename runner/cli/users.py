@@ -5,9 +5,9 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 
-from robots.errors import BusinessError
-from robots.settings import load_settings
-from runner.cli._common import console, friendly_errors, load_context
+from kyodo.core.errors import BusinessError
+from kyodo.core.settings import load_settings
+from kyodo.runner.cli._common import console, friendly_errors, load_context
 
 app = typer.Typer(help="ダッシュボードの職員アカウント。", no_args_is_help=True)
 
@@ -20,7 +20,7 @@ def add(
     name: str = typer.Option("", "--name", help="表示名"),
 ) -> None:
     """職員アカウントを追加・更新します（パスワードは入力を求めます）。"""
-    from runner.dashboard.users import add_user
+    from kyodo.runner.dashboard.users import add_user
 
     _, registry, store = load_context()
     scope = "県（全自治体）"
@@ -31,7 +31,7 @@ def add(
         m = registry.get(municipality.strip())
         municipality, scope = m.code, f"{m.name}（{m.code}）"
     add_user(store, username, _new_password(), municipality, name)
-    from runner.audit import current_user, record_quietly
+    from kyodo.runner.audit import current_user, record_quietly
 
     record_quietly(current_user(), "user.add", username.strip(), scope)
     console.print(f"ユーザー「{username}」を登録しました（{scope}）。")
@@ -49,8 +49,8 @@ def list_() -> None:
     """職員アカウントの一覧（所属・状態・ログイン中のセッション数）。"""
     from rich.table import Table
 
-    from runner.dashboard.users import list_users
-    from runner.store import jst
+    from kyodo.runner.dashboard.users import list_users
+    from kyodo.runner.store import jst
 
     _, registry, store = load_context()
     names = registry.names()
@@ -69,8 +69,8 @@ def list_() -> None:
 @friendly_errors
 def passwd(username: str = typer.Argument(..., help="ユーザー名")) -> None:
     """パスワードを変更します。その職員のログイン中の画面はすべてログアウトされます。"""
-    from runner.audit import current_user, record_quietly
-    from runner.dashboard.users import set_password
+    from kyodo.runner.audit import current_user, record_quietly
+    from kyodo.runner.dashboard.users import set_password
 
     _, _, store = load_context()
     ended = set_password(store, username, _new_password())
@@ -82,8 +82,8 @@ def passwd(username: str = typer.Argument(..., help="ユーザー名")) -> None:
 @friendly_errors
 def disable(username: str = typer.Argument(..., help="ユーザー名")) -> None:
     """アカウントを無効にします（ログイン不可、ログイン中の画面もすぐ使えなくなります）。"""
-    from runner.audit import current_user, record_quietly
-    from runner.dashboard.users import set_disabled
+    from kyodo.runner.audit import current_user, record_quietly
+    from kyodo.runner.dashboard.users import set_disabled
 
     _, _, store = load_context()
     ended = set_disabled(store, username, True)
@@ -96,8 +96,8 @@ def disable(username: str = typer.Argument(..., help="ユーザー名")) -> None
 @friendly_errors
 def enable(username: str = typer.Argument(..., help="ユーザー名")) -> None:
     """無効にしたアカウントを有効に戻します。"""
-    from runner.audit import current_user, record_quietly
-    from runner.dashboard.users import set_disabled
+    from kyodo.runner.audit import current_user, record_quietly
+    from kyodo.runner.dashboard.users import set_disabled
 
     _, _, store = load_context()
     set_disabled(store, username, False)
@@ -110,8 +110,8 @@ def enable(username: str = typer.Argument(..., help="ユーザー名")) -> None:
 def remove(username: str = typer.Argument(..., help="ユーザー名"),
            yes: bool = typer.Option(False, "--yes", help="確認せずに削除する")) -> None:
     """アカウントを削除します（監査ログの記録は残ります）。"""
-    from runner.audit import current_user, record_quietly
-    from runner.dashboard.users import remove_user
+    from kyodo.runner.audit import current_user, record_quietly
+    from kyodo.runner.dashboard.users import remove_user
 
     _, _, store = load_context()
     if not yes and not typer.confirm(f"ユーザー「{username}」を削除しますか？"):

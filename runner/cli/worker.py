@@ -6,8 +6,8 @@ import os
 
 import typer
 
-from robots.zones import ZONES
-from runner.cli._common import console
+from kyodo.core.zones import ZONES
+from kyodo.runner.cli._common import console
 
 
 def worker(
@@ -17,14 +17,14 @@ def worker(
     pool: str = typer.Option("prefork", "--pool", help="prefork / solo / threads"),
 ) -> None:
     """指定したネットワークのキューだけを処理するワーカーを起動します。"""
-    from runner.worker.app import celery_app, queue_for
+    from kyodo.runner.worker.app import celery_app, queue_for
 
     if zone not in ZONES:
         console.print(f"ゾーン「{zone}」は使えません（{' / '.join(ZONES)}）。")
         raise typer.Exit(2)
     queues = [queue_for(zone)] + [f"kyodo.{zone}.{m}" for m in municipality or []]
     app = celery_app()
-    import runner.worker.tasks  # noqa: F401  (registers the task)
+    import kyodo.runner.worker.tasks  # noqa: F401  (registers the task)
 
     console.print(f"ワーカー起動: ゾーン {zone}、キュー {', '.join(queues)}")
     app.worker_main(["worker", "-Q", ",".join(queues), "-c", str(concurrency), "--pool", pool, "-n", f"kyodo-{zone}-{os.getpid()}@%h",

@@ -21,17 +21,17 @@ from sqlalchemy.exc import DatabaseError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
-from robots.errors import ErrorKind, KyodoError
-from robots.privacy import mask_text
-from robots.status import RERUNNABLE  # noqa: F401 - public: used by tests and the CLI
-from runner.dashboard.deps import Dashboard, LoginRedirect, current_quietly, get_dash, make_templates, page
-from runner.dashboard.routes import auth, effect, runs, schedule
-from runner.dashboard.routes.runs import can_rerun  # noqa: F401 - public: used by tests and the CLI
-from runner.dashboard.sessions import LIFETIME
-from runner.registry import Registry
-from runner.settings import Settings
-from runner.store import RunStore
-from runner.store.store import db_error
+from kyodo.core.errors import ErrorKind, KyodoError
+from kyodo.core.privacy import mask_text
+from kyodo.core.settings import Settings
+from kyodo.core.status import RERUNNABLE  # noqa: F401 - public: used by tests and the CLI
+from kyodo.runner.dashboard.deps import Dashboard, LoginRedirect, current_quietly, get_dash, make_templates, page
+from kyodo.runner.dashboard.routes import auth, effect, runs, schedule
+from kyodo.runner.dashboard.routes.runs import can_rerun  # noqa: F401 - public: used by tests and the CLI
+from kyodo.runner.dashboard.sessions import LIFETIME
+from kyodo.runner.registry import Registry
+from kyodo.runner.store import RunStore
+from kyodo.runner.store.store import db_error
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",

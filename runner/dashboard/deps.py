@@ -16,15 +16,15 @@ from fastapi import Form, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from robots.privacy import mask_text
-from runner.dashboard._throttle import LoginThrottle
-from runner.dashboard.sessions import close_session, open_session, session_user
-from runner.dashboard.users import Staff, get_staff
-from runner.notify.send import notify_interrupted_quietly
-from runner.registry import Registry
-from runner.scenario.titles import action_title, human_result, scenario_title
-from runner.settings import Settings
-from runner.store import STATUS_JA, TRIGGER_JA, RunStore, jst
+from kyodo.core.privacy import mask_text
+from kyodo.core.settings import Settings
+from kyodo.runner.dashboard._throttle import LoginThrottle
+from kyodo.runner.dashboard.sessions import close_session, open_session, session_user
+from kyodo.runner.dashboard.users import Staff, get_staff
+from kyodo.runner.notify.send import notify_interrupted_quietly
+from kyodo.runner.registry import Registry
+from kyodo.runner.scenario.titles import action_title, human_result, scenario_title
+from kyodo.runner.store import STATUS_JA, TRIGGER_JA, RunStore, jst
 
 TEMPLATES = Path(__file__).parent / "templates"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -15,8 +15,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 
-from runner.store import RunStore
-from runner.store.models import StaffSession, User
+from kyodo.runner.store import RunStore
+from kyodo.runner.store.models import StaffSession, User
 
 LIFETIME = timedelta(hours=8)  # at most one working day per login
 IDLE = timedelta(hours=1)  # an unattended screen is logged out

@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
-from robots.errors import BusinessError
-from runner.store import RunStore
-from runner.store.models import StaffSession, User
+from kyodo.core.errors import BusinessError
+from kyodo.runner.store import RunStore
+from kyodo.runner.store.models import StaffSession, User
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from runner.engine import RunResult
-from runner.privatefiles import secure_tree
-from runner.registry import Registry
-from runner.secrets import env_name
-from runner.settings import Settings
+from kyodo.core.settings import Settings
+from kyodo.runner.engine import RunResult
+from kyodo.runner.privatefiles import secure_tree
+from kyodo.runner.registry import Registry
+from kyodo.runner.secrets import env_name
 
 
 @dataclass
@@ -57,11 +57,11 @@ def start_portal(registry: Registry) -> Portals:
 
     Sets ``KYODO_PORTAL_URL`` and ``KYODO_PORTAL_B_URL``, which the sample registry's portal URLs use.
     """
-    from runner.demo.portal.app import create_app
-    from runner.demo.portal.tenants import tenants_b_from_registry, tenants_from_registry
-    from runner.demo.portal_b.app import create_app_b
-    from runner.secrets import get_secret
-    from runner.webserver import serve_in_thread
+    from kyodo.runner.demo.portal.app import create_app
+    from kyodo.runner.demo.portal.tenants import tenants_b_from_registry, tenants_from_registry
+    from kyodo.runner.demo.portal_b.app import create_app_b
+    from kyodo.runner.secrets import get_secret
+    from kyodo.runner.webserver import serve_in_thread
 
     a = serve_in_thread(create_app(tenants_from_registry(registry, get_secret)))
     b = serve_in_thread(create_app_b(tenants_b_from_registry(registry, get_secret)))
@@ -77,17 +77,17 @@ def prepare_inputs(registry: Registry, settings: Settings) -> list[str]:
     """
     runnable = ["e_application_aggregation"]
     try:
-        from robots.reconcile.demo_data import write_demo_tax_inputs
+        from kyodo.robots.reconcile.demo_data import write_demo_tax_inputs
     except ImportError:
         write_demo_tax_inputs = None  # type: ignore[assignment]
     try:
-        from robots.ocr.sample_forms import write_sample_forms
+        from kyodo.robots.ocr.sample_forms import write_sample_forms
     except ImportError:
         write_sample_forms = None  # type: ignore[assignment]
     for m in registry.all():
         base = settings.data_dir / m.code
         if write_demo_tax_inputs is not None and not (base / "zengin").exists():
-            # each municipality's 基幹 vendor layout (robots.reconcile.demo_data.DEMO_VENDORS); read via its municipality file
+            # each municipality's 基幹 vendor layout (kyodo.robots.reconcile.demo_data.DEMO_VENDORS); read via its municipality file
             write_demo_tax_inputs(base, m.code, int(m.code))
     if write_demo_tax_inputs is not None:
         runnable.append("tax_reconciliation")
@@ -103,8 +103,8 @@ def prepare_inputs(registry: Registry, settings: Settings) -> list[str]:
 
 def run_demo(settings: Settings, registry_loader: Callable[[], Registry], progress: Any = None) -> DemoReport:
     """Run the demo end to end and return what happened (the CLI prints it)."""
-    from runner.store import open_store
-    from runner.submit import run_scenario
+    from kyodo.runner.store import open_store
+    from kyodo.runner.submit import run_scenario
 
     registry = registry_loader()
     set_demo_passwords(registry)
@@ -119,13 +119,13 @@ def run_demo(settings: Settings, registry_loader: Callable[[], Registry], progre
             codes = None if name != "paper_application_ocr" else [m.code for m in registry.all()[:3]]
             report.results[name] = run_scenario(name, codes, registry=registry, store=store, settings=settings,
                                                 progress=progress, executor="local")
-        from runner.demo.catalogue import run_catalogue  # 転記・時間外・ふるさと納税・施設予約・住民異動
+        from kyodo.runner.demo.catalogue import run_catalogue  # 転記・時間外・ふるさと納税・施設予約・住民異動
 
         report.results.update(run_catalogue(registry, settings, store, progress).results)
         report.seconds = time.monotonic() - started
         return report
     finally:
-        from robots.browser import shutdown
+        from kyodo.robots.browser import shutdown
 
         shutdown()
         server.stop()

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from runner.executors.base import Executor
-from runner.registry import Registry
-from runner.settings import Settings
-from runner.store import RunStore
+from kyodo.core.settings import Settings
+from kyodo.runner.executors.base import Executor
+from kyodo.runner.registry import Registry
+from kyodo.runner.store import RunStore
 
 
 def get_executor(registry: Registry, store: RunStore, settings: Settings, name: str | None = None) -> Executor:
     """The executor chosen by ``KYODO_EXECUTOR`` (or ``name``)."""
     name = name or settings.executor
     if name == "local":
-        from runner.executors.local import LocalExecutor
+        from kyodo.runner.executors.local import LocalExecutor
 
         return LocalExecutor(registry, store, settings)
     if name == "celery":
-        from runner.executors.celery import CeleryExecutor
+        from kyodo.runner.executors.celery import CeleryExecutor
 
         return CeleryExecutor(registry, store, settings)
-    from robots.errors import BusinessError
+    from kyodo.core.errors import BusinessError
 
     raise BusinessError(f"実行方式「{name}」は使えません。", hint="KYODO_EXECUTOR は local か celery です。")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from runner.engine import ProgressFn, RunResult
-from runner.plan import RunPlan
+from kyodo.runner.engine import ProgressFn, RunResult
+from kyodo.runner.plan import RunPlan
 
 
 class Executor(Protocol):

@@ -10,15 +10,15 @@ import logging
 from datetime import UTC, datetime
 from typing import Any
 
-import runner
-from robots.errors import ApplicationError, ErrorKind
-from robots.status import ACTIVE, DONE, RunStatus
-from runner.engine import ProgressFn, RunResult
-from runner.plan import RunPlan, plan_scenario
-from runner.registry import Registry
-from runner.settings import Settings
-from runner.store import RunStore, new_run_id
-from runner.worker.app import celery_app, queue_for
+from kyodo import runner
+from kyodo.core.errors import ApplicationError, ErrorKind
+from kyodo.core.settings import Settings
+from kyodo.core.status import ACTIVE, DONE, RunStatus
+from kyodo.runner.engine import ProgressFn, RunResult
+from kyodo.runner.plan import RunPlan, plan_scenario
+from kyodo.runner.registry import Registry
+from kyodo.runner.store import RunStore, new_run_id
+from kyodo.runner.worker.app import celery_app, queue_for
 
 log = logging.getLogger("kyodo.celery")
 
@@ -102,7 +102,7 @@ def _path(p: str) -> Any:
 
 
 def _safe(settings: Settings) -> str:
-    from runner.worker.app import broker_url
+    from kyodo.runner.worker.app import broker_url
 
     url = broker_url()
     return url.split("@")[-1] if "@" in url else url

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from robots.status import RunStatus
-from runner.engine import ProgressFn, RunResult, execute
-from runner.notify.send import notify_run_quietly
-from runner.plan import RunPlan, plan_scenario
-from runner.progress import StoreProgress
-from runner.registry import Registry
-from runner.settings import Settings
-from runner.store import RunStore
+from kyodo.core.settings import Settings
+from kyodo.core.status import RunStatus
+from kyodo.runner.engine import ProgressFn, RunResult, execute
+from kyodo.runner.notify.send import notify_run_quietly
+from kyodo.runner.plan import RunPlan, plan_scenario
+from kyodo.runner.progress import StoreProgress
+from kyodo.runner.registry import Registry
+from kyodo.runner.store import RunStore
 
 
 class LocalExecutor:

@@ -2,5 +2,5 @@
 
 Modules: ``channels`` (the registry's ``notify`` field and the environment defaults),
 ``message`` (the Japanese texts), ``send`` (who gets what; never fails a run).
-The low-level senders are the mail robot (``robots.mail``).
+The low-level senders are the mail robot (``kyodo.robots.mail``).
 """

@@ -7,9 +7,9 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from robots.mail import WebhookKind
-from robots.settings import load_settings
-from robots.status import RunStatus
+from kyodo.core.settings import load_settings
+from kyodo.core.status import RunStatus
+from kyodo.robots.mail import WebhookKind
 
 
 class NotifyOn(str, Enum):
@@ -47,7 +47,7 @@ class Defaults:
 
     smtp_url: str | None
     emails: tuple[str, ...]
-    dashboard_url: str  # default: robots.settings (KYODO_DASHBOARD_URL)
+    dashboard_url: str  # default: kyodo.core.settings (KYODO_DASHBOARD_URL)
     sender: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 

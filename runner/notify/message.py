@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from robots.errors import ErrorKind
-from robots.privacy import mask_text
-from robots.status import RERUNNABLE
-from runner.scenario.titles import scenario_title
-from runner.store import STATUS_JA, TRIGGER_JA, jst
+from kyodo.core.errors import ErrorKind
+from kyodo.core.privacy import mask_text
+from kyodo.core.status import RERUNNABLE
+from kyodo.runner.scenario.titles import scenario_title
+from kyodo.runner.store import STATUS_JA, TRIGGER_JA, jst
 
 HINT_MARK = "→ 対処:"
 GENERIC_HINT = {

@@ -9,20 +9,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from robots.errors import BusinessError, KyodoError
-from robots.mail import Mail, parse_smtp_url, post_webhook, send_mail
-from robots.privacy import mask_text
-from robots.status import RunStatus
-from runner.notify.channels import (
+from kyodo.core.errors import BusinessError, KyodoError
+from kyodo.core.privacy import mask_text
+from kyodo.core.status import RunStatus
+from kyodo.robots.mail import Mail, parse_smtp_url, post_webhook, send_mail
+from kyodo.runner.notify.channels import (
     Defaults,
     NotifyChannels,
     NotifyOn,
     Webhook,
     defaults_from_env,
 )
-from runner.notify.message import Message, failure_message, summary_message
-from runner.registry import Registry
-from runner.store import JST, RunStore
+from kyodo.runner.notify.message import Message, failure_message, summary_message
+from kyodo.runner.registry import Registry
+from kyodo.runner.store import JST, RunStore
 
 log = logging.getLogger("kyodo.notify")
 Secret = Callable[[str], str]
@@ -46,7 +46,7 @@ class Outcome:
 
 
 def _secret_resolver() -> Secret:
-    from runner.secrets import get_secret
+    from kyodo.runner.secrets import get_secret
 
     return get_secret
 

@@ -5,10 +5,10 @@ steps, parameters and secret names; ``write_scenario`` writes the YAML; ``replay
 compares what it downloads with what the recording downloaded.
 """
 
-from runner.recorder.compose import Composed, Options, compose
-from runner.recorder.emit import scenario_yaml, write_scenario
-from runner.recorder.events import Event, EventKind
-from runner.recorder.session import Recorder, recording_browser
+from kyodo.runner.recorder.compose import Composed, Options, compose
+from kyodo.runner.recorder.emit import scenario_yaml, write_scenario
+from kyodo.runner.recorder.events import Event, EventKind
+from kyodo.runner.recorder.session import Recorder, recording_browser
 
 __all__ = ["Composed", "Event", "EventKind", "Options", "Recorder", "compose", "recording_browser", "scenario_yaml",
            "write_scenario"]

@@ -16,9 +16,9 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from robots.privacy import mask_text
-from robots.zones import DEFAULT_ZONE
-from runner.recorder.events import Event, EventKind
+from kyodo.core.privacy import mask_text
+from kyodo.core.zones import DEFAULT_ZONE
+from kyodo.runner.recorder.events import Event, EventKind
 
 CAUSE_SECONDS = 5.0      # a page load this soon after an action was caused by it (not a step of its own)
 SUBMIT_SECONDS = 1.5     # a form submit this soon after a click on a button is that click

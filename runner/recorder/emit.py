@@ -8,9 +8,9 @@ from typing import Any
 
 import yaml
 
-from robots.excel import atomic_path
-from robots.jst import JST
-from runner.recorder.compose import Composed
+from kyodo.core.jst import JST
+from kyodo.robots.excel import atomic_path
+from kyodo.runner.recorder.compose import Composed
 
 
 class _Dumper(yaml.SafeDumper):

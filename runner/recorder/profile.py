@@ -20,13 +20,13 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from robots.errors import BusinessError
-from robots.excel import atomic_path
-from robots.excel.csvread import detect_encoding, read_csv_file
-from robots.normalize import WarekiError, parse_date
-from robots.normalize.datetimes import format_date
-from runner.profiles import Profile
-from runner.recorder.events import Event, EventKind
+from kyodo.core.errors import BusinessError
+from kyodo.robots.excel import atomic_path
+from kyodo.robots.excel.csvread import detect_encoding, read_csv_file
+from kyodo.robots.normalize import WarekiError, parse_date
+from kyodo.robots.normalize.datetimes import format_date
+from kyodo.runner.profiles import Profile
+from kyodo.runner.recorder.events import Event, EventKind
 
 # Standard column → the names products use for it (compared after NFKC and without spaces).
 STANDARD_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from robots.browser._session import CHROMIUM_ARGS, chromium_path, driver
-from runner.recorder.events import Event, EventKind
+from kyodo.robots.browser._session import CHROMIUM_ARGS, chromium_path, driver
+from kyodo.runner.recorder.events import Event, EventKind
 
 CAPTURE_JS = (Path(__file__).with_name("_capture.js")).read_text(encoding="utf-8")
 

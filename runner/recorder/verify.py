@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from robots.status import RunStatus
-from runner.recorder.compose import Composed
-from runner.recorder.events import EventKind
+from kyodo.core.status import RunStatus
+from kyodo.runner.recorder.compose import Composed
+from kyodo.runner.recorder.events import EventKind
 
 
 class Match(str, Enum):
@@ -54,7 +54,7 @@ def recorded_files(composed: Composed, events: list) -> dict[str, str]:
 
 def replay(path: Path, code: str, recorded: dict[str, str]) -> ReplayReport:
     """Run the written scenario for municipality ``code`` and compare its downloads with ``recorded``."""
-    from runner.submit import run_scenario
+    from kyodo.runner.submit import run_scenario
 
     [result] = run_scenario(str(path), [code], trigger="manual", requested_by="recorder")
     report = ReplayReport(result.run_id, result.status, result.error)

@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError
-from robots.jst import JST
-from robots.settings import load_settings
-from robots.status import DONE
-from runner.store import RunStore
+from kyodo.core.errors import BusinessError
+from kyodo.core.jst import JST
+from kyodo.core.settings import load_settings
+from kyodo.core.status import DONE
+from kyodo.runner.store import RunStore
 
 
 @dataclass
@@ -103,7 +103,7 @@ def effect_rows(store: RunStore, month: str, names: dict[str, str], visible: Ite
     (:func:`work_key`) counts once, by its latest succeeded/partial run: a re-run or a second
     manual run the same day does not count its items twice.
     """
-    from runner.scenario.titles import scenario_title
+    from kyodo.runner.scenario.titles import scenario_title
 
     start, end = month_range(month)
     runs = _work_rows(store, start.date(), (end - timedelta(days=1)).date(), visible)
@@ -154,8 +154,8 @@ def _work_rows(store: RunStore, first: Any, last: Any, visible: Iterable[str] | 
     ``RunStore.runs_for_days``), without building ORM objects: a year of history is 100,000 rows."""
     from sqlalchemy import and_, or_, select
 
-    from runner.store.models import Run
-    from runner.store.store import jst_day_start
+    from kyodo.runner.store.models import Run
+    from kyodo.runner.store.store import jst_day_start
 
     cols = (Run.id, Run.scenario, Run.municipality, Run.municipalities, Run.logical_date, Run.created_at, Run.params,
             Run.status, Run.items_ok, Run.items_failed, Run.minutes_per_item)
@@ -214,8 +214,8 @@ def write_effect_workbook(rows: list[EffectRow], month: str, dest: Path, hourly:
     from openpyxl import load_workbook
     from openpyxl.chart import BarChart, Reference
 
-    from robots.excel import atomic_path
-    from robots.excel.report import Sheet, write_workbook
+    from kyodo.robots.excel import atomic_path
+    from kyodo.robots.excel.report import Sheet, write_workbook
 
     df = effect_frame(rows, hourly)
     sums = ["実行回数", "処理件数", "要手作業(件)", "削減時間(時間)"] + ([YEN] if hourly else [])

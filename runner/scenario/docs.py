@@ -14,7 +14,7 @@ def _type_name(annotation: typing.Any) -> str:
 
 
 def actions_markdown() -> str:
-    from robots import all_actions
+    from kyodo.robots import all_actions
 
     lines = ["# アクション一覧（Step reference）", "",
              "シナリオの `action:` に書けるアクションです。`kyodo actions 名前` でも同じ説明を見られます。",

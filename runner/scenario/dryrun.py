@@ -9,15 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from robots import RunContext
-from robots.errors import BusinessError, KyodoError
-from runner.engine import municipality_view
-from runner.plan import RunPlan
-from runner.registry import Registry
-from runner.scenario.expr import render
-from runner.scenario.inputs import input_roots
-from runner.scenario.model import Scenario, Step
-from runner.settings import Settings
+from kyodo.core.errors import BusinessError, KyodoError
+from kyodo.core.settings import Settings
+from kyodo.robots import RunContext
+from kyodo.runner.engine import municipality_view
+from kyodo.runner.plan import RunPlan
+from kyodo.runner.registry import Registry
+from kyodo.runner.scenario.expr import render
+from kyodo.runner.scenario.inputs import input_roots
+from kyodo.runner.scenario.model import Scenario, Step
 
 
 class Later:
@@ -50,7 +50,7 @@ def _show(value: Any) -> str:
 
 def describe(plan: RunPlan, scenario: Scenario, registry: Registry, settings: Settings) -> list[str]:
     """Human-readable lines: one per step (per municipality in loops)."""
-    from runner.plan import effective_params
+    from kyodo.runner.plan import effective_params
 
     owner = registry.get(plan.owner)
     munis = [registry.get(c) for c in plan.municipalities]

@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
 
 VAR = re.compile(r"\$\{([^{}]+)\}")
 
@@ -48,7 +48,7 @@ def _first(*values: Any) -> Any:
 
 def _date_text(value: Any, fmt: str = "iso") -> str:
     """``date_text(params.date_from, m.profile.dates.format)``: a date the way a portal's form wants it."""
-    from robots.normalize.datetimes import format_date
+    from kyodo.robots.normalize.datetimes import format_date
 
     try:
         return format_date(value, fmt)
@@ -67,7 +67,7 @@ def _with_query(url: str, name: str, value: Any) -> str:
 
 def _period(start: Any, end: Any) -> str:
     """``period(from, to)``: ``_20260701-20260930`` for file names ("" when neither is given)."""
-    from robots.normalize.datetimes import format_date
+    from kyodo.robots.normalize.datetimes import format_date
 
     if start in (None, "") and end in (None, ""):
         return ""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from robots.errors import BusinessError
-from runner.scenario.model import Scenario
-from runner.settings import get_settings
+from kyodo.core.errors import BusinessError
+from kyodo.core.settings import get_settings
+from kyodo.runner.scenario.model import Scenario
 
 
 def scenario_path(name_or_path: str | Path) -> Path:
@@ -43,7 +43,7 @@ def available_scenarios() -> dict[str, Path]:
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load and validate a scenario; every problem is reported at once, with its location."""
-    from runner.scenario.validate import validate_file
+    from kyodo.runner.scenario.validate import validate_file
 
     path = scenario_path(name_or_path)
     scenario, problems = validate_file(path)  # validated once: the checked model is the one returned
@@ -52,7 +52,7 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 def read_scenario_text(path: str | Path) -> str:
     """The text of a scenario file exactly as it will be validated (UTF-8, BOM removed)."""
-    from runner.yamlfile import YamlProblems, read_yaml_text
+    from kyodo.core.yamlfile import YamlProblems, read_yaml_text
 
     try:
         return read_yaml_text(path)
@@ -62,7 +62,7 @@ def read_scenario_text(path: str | Path) -> str:
 
 def load_scenario_text(text: str, where: str | Path) -> Scenario:
     """Validate a scenario carried as text (a DX leader's own file sent to a worker); ``where`` names it in errors."""
-    from runner.scenario.validate import validate_text
+    from kyodo.runner.scenario.validate import validate_text
 
     scenario, problems = validate_text(text, where)
     return _checked(scenario, problems, where)

@@ -11,8 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from robots.zones import DEFAULT_ZONE
-from robots.zones import ZoneName as Zone
+from kyodo.core.zones import DEFAULT_ZONE
+from kyodo.core.zones import ZoneName as Zone
 
 ParamType = Literal["str", "int", "float", "bool", "path", "date", "list", "dict"]
 OnError = Literal["stop", "skip_item", "retry"]

@@ -18,7 +18,7 @@ A municipality file has the same shape as a registry ``overrides`` entry::
         column_map: {申請者名: 申請者氏名}
 
 :func:`apply_overlay_files` merges the files into ``Municipality.overrides`` so the rest of the
-runner (``runner.plan.effective_params``) sees one merged layer.
+runner (``kyodo.runner.plan.effective_params``) sees one merged layer.
 """
 
 from __future__ import annotations
@@ -31,8 +31,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from runner.registry import Municipality, Registry
-from runner.scenario.model import Scenario
+from kyodo.runner.registry import Municipality, Registry
+from kyodo.runner.scenario.model import Scenario
+from kyodo.runner.scenario.params import coerce_param
 
 log = logging.getLogger("kyodo.registry")
 SCENARIO_DEFAULT = "シナリオ既定値"
@@ -40,7 +41,7 @@ REGISTRY = "自治体台帳（overrides）"
 MUNICIPALITY_FILE = "自治体ファイル"
 SCHEDULE = "スケジュール"
 COMMAND = "コマンド（--param）"
-SCHEDULE_KEY = "schedule"  # reserved: paused schedules (runner.scheduler.control), not a scenario name
+SCHEDULE_KEY = "schedule"  # reserved: paused schedules (kyodo.runner.scheduler.control), not a scenario name
 
 
 class ScenarioOverlay(BaseModel):
@@ -73,7 +74,7 @@ class _OverlayFile:
 
     def at(self, loc: tuple) -> str:
         """``file:line:col`` of ``loc``; the (pure-Python) YAML walk runs only once something is reported."""
-        from runner.scenario.positions import layout, locate
+        from kyodo.runner.scenario.positions import layout, locate
 
         if self._positions is None:
             self._positions = layout(self.text).positions
@@ -83,10 +84,10 @@ class _OverlayFile:
 def _parse_overlay(path: Path) -> _OverlayFile:
     """Overlays and located Japanese problems (``file:line:col: message``) from one municipality file.
 
-    ``${env:NAME}`` is expanded as in the registry itself (``runner.registry.load_registry``).
+    ``${env:NAME}`` is expanded as in the registry itself (``kyodo.runner.registry.load_registry``).
     """
-    from runner.scenario.validate import _ja
-    from runner.yamlfile import YamlProblems, expand_env, parse_yaml, read_yaml_text
+    from kyodo.core.yamlfile import YamlProblems, expand_env, parse_yaml, read_yaml_text
+    from kyodo.runner.scenario.validate import _ja
 
     f = _OverlayFile(path)
     try:
@@ -99,7 +100,7 @@ def _parse_overlay(path: Path) -> _OverlayFile:
         f.problems.append(f"{f.at(())}: 自治体ファイルは「シナリオ名: {{params: {{...}}}}」の形で書いてください。")
         return f
     for name, body in data.items():
-        if name == SCHEDULE_KEY:  # paused schedules: read by runner.scheduler.control
+        if name == SCHEDULE_KEY:  # paused schedules: read by kyodo.runner.scheduler.control
             continue
         try:
             f.overlays[str(name)] = ScenarioOverlay.model_validate(body or {})
@@ -115,7 +116,7 @@ def _parse_overlay(path: Path) -> _OverlayFile:
 
 def read_overlay(path: Path) -> dict[str, ScenarioOverlay]:
     """Scenario name → overlay from one municipality file; problems become one BusinessError."""
-    from robots.errors import BusinessError
+    from kyodo.core.errors import BusinessError
 
     f = _parse_overlay(path)
     if f.problems:
@@ -126,7 +127,7 @@ def read_overlay(path: Path) -> dict[str, ScenarioOverlay]:
 
 def check_overlay(path: Path, scenarios: dict[str, Scenario]) -> list[str]:
     """Every problem in a municipality file: its name, its shape, unknown scenarios and parameters."""
-    from runner.registry import lg_code_valid
+    from kyodo.runner.registry import lg_code_valid
 
     problems = []
     if not lg_code_valid(path.stem):
@@ -152,7 +153,7 @@ def apply_overlay_files(registry: Registry, registry_path: str | Path) -> Regist
     folder = overlay_dir(registry_path)
     if not folder.is_dir():
         return registry
-    from robots.errors import BusinessError
+    from kyodo.core.errors import BusinessError
 
     for m in [registry.prefecture, *registry.municipalities]:
         f = folder / f"{m.code}.yaml"
@@ -177,12 +178,6 @@ class ParamValue:
     source: str  # one of the layer labels above
 
 
-def _coerce(name: str, typ: str, value: Any) -> Any:
-    from runner.plan import _coerce as coerce
-
-    return coerce(name, typ, value)
-
-
 def effective_view(scenario: Scenario, muni: Municipality, schedule: dict[str, Any] | None = None,
                    cli: dict[str, Any] | None = None, file_params: dict[str, Any] | None = None) -> list[ParamValue]:
     """Each parameter's effective value (typed, as a run uses it) and the layer it came from.
@@ -201,7 +196,7 @@ def effective_view(scenario: Scenario, muni: Municipality, schedule: dict[str, A
         for layer, label in ((schedule or {}, SCHEDULE), (cli or {}, COMMAND)):
             if name in layer:
                 value, source = layer[name], label
-        out.append(ParamValue(name, _coerce(name, p.type, value), source))  # the value a run would use
+        out.append(ParamValue(name, coerce_param(name, p.type, value), source))  # the value a run would use
     return out
 
 

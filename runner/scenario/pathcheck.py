@@ -1,6 +1,6 @@
 """Read and write paths a scenario states, checked before anything runs (with line and column).
 
-The engine enforces the same rules at run time (:class:`robots.context.RunContext`); this pass
+The engine enforces the same rules at run time (:class:`kyodo.robots.context.RunContext`); this pass
 makes a DX leader see ``../共有/結果.xlsx`` or ``/etc/passwd`` at ``kyodo scenario validate``,
 at the line where it is written, instead of at 2 a.m. in a failed scheduled run. A path built
 from variables is checked on its fixed parts (``${m.code}/x.xlsx`` still has a folder in it);
@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from robots.paths import PathRole, input_path_problem, output_name_problem, path_role
-from runner.scenario.expr import VAR
-from runner.scenario.positions import Layout, locate
-from runner.yamlfile import Problem
+from kyodo.core.yamlfile import Problem
+from kyodo.robots.paths import PathRole, input_path_problem, output_name_problem, path_role
+from kyodo.runner.scenario.expr import VAR
+from kyodo.runner.scenario.positions import Layout, locate
 
 _PARAM_ONLY = re.compile(r"^\$\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}$")
 

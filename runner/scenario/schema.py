@@ -115,8 +115,8 @@ def _japanese(schema: dict[str, Any], root: str) -> dict[str, Any]:
 
 
 def scenario_schema() -> dict[str, Any]:
-    from robots import all_actions
-    from runner.scenario.model import Scenario
+    from kyodo.robots import all_actions
+    from kyodo.runner.scenario.model import Scenario
 
     schema = _japanese(_draft7(Scenario.model_json_schema(by_alias=True)), "Scenario")
     schema["title"] = "kyodo シナリオ"
@@ -137,7 +137,7 @@ def scenario_schema() -> dict[str, Any]:
 
 def profile_schema() -> dict[str, Any]:
     """The schema of one portal profile (``config/profiles/<name>.yaml``)."""
-    from runner.profiles import Profile
+    from kyodo.runner.profiles import Profile
 
     schema = _japanese(_draft7(Profile.model_json_schema(by_alias=True)), "Profile")
     schema["title"] = "kyodo 電子申請システムのプロファイル"
@@ -145,7 +145,7 @@ def profile_schema() -> dict[str, Any]:
 
 
 def registry_schema() -> dict[str, Any]:
-    from runner.registry import Registry
+    from kyodo.runner.registry import Registry
 
     schema = _japanese(_draft7(Registry.model_json_schema(by_alias=True)), "Registry")
     schema["title"] = "kyodo 自治体台帳"
@@ -167,8 +167,8 @@ _PARAM_JSON = {"str": "string", "path": "string", "int": "integer", "float": "nu
 
 def overlay_properties() -> dict[str, Any]:
     """Per standard scenario, the parameters a municipality may override (completion in the registry)."""
-    from runner.scenario.loader import load_scenario
-    from runner.settings import STANDARD_SCENARIOS
+    from kyodo.core.settings import STANDARD_SCENARIOS
+    from kyodo.runner.scenario.loader import load_scenario
 
     out: dict[str, Any] = {}
     for f in sorted(STANDARD_SCENARIOS.glob("*.yaml")):

@@ -16,7 +16,7 @@ log = logging.getLogger("kyodo.scenario")
 
 @lru_cache(maxsize=256)
 def _loaded(name: str, path: str, mtime: float) -> Any:
-    from runner.scenario.loader import load_scenario
+    from kyodo.runner.scenario.loader import load_scenario
 
     return load_scenario(name)
 
@@ -24,7 +24,7 @@ def _loaded(name: str, path: str, mtime: float) -> Any:
 def _scenario(name: str) -> Any | None:
     """The scenario (cached per file version), or None when it is missing or broken."""
     try:
-        from runner.scenario.loader import scenario_path
+        from kyodo.runner.scenario.loader import scenario_path
 
         path = scenario_path(name)
         return _loaded(name, str(path), path.stat().st_mtime)
@@ -43,7 +43,7 @@ def scenario_titles(names: Iterable[str]) -> dict[str, str]:
 
 
 def action_title(action: str | None) -> str:
-    from robots import all_actions
+    from kyodo.robots import all_actions
 
     spec = all_actions().get(action or "")
     return spec.title if spec is not None else (action or "")
@@ -73,7 +73,7 @@ def step_title(scenario: str, label: str, action: str | None) -> str:
 
 def human_result(message: str | None) -> str:
     """A step's stored result as people read it: no 「True」/「None」, personal data masked."""
-    from robots.privacy import mask_text
+    from kyodo.core.privacy import mask_text
 
     text = mask_text(str(message)) if message is not None else ""
     return {"True": "完了", "False": "該当なし", "None": "", "[]": "0 件", "{}": "0 項目"}.get(text.strip(), text)

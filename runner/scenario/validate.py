@@ -7,7 +7,7 @@ user mistake never surfaces as a Python traceback.
 
 Entry points: :func:`validate_file` / :func:`validate_text` (YAML text → the validated
 :class:`Scenario` or None, and every problem, including syntax errors and tabs, which
-``runner.yamlfile`` explains for every YAML file) and :func:`check_scenario` (already parsed
+``kyodo.core.yamlfile`` explains for every YAML file) and :func:`check_scenario` (already parsed
 data + text for positions).
 """
 
@@ -24,20 +24,20 @@ from typing import Any
 
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
-from robots.errors import BusinessError
-from robots.zones import DEFAULT_ZONE, ZONES
-from runner.plan import _coerce
-from runner.scenario.expr import VAR, names_in
-from runner.scenario.model import Scenario, Step
-from runner.scenario.pathcheck import path_problems
-from runner.scenario.positions import Layout, layout, locate
-from runner.yamlfile import Problem, YamlProblems, parse_yaml_problems, read_yaml_text
+from kyodo.core.errors import BusinessError
+from kyodo.core.yamlfile import Problem, YamlProblems, parse_yaml_problems, read_yaml_text
+from kyodo.core.zones import DEFAULT_ZONE, ZONES
+from kyodo.runner.scenario.expr import VAR, names_in
+from kyodo.runner.scenario.model import Scenario, Step
+from kyodo.runner.scenario.params import coerce_param
+from kyodo.runner.scenario.pathcheck import path_problems
+from kyodo.runner.scenario.positions import Layout, layout, locate
 
 __all__ = ["Problem", "check_scenario", "validate_file", "validate_text"]
 
 BUILTIN_NAMES = {"params", "municipality", "municipalities", "run"}
 # What ``${municipality.X}`` / a loop item over ``${municipalities}`` and ``${run.X}`` offer
-# (runner.engine.municipality_view and the engine's run scope).
+# (kyodo.runner.engine.municipality_view and the engine's run scope).
 MUNICIPALITY_FIELDS = ("code", "name", "kind", "zone", "portal_url", "credentials", "input_dir", "output_dir",
                        "office", "phone", "params", "profile")
 RUN_FIELDS = ("id", "date", "yyyymmdd", "artifact_dir", "trigger")
@@ -102,7 +102,7 @@ def _ja(err: dict[str, Any]) -> str:
         return tmpl
 
 
-# ── text level: encoding, YAML syntax, tabs (explained by runner.yamlfile) ─────────────────
+# ── text level: encoding, YAML syntax, tabs (explained by kyodo.core.yamlfile) ─────────────────
 
 
 def validate_file(path: str | Path) -> tuple[Scenario | None, list[Problem]]:
@@ -166,7 +166,7 @@ def _check(data: Any, path: Path | str, text: str | None) -> tuple[Scenario | No
             if not (err["type"] == "missing" and err["loc"] in meant):  # "titel" already says "title ですか?"
                 _structure_problem(c, err)
     # Semantic checks run on whatever is well formed, so one typo does not hide the rest.
-    from robots import all_actions
+    from kyodo.robots import all_actions
 
     c.actions = all_actions()
     c.zone = data.get("zone", DEFAULT_ZONE.value) if data.get("zone", DEFAULT_ZONE.value) in ZONES else None
@@ -218,7 +218,7 @@ def _dotted(loc: tuple) -> str:
 
 
 def _model_for(loc: tuple) -> type | None:
-    from runner.scenario.model import Param, Retry
+    from kyodo.runner.scenario.model import Param, Retry
 
     if not loc:
         return Scenario
@@ -244,9 +244,9 @@ def _check_params(c: _Checker, params: dict[Any, Any]) -> None:
 
 
 def _fits(typ: str, value: Any) -> bool:
-    """Would ``runner.plan`` accept ``value`` as a ``typ`` parameter? (its ``_coerce`` is the one judge)"""
+    """Would a run plan accept ``value`` as a ``typ`` parameter? (its ``coerce_param`` is the one judge)"""
     try:
-        _coerce("", typ, value)
+        coerce_param("", typ, value)
     except BusinessError:
         return False
     return True
@@ -372,8 +372,8 @@ def _check_text(c: _Checker, p: tuple, t: str, label: str, sid: str | None, know
 
 
 def _check_profile_path(c: _Checker, p: tuple, label: str, head: str, path: list[str]) -> None:
-    """``m.profile.login.pth`` → 「login.path」ですか? (the profile's own fields, runner.profiles.Profile)."""
-    from runner.profiles import Profile
+    """``m.profile.login.pth`` → 「login.path」ですか? (the profile's own fields, kyodo.runner.profiles.Profile)."""
+    from kyodo.runner.profiles import Profile
 
     model: Any = Profile
     for depth, name in enumerate(path):
@@ -478,7 +478,7 @@ def _arg_checker(action: str, arg: str) -> Callable[[Any], list[dict[str, Any]]]
     """Validate a literal argument the way the engine will (pydantic, lax), without running anything."""
     import typing
 
-    from robots import all_actions
+    from kyodo.robots import all_actions
 
     spec = all_actions().get(action)
     try:

@@ -1,7 +1,7 @@
 """Pause and resume a municipality's scheduled scenarios from the dashboard or the CLI.
 
 The state lives in the municipality's own file (``config/municipalities/<code>.yaml``, see
-``runner.scenario.overlay``) under one reserved key, so a review shows exactly who paused what::
+``kyodo.runner.scenario.overlay``) under one reserved key, so a review shows exactly who paused what::
 
     schedule:
       paused:
@@ -23,10 +23,10 @@ from typing import Any
 import yaml
 from filelock import FileLock
 
-from robots.errors import BusinessError
-from runner.audit import record_quietly
-from runner.scenario.overlay import SCHEDULE_KEY, overlay_file
-from runner.scheduler.triggers import TZ
+from kyodo.core.errors import BusinessError
+from kyodo.runner.audit import record_quietly
+from kyodo.runner.scenario.overlay import SCHEDULE_KEY, overlay_file
+from kyodo.runner.scheduler.triggers import TZ
 
 _TOP_KEY = re.compile(r"^[^\s#]")
 

@@ -9,8 +9,8 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from runner.scheduler.calendar import is_year_end
-from runner.scheduler.triggers import TZ
+from kyodo.runner.scheduler.calendar import is_year_end
+from kyodo.runner.scheduler.triggers import TZ
 
 
 class DayKind(str, Enum):
@@ -79,7 +79,7 @@ def fires_in(trigger: Any, first: date, last: date, limit: int = 62) -> list[dat
 
 def month_weeks(year: int, month: int, closures: Iterable[date], jobs: Iterable[Any],
                 paused: dict[tuple[str, str], Any] | None = None) -> list[list[Day]]:
-    """Weeks (Monday first) of ``Day``; ``jobs`` are ``runner.scheduler.service.Planned`` entries."""
+    """Weeks (Monday first) of ``Day``; ``jobs`` are ``kyodo.runner.scheduler.service.Planned`` entries."""
     closures = frozenset(closures)
     first = date(year, month, 1)
     last = date(year, month, _cal.monthrange(year, month)[1])

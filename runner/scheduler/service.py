@@ -21,10 +21,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from robots.errors import BusinessError, KyodoError
-from runner.registry import Registry
-from runner.scheduler.control import paused
-from runner.scheduler.triggers import TZ, parse_schedule
+from kyodo.core.errors import BusinessError, KyodoError
+from kyodo.runner.registry import Registry
+from kyodo.runner.scheduler.control import paused
+from kyodo.runner.scheduler.triggers import TZ, parse_schedule
 
 log = logging.getLogger("kyodo.scheduler")
 Submit = Callable[[str, str, dict, str, datetime], None]
@@ -56,7 +56,7 @@ class Row:
     scenario: str
     when: str
     next_run: datetime | None
-    paused: dict | None = None  # {by, at} when the municipality paused it (runner.scheduler.control)
+    paused: dict | None = None  # {by, at} when the municipality paused it (kyodo.runner.scheduler.control)
 
 
 def plan_jobs(registry: Registry, known_scenarios: Iterable[str]) -> tuple[list[Planned], list[Problem]]:
@@ -84,7 +84,7 @@ def plan_jobs(registry: Registry, known_scenarios: Iterable[str]) -> tuple[list[
 def next_fire_times(registry: Registry, now: datetime | None = None, known_scenarios: Iterable[str] | None = None) -> tuple[list[Row], list[Problem]]:
     """Next fire time per job, computed from the triggers without starting a scheduler."""
     if known_scenarios is None:
-        from runner.scenario.loader import available_scenarios
+        from kyodo.runner.scenario.loader import available_scenarios
 
         known_scenarios = available_scenarios()
     now = (now or datetime.now(TZ)).astimezone(TZ)
@@ -99,14 +99,14 @@ def next_fire_times(registry: Registry, now: datetime | None = None, known_scena
 def _fire(submit: Submit, scenario: str, code: str, params: dict) -> None:
     """A job's body: submit the run (unless paused since); errors are logged and never stop the scheduler."""
     try:
-        from runner.settings import get_settings
+        from kyodo.core.settings import get_settings
 
         if scenario in paused(get_settings().registry_path, code):  # read at fire time: a pause takes effect at once
             log.info("一時停止中のためスキップ: %s %s", code, scenario)
             return
         submit(scenario, code, dict(params), "schedule", datetime.now(TZ))
     except Exception as exc:  # one municipality's failure must not stop the others
-        from robots.privacy import mask_text
+        from kyodo.core.privacy import mask_text
 
         log.error("スケジュール実行の投入に失敗: %s %s: %s", code, scenario, mask_text(str(exc)))
 

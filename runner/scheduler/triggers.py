@@ -19,9 +19,9 @@ from datetime import date, datetime, time, timedelta
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
-from robots.errors import BusinessError
-from robots.jst import JST, WEEKDAYS_JA
-from runner.scheduler.calendar import is_business_day, last_business_day, next_business_day, nth_business_day
+from kyodo.core.errors import BusinessError
+from kyodo.core.jst import JST, WEEKDAYS_JA
+from kyodo.runner.scheduler.calendar import is_business_day, last_business_day, next_business_day, nth_business_day
 
 TZ = JST  # the schedules' time zone
 DayRule = Callable[[date, frozenset], bool]

@@ -1,6 +1,6 @@
 """Run history: runs, step logs and artifacts in SQLite (default) or PostgreSQL."""
 
-from runner.store.store import (
+from kyodo.runner.store.store import (
     JST,
     STATUS_JA,
     STATUSES,
@@ -18,6 +18,6 @@ __all__ = ["RunStore", "RunFilter", "TERMINAL", "STATUSES", "STATUS_JA", "TRIGGE
 
 def open_store(url: str | None = None) -> RunStore:
     """The store at ``url`` or at the configured ``KYODO_DB_URL`` (SQLite under var/ by default)."""
-    from runner.settings import get_settings
+    from kyodo.core.settings import get_settings
 
     return RunStore(url or get_settings().db_url)

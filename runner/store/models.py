@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from robots.status import RunStatus
+from kyodo.core.status import RunStatus
 
 
 class UTCDateTime(TypeDecorator):
@@ -83,7 +83,7 @@ class Run(Base):
     worker: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # host:pid:start of the local process running it (crash detection; Celery runs use ``worker``)
     process: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    # live progress of a running run: {"done", "total", "label", "item"} (migration 0007; see runner.progress)
+    # live progress of a running run: {"done", "total", "label", "item"} (migration 0007; see kyodo.runner.progress)
     progress: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
     # At most one re-run of a run (per municipality part) may be queued or running at a time, enforced by the database so

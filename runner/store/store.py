@@ -16,12 +16,12 @@ from sqlalchemy import String, and_, cast, create_engine, event, func, or_, sele
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from robots.errors import ApplicationError, BusinessError, ErrorKind
-from robots.jst import JST
-from robots.privacy import mask_data
-from robots.status import ACTIVE, STATUS_JA, STATUSES, TERMINAL, RunStatus
-from runner.store._process import is_alive, process_tag
-from runner.store.models import Artifact, Run, StepLog
+from kyodo.core.errors import ApplicationError, BusinessError, ErrorKind
+from kyodo.core.jst import JST
+from kyodo.core.privacy import mask_data
+from kyodo.core.status import ACTIVE, STATUS_JA, STATUSES, TERMINAL, RunStatus
+from kyodo.runner.store._process import is_alive, process_tag
+from kyodo.runner.store.models import Artifact, Run, StepLog
 
 TRIGGER_JA = {"schedule": "予定", "manual": "手動", "rerun": "再実行"}
 F = TypeVar("F", bound=Callable[..., Any])
@@ -109,7 +109,7 @@ def parse_day(value: str) -> date:
     """
     import re
 
-    from robots.normalize import normalize_text, parse_date
+    from kyodo.robots.normalize import normalize_text, parse_date
 
     if re.fullmatch(r"\d{5}(\.\d+)?", normalize_text(value)):
         raise ValueError(f"「{value}」を日付として読めません（例: 2026-10-01, 令和8年10月1日）")
@@ -174,7 +174,7 @@ class RunStore:
 
     def _ensure_schema(self) -> None:
         try:
-            from runner.store.migrate import upgrade
+            from kyodo.runner.store.migrate import upgrade
 
             upgrade(self.engine)
         except DatabaseError as exc:

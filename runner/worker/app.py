@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from robots.settings import load_settings
+from kyodo.core.settings import load_settings
 
 QUEUE_PREFIX = "kyodo"
 
@@ -38,7 +38,7 @@ def celery_app():
     from celery import Celery
 
     env = load_settings()
-    app = Celery("kyodo", broker=broker_url(), include=["runner.worker.tasks"])
+    app = Celery("kyodo", broker=broker_url(), include=["kyodo.runner.worker.tasks"])
     app.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,

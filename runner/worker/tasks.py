@@ -8,9 +8,9 @@ from functools import lru_cache
 
 from pydantic import ValidationError
 
-from robots.errors import ErrorKind, KyodoError
-from robots.status import RunStatus
-from runner.worker.app import celery_app
+from kyodo.core.errors import ErrorKind, KyodoError
+from kyodo.core.status import RunStatus
+from kyodo.runner.worker.app import celery_app
 
 log = logging.getLogger("kyodo.worker")
 app = celery_app()
@@ -28,14 +28,14 @@ def _mtime(path) -> float:
 @lru_cache(maxsize=4)
 def _store(url: str):
     """One store (engine and connection pool) per worker process, migrated once."""
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     return open_store(url)
 
 
 def _registry_version(path) -> tuple:
     """The registry file's and every municipality file's (``municipalities/<code>.yaml``) mtimes."""
-    from runner.scenario.overlay import overlay_dir
+    from kyodo.runner.scenario.overlay import overlay_dir
 
     folder = overlay_dir(path)
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
@@ -45,14 +45,14 @@ def _registry_version(path) -> tuple:
 @lru_cache(maxsize=8)
 def _registry(path: str, version: tuple):
     """Parsed once per version of its files: a 1,741-municipality registry takes a while to validate."""
-    from runner.registry import load_registry
+    from kyodo.runner.registry import load_registry
 
     return load_registry(path)
 
 
 @lru_cache(maxsize=256)
 def _scenario(name: str, path: str, mtime: float):
-    from runner.scenario.loader import load_scenario
+    from kyodo.runner.scenario.loader import load_scenario
 
     return load_scenario(name)
 
@@ -60,7 +60,7 @@ def _scenario(name: str, path: str, mtime: float):
 @lru_cache(maxsize=64)
 def _carried(name: str, text: str, sha256: str | None, where: str | None):
     """A scenario carried as text: hash checked and validated once per distinct payload."""
-    from runner.plan import carried_scenario
+    from kyodo.runner.plan import carried_scenario
 
     return carried_scenario(name, text, sha256, where)
 
@@ -69,7 +69,7 @@ def _plan_scenario(plan):
     """The scenario the plan names: its carried text (a DX leader's own file), else this worker's file of that name."""
     if plan.scenario_text is not None:
         return _carried(plan.scenario, plan.scenario_text, plan.scenario_sha256, plan.scenario_file)
-    from runner.scenario.loader import scenario_path
+    from kyodo.runner.scenario.loader import scenario_path
 
     spath = scenario_path(plan.scenario)
     return _scenario(plan.scenario, str(spath), _mtime(spath))
@@ -78,10 +78,10 @@ def _plan_scenario(plan):
 @app.task(name="kyodo.run", bind=True, max_retries=2, acks_late=True)
 def run_plan(self, payload: dict) -> dict:
     """Validate the payload, refuse a different kyodo version, execute, retry application errors."""
-    import runner
-    from runner.engine import execute
-    from runner.plan import RunPlan
-    from runner.settings import get_settings
+    from kyodo import runner
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.engine import execute
+    from kyodo.runner.plan import RunPlan
     settings = get_settings()
     store = _store(settings.db_url)
     try:
@@ -104,7 +104,7 @@ def run_plan(self, payload: dict) -> dict:
             store.update_run(plan.run_id, status=RunStatus.FAILED, error_class=exc.kind, error_message=str(exc))
         return {"status": "rejected", "reason": exc.message}
     registry = _registry(str(settings.registry_path), _registry_version(settings.registry_path))
-    from runner.progress import StoreProgress
+    from kyodo.runner.progress import StoreProgress
 
     result = execute(plan, scenario, registry, store, settings, worker=f"{socket.gethostname()}:{self.request.hostname}",
                      progress=StoreProgress(store))
@@ -112,7 +112,7 @@ def run_plan(self, payload: dict) -> dict:
         store.release_key(result.run_id)
         raise self.retry(countdown=5 * 2 ** self.request.retries, kwargs={"payload": {**payload, "run_id": None}})
     if not plan.dry_run and result.status != RunStatus.SKIPPED:
-        from runner.notify.send import notify_run_quietly
+        from kyodo.runner.notify.send import notify_run_quietly
 
         notify_run_quietly(result.run_id, store, registry)  # after the last attempt only; never raises
     return {"status": result.status, "run_id": result.run_id}

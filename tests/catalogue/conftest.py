@@ -14,8 +14,8 @@ from tests.notify.conftest import smtp_server  # noqa: F401  (a real SMTP server
 @pytest.fixture(scope="session")
 def demo_registry():
     """The sample registry with fresh demo passwords in the secret store's environment variables."""
-    from runner.demo.run_demo import set_demo_passwords
-    from runner.registry import load_registry
+    from kyodo.runner.demo.run_demo import set_demo_passwords
+    from kyodo.runner.registry import load_registry
 
     reg = load_registry(REGISTRY)
     set_demo_passwords(reg)
@@ -25,8 +25,8 @@ def demo_registry():
 @pytest.fixture()
 def intake(demo_registry) -> Iterator:
     """Start a demo 基幹 system with the given fault options; every server is stopped afterwards."""
-    from runner.demo.intake.app import IntakeOptions
-    from runner.demo.intake.serve import start_intake
+    from kyodo.runner.demo.intake.app import IntakeOptions
+    from kyodo.runner.demo.intake.serve import start_intake
 
     servers = []
 

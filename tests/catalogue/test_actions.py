@@ -11,7 +11,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
-from robots import BusinessError, RunContext, all_actions
+from kyodo.robots import BusinessError, RunContext, all_actions
 
 
 @pytest.fixture()
@@ -136,8 +136,8 @@ def test_write_column_keeps_the_book_and_refuses_lost_keys(ctx):
 
 
 def test_pdf_read_text(ctx, tmp_path):
-    from robots.browser import CHROMIUM_ARGS, chromium_path
-    from robots.browser._session import driver
+    from kyodo.robots.browser import CHROMIUM_ARGS, chromium_path
+    from kyodo.robots.browser._session import driver
 
     inp = ctx.input_dirs[0]
     # The thread's one Playwright driver: another test in this process may already have started it.

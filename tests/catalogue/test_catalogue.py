@@ -6,14 +6,14 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from runner.demo.catalogue import CATALOGUE, write_inputs
+from kyodo.runner.demo.catalogue import CATALOGUE, write_inputs
 
 STANDARD = ("e_application_aggregation", "tax_reconciliation", "paper_application_ocr", *CATALOGUE)
 
 
 def test_at_least_eight_standard_scenarios_validate_with_a_stated_baseline():
-    from runner.scenario.loader import load_scenario
-    from runner.settings import STANDARD_SCENARIOS
+    from kyodo.core.settings import STANDARD_SCENARIOS
+    from kyodo.runner.scenario.loader import load_scenario
 
     assert len(STANDARD) >= 8
     for name in CATALOGUE:
@@ -26,10 +26,10 @@ def test_at_least_eight_standard_scenarios_validate_with_a_stated_baseline():
 @pytest.mark.parametrize("name", CATALOGUE)
 def test_runnable_for_all_19_municipalities_by_configuration(kyodo_home, demo_registry, name):
     """Each municipality's effective parameters resolve and its inputs are where the scenario looks (dry run)."""
-    from runner.plan import plan_runs
-    from runner.scenario.dryrun import describe
-    from runner.scenario.loader import load_scenario
-    from runner.settings import get_settings
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.plan import plan_runs
+    from kyodo.runner.scenario.dryrun import describe
+    from kyodo.runner.scenario.loader import load_scenario
 
     for m in demo_registry.all():
         write_inputs(kyodo_home / "data" / m.code, m.code, m.name)
@@ -43,7 +43,7 @@ def test_runnable_for_all_19_municipalities_by_configuration(kyodo_home, demo_re
 
 
 def test_scenarios_list_shows_the_catalogue(kyodo_home):
-    from runner.cli import app
+    from kyodo.runner.cli import app
 
     out = CliRunner().invoke(app, ["scenarios", "list"], env={"COLUMNS": "250"})
     assert out.exit_code == 0, out.output
@@ -57,7 +57,7 @@ def test_scenarios_list_shows_the_catalogue(kyodo_home):
 
 
 def test_catalogue_rows_list_users_from_schedules_and_own_files(demo_registry):
-    from runner.cli.catalogue import catalogue_rows
+    from kyodo.runner.cli.catalogue import catalogue_rows
 
     rows = {r.name: r for r in catalogue_rows(demo_registry)}
     assert "山口市" in rows["child_allowance_entry"].scheduled

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from runner.demo.intake.data import write_workbook
-from runner.submit import run_scenario
+from kyodo.runner.demo.intake.data import write_workbook
+from kyodo.runner.submit import run_scenario
 from tests.catalogue.conftest import records, state
 
 SCENARIO = "child_allowance_entry"

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from robots import BusinessError, RunContext, all_actions
-from runner.secrets import get_secret
+from kyodo.robots import BusinessError, RunContext, all_actions
+from kyodo.runner.secrets import get_secret
 from tests.catalogue.conftest import records
 
 CODE = "352039"

@@ -13,11 +13,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from runner.demo.catalogue.facility import write_facility
-from runner.demo.catalogue.furusato import write_furusato
-from runner.demo.catalogue.overtime import write_overtime
-from runner.demo.catalogue.residents import write_residents
-from runner.submit import run_scenario
+from kyodo.runner.demo.catalogue.facility import write_facility
+from kyodo.runner.demo.catalogue.furusato import write_furusato
+from kyodo.runner.demo.catalogue.overtime import write_overtime
+from kyodo.runner.demo.catalogue.residents import write_residents
+from kyodo.runner.submit import run_scenario
 
 
 def run(name: str, code: str, **params):
@@ -103,7 +103,7 @@ def test_furusato_ledger_and_onestop_matching(data_dir, formats):
     made = write_furusato(data_dir(code) / "ふるさと納税", code, formats=formats)
     params = {}
     if "C" in formats:  # the held-out portal: served by adding one entry to portals, nothing else
-        from runner.scenario.loader import load_scenario
+        from kyodo.runner.scenario.loader import load_scenario
 
         params["portals"] = [load_scenario("furusato_donations").params["portals"].default[0], PORTAL_C]
     r = run("furusato_donations", code, **params)
@@ -215,7 +215,7 @@ def test_resident_unknown_reason_code_fails_and_a_typo_in_a_rule_is_flagged(data
     r = run("resident_change_notice", "352063", as_of=AS_OF.isoformat(),
             reason_map={"01": "転入", "02": "転出", "03": "転居", "11": "出生", "12": "死亡"})
     assert r.status == "failed" and "21" in r.error
-    from runner.scenario.loader import load_scenario
+    from kyodo.runner.scenario.loader import load_scenario
 
     rules = load_scenario("resident_change_notice").params["departments"].default
     typo = [dict(rules[0], where=[{"column": "異動事由", "op": "in", "value": ["転人", "出生"]}])]
@@ -224,7 +224,7 @@ def test_resident_unknown_reason_code_fails_and_a_typo_in_a_rule_is_flagged(data
 
 
 def test_resident_notices_mailed_to_departments_that_ask(data_dir, smtp_server, monkeypatch):
-    from runner.scenario.loader import load_scenario
+    from kyodo.runner.scenario.loader import load_scenario
     from tests.notify.conftest import SMTP_PASSWORD
 
     monkeypatch.setenv("KYODO_SMTP_URL", smtp_server.url())

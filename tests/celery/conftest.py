@@ -54,8 +54,8 @@ def celery_env(tmp_path, monkeypatch):
     """Real redis-server on loopback, a file SQLite store, scenarios and test actions for workers."""
     import shutil
 
-    from runner.settings import reset_settings
-    from runner.webserver import free_port
+    from kyodo.core.settings import reset_settings
+    from kyodo.runner.webserver import free_port
 
     if not shutil.which("redis-server"):
         pytest.skip("redis-server is not installed (make test installs it with apt)")
@@ -75,7 +75,7 @@ def celery_env(tmp_path, monkeypatch):
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     reset_settings()
-    from runner.worker.app import celery_app
+    from kyodo.runner.worker.app import celery_app
 
     celery_app.cache_clear()
     workers: list[subprocess.Popen] = []

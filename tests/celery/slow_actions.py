@@ -4,7 +4,7 @@ import os
 import time
 from pathlib import Path
 
-from robots import RunContext, action
+from kyodo.robots import RunContext, action
 
 
 @action("testing.slow_write", title="テスト: 待ってから書く", zones=("internet", "lgwan", "mynumber"),

@@ -6,20 +6,20 @@ from datetime import date
 
 import pytest
 
-from robots.errors import ApplicationError
+from kyodo.core.errors import ApplicationError
 from tests.celery.conftest import wait_for
 
 pytestmark = pytest.mark.redis
 
 
 def submit(codes, **params):
-    from runner.submit import run_scenario
+    from kyodo.runner.submit import run_scenario
 
     return run_scenario("slow_job", codes, params, logical_date=date(2026, 11, 24))
 
 
 def test_killed_worker_run_is_redelivered_and_completes_exactly_once(celery_env):
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     celery_env["start_worker"]()
     celery_env["start_worker"]()
@@ -41,7 +41,7 @@ def test_killed_worker_run_is_redelivered_and_completes_exactly_once(celery_env)
 
 
 def test_restarting_redis_during_a_batch_loses_no_run(celery_env):
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     celery_env["start_worker"]()
     celery_env["start_worker"]()
@@ -57,7 +57,7 @@ def test_restarting_redis_during_a_batch_loses_no_run(celery_env):
 
 
 def test_broker_down_at_submit_records_not_submitted(celery_env):
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     celery_env["redis"].stop()
     with pytest.raises(ApplicationError, match="投入できませんでした"):
@@ -66,7 +66,7 @@ def test_broker_down_at_submit_records_not_submitted(celery_env):
     assert run.status == "not_submitted" and "kyodo runs rerun" in run.error_message
     celery_env["redis"].start()
     celery_env["start_worker"]()
-    from runner.submit import run_scenario
+    from kyodo.runner.submit import run_scenario
 
     [again] = run_scenario("slow_job", ["352039"], {"seconds": 0.2}, logical_date=date(2026, 11, 24))
     assert again.status == "queued"
@@ -75,8 +75,8 @@ def test_broker_down_at_submit_records_not_submitted(celery_env):
 
 
 def test_worker_refuses_a_bad_payload_and_a_wrong_version(celery_env):
-    from runner.store import open_store
-    from runner.worker.app import celery_app
+    from kyodo.runner.store import open_store
+    from kyodo.runner.worker.app import celery_app
 
     send = lambda payload: celery_app().send_task("kyodo.run", kwargs={"payload": payload}, queue="kyodo.lgwan")  # noqa: E731
 

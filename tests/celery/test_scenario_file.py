@@ -21,9 +21,9 @@ params:
 
 
 def test_a_scenario_file_runs_as_written_on_a_worker_and_a_changed_text_is_refused(celery_env, tmp_path):
-    from runner.store import open_store
-    from runner.submit import run_scenario
-    from runner.worker.app import celery_app
+    from kyodo.runner.store import open_store
+    from kyodo.runner.submit import run_scenario
+    from kyodo.runner.worker.app import celery_app
 
     own = tmp_path / "elsewhere" / "my.yaml"  # outside the scenario folders, and named like the worker's own slow_job
     own.parent.mkdir()
@@ -36,7 +36,7 @@ def test_a_scenario_file_runs_as_written_on_a_worker_and_a_changed_text_is_refus
     folder = celery_env["home"] / "runs" / "352039" / run.id
     assert (folder / "mine.txt").is_file() and not (folder / "output.txt").exists(), "the file's steps, not the worker's slow_job"
 
-    from runner.plan import RunPlan, attach_scenario_file
+    from kyodo.runner.plan import RunPlan, attach_scenario_file
 
     plan = RunPlan(scenario="slow_job", owner="352039", municipalities=["352039"], run_id="tampered-1")
     attach_scenario_file([plan], own, MINE)

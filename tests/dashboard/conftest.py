@@ -32,11 +32,11 @@ class World:
 def world(demo_portal, tmp_path_factory):
     import os
 
-    from runner.dashboard.users import add_user
-    from runner.registry import load_registry
-    from runner.settings import reset_settings
-    from runner.store import open_store
-    from runner.submit import run_scenario
+    from kyodo.core.settings import reset_settings
+    from kyodo.runner.dashboard.users import add_user
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.store import open_store
+    from kyodo.runner.submit import run_scenario
 
     mp = pytest.MonkeyPatch()
     home = use_home(mp, tmp_path_factory.mktemp("dashboard") / "var")
@@ -60,8 +60,8 @@ def world(demo_portal, tmp_path_factory):
 @pytest.fixture()
 def dash(world, monkeypatch):
     """(app, failed run, good run): a fresh app (fresh login throttle) on the shared world."""
-    from runner.dashboard.app import create_app
-    from runner.settings import get_settings, reset_settings
+    from kyodo.core.settings import get_settings, reset_settings
+    from kyodo.runner.dashboard.app import create_app
 
     monkeypatch.setenv("KYODO_HOME", str(world.home))
     monkeypatch.setenv("KYODO_REGISTRY", str(REGISTRY))
@@ -87,11 +87,11 @@ def login(client, user, password=None):
 @pytest.fixture()
 def office(kyodo_home, tmp_path, monkeypatch):
     """(client factory, store, registry path, submitted plans): the dashboard on a copy of the config folder."""
-    from runner.dashboard.app import create_app
-    from runner.dashboard.users import add_user
-    from runner.registry import load_registry
-    from runner.settings import get_settings, reset_settings
-    from runner.store import open_store
+    from kyodo.core.settings import get_settings, reset_settings
+    from kyodo.runner.dashboard.app import create_app
+    from kyodo.runner.dashboard.users import add_user
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.store import open_store
 
     config = tmp_path / "config"
     shutil.copytree(REGISTRY.parent, config)
@@ -101,9 +101,9 @@ def office(kyodo_home, tmp_path, monkeypatch):
     for user, code in (("yamaguchi", "352039"), ("ube", "352021"), ("pref", None)):
         add_user(store, user, PASSWORDS[user], code, f"{user} 職員")
     submitted = []
-    monkeypatch.setattr("runner.dashboard.routes.runs.submit_in_background",
+    monkeypatch.setattr("kyodo.runner.dashboard.routes.runs.submit_in_background",
                         lambda dash, plan, name: submitted.append(plan))  # the pages' part: which plan is handed over
-    monkeypatch.setattr("runner.dashboard.routes.schedule.submit_in_background",
+    monkeypatch.setattr("kyodo.runner.dashboard.routes.schedule.submit_in_background",
                         lambda dash, plan, name: submitted.append(plan))
     registry = load_registry(config / "municipalities.yaml")
     app = create_app(store, registry, get_settings(), session_secret="s")

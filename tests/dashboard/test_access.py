@@ -32,8 +32,8 @@ def test_login_required_and_wrong_password(dash):
 
 
 def test_session_cookie_is_secure_behind_https(world):
-    from runner.dashboard.app import create_app
-    from runner.settings import get_settings
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.dashboard.app import create_app
 
     app = create_app(world.store, world.registry, get_settings(), session_secret="s", https_only=True)
     with TestClient(app, base_url="https://testserver") as c:

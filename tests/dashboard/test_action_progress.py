@@ -18,9 +18,9 @@ steps:
 
 
 def test_a_running_runs_page_shows_its_actions_progress(office, user_scenarios):
-    from runner.progress import StoreProgress
-    from runner.registry import load_registry
-    from runner.submit import run_scenario
+    from kyodo.runner.progress import StoreProgress
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.submit import run_scenario
 
     client, store, registry_path, _ = office
     user_scenarios("pages_probe", SCENARIO)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from runner.webserver import serve_in_thread
+from kyodo.runner.webserver import serve_in_thread
 from tests.dashboard.conftest import PASSWORDS
 
 pytestmark = pytest.mark.browser
@@ -17,7 +17,7 @@ def _login(page, url, user):
 
 
 def test_municipal_staff_open_their_failed_run_and_download_artifacts(dash, tmp_path):
-    from robots.browser import browser
+    from kyodo.robots.browser import browser
 
     app, failed, ok = dash
     with serve_in_thread(app) as server:
@@ -55,7 +55,7 @@ def test_municipal_staff_open_their_failed_run_and_download_artifacts(dash, tmp_
 def test_prefecture_staff_download_a_workbook_and_the_effect_report(dash, tmp_path):
     from openpyxl import load_workbook
 
-    from robots.browser import browser
+    from kyodo.robots.browser import browser
 
     app, failed, ok = dash
     with serve_in_thread(app) as server:

@@ -6,8 +6,8 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from runner.cli import app
-from runner.report.effect import effect_rows, svg_bars, write_effect_workbook
+from kyodo.runner.cli import app
+from kyodo.runner.report.effect import effect_rows, svg_bars, write_effect_workbook
 
 NAMES = {"352039": "山口市", "352021": "宇部市"}
 
@@ -15,7 +15,7 @@ NAMES = {"352039": "山口市", "352021": "宇部市"}
 @pytest.fixture()
 def october(kyodo_home):
     """A month of runs, with the traps: reruns, failures, month edges in JST, a run without logical date."""
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     store = open_store()
 
@@ -93,8 +93,8 @@ def test_cli_prints_and_exports_and_keeps_old_file_on_error(october, tmp_path):
 
 
 def test_same_work_counts_once_other_work_counts_and_hours_become_yen(kyodo_home, monkeypatch):
-    from runner.report.effect import effect_trend, hourly_cost
-    from runner.store import open_store
+    from kyodo.runner.report.effect import effect_trend, hourly_cost
+    from kyodo.runner.store import open_store
 
     store = open_store()
 

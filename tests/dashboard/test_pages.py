@@ -7,16 +7,16 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-from runner.cli import app as kyodo
+from kyodo.runner.cli import app as kyodo
 from tests.dashboard.conftest import login
 
 
 @pytest.fixture()
 def client(kyodo_home, monkeypatch):
-    from runner.dashboard.app import create_app
-    from runner.registry import load_registry
-    from runner.settings import get_settings
-    from runner.store import open_store
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.dashboard.app import create_app
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.store import open_store
 
     monkeypatch.setenv("KYODO_NEW_PASSWORD", "pref-pass-12345")
     res = CliRunner().invoke(kyodo, ["users", "add", "pref", "--name", "県 職員"])
@@ -29,7 +29,7 @@ def client(kyodo_home, monkeypatch):
 
 def test_users_cli_stores_only_an_argon2_hash(client, monkeypatch):
     _, store = client
-    from runner.store.models import User
+    from kyodo.runner.store.models import User
 
     monkeypatch.setenv("KYODO_NEW_PASSWORD", "short")
     res = CliRunner().invoke(kyodo, ["users", "add", "ube", "--municipality", "宇部市"])
@@ -47,7 +47,7 @@ def test_schedule_page_degrades_when_the_scheduler_is_missing(client, monkeypatc
     c, _ = client
     login(c, "pref")
     assert c.get("/schedule").status_code == 200
-    monkeypatch.setitem(sys.modules, "runner.scheduler.service", None)  # as if the module were not installed
+    monkeypatch.setitem(sys.modules, "kyodo.runner.scheduler.service", None)  # as if the module were not installed
     page = c.get("/schedule")
     assert page.status_code == 200 and "実行予定を表示できません" in page.text
     assert c.get("/").status_code == 200
@@ -65,10 +65,10 @@ def test_locked_database_is_a_503_in_japanese(client, tmp_path):
     import re
     import shutil
 
-    from runner.dashboard.app import create_app
-    from runner.registry import load_registry
-    from runner.settings import get_settings
-    from runner.store import RunStore
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.dashboard.app import create_app
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.store import RunStore
 
     _, store = client
     with store.engine.begin() as conn:
@@ -107,13 +107,13 @@ steps:
 def test_staff_rerun_a_failed_run_from_its_page(kyodo_home, user_scenarios):
     import time
 
-    from runner.audit import entries
-    from runner.dashboard.app import create_app
-    from runner.dashboard.users import add_user
-    from runner.registry import load_registry
-    from runner.settings import get_settings
-    from runner.store import RunFilter, open_store
-    from runner.submit import run_scenario
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.audit import entries
+    from kyodo.runner.dashboard.app import create_app
+    from kyodo.runner.dashboard.users import add_user
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.store import RunFilter, open_store
+    from kyodo.runner.submit import run_scenario
     from tests.dashboard.conftest import csrf_of
 
     user_scenarios("rerun_probe", RERUN_PROBE)

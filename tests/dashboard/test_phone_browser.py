@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from runner.webserver import serve_in_thread
+from kyodo.runner.webserver import serve_in_thread
 from tests.dashboard.conftest import PASSWORDS, make_run
 
 pytestmark = pytest.mark.browser
@@ -75,7 +75,7 @@ def _login(page, url: str, user: str) -> None:
 
 @pytest.mark.parametrize("width", [390, 1366])
 def test_no_page_scrolls_sideways(day, width, tmp_path):
-    from robots.browser import browser
+    from kyodo.robots.browser import browser
 
     app, run, _, _ = day
     shots = _shots_dir(tmp_path)
@@ -100,7 +100,7 @@ def test_no_page_scrolls_sideways(day, width, tmp_path):
 
 
 def test_a_clerks_day_on_a_phone(day, tmp_path):
-    from robots.browser import browser
+    from kyodo.robots.browser import browser
 
     app, run, month, submitted = day
     shots = _shots_dir(tmp_path)

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
-from runner.demo.portal.data import applications_for
-from runner.submit import run_scenario
+from kyodo.runner.demo.portal.data import applications_for
+from kyodo.runner.submit import run_scenario
 from tests.dashboard.conftest import PASSWORDS, csrf_of, login
 from tests.profiles.conftest import sheet_rows
 
@@ -19,10 +19,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_prefecture_reruns_a_partial_run_from_the_dashboard_and_only_the_failed_town_is_redone(registry, store, monkeypatch):
-    from runner.dashboard.app import create_app
-    from runner.dashboard.users import add_user
-    from runner.settings import get_settings
-    from runner.store import RunFilter
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.dashboard.app import create_app
+    from kyodo.runner.dashboard.users import add_user
+    from kyodo.runner.store import RunFilter
 
     good = os.environ["KYODO_SECRET_PORTAL_352047"]
     monkeypatch.setenv("KYODO_SECRET_PORTAL_352047", "wrong-wrong")

@@ -15,11 +15,11 @@ PASSWORD = "yamaguchi-pass-1"
 @pytest.fixture()
 def site(kyodo_home):
     """(make_app, store): apps on one store and one session secret, as after a dashboard restart."""
-    from runner.dashboard.app import create_app
-    from runner.dashboard.users import add_user
-    from runner.registry import load_registry
-    from runner.settings import get_settings
-    from runner.store import open_store
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.dashboard.app import create_app
+    from kyodo.runner.dashboard.users import add_user
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.store import open_store
 
     store, registry = open_store(), load_registry(REGISTRY)
     add_user(store, "yamaguchi", PASSWORD, "352039", "山口市 職員")
@@ -66,7 +66,7 @@ def test_logout_ends_the_session_for_every_copy_of_the_cookie_also_after_restart
 
 @pytest.mark.parametrize("revoke", ["passwd", "disable", "remove"])
 def test_password_change_disable_and_remove_end_sessions(site, revoke):
-    from runner.dashboard.users import remove_user, set_disabled, set_password
+    from kyodo.runner.dashboard.users import remove_user, set_disabled, set_password
 
     make_app, store = site
     with TestClient(make_app()) as c:
@@ -91,7 +91,7 @@ def test_a_forged_or_old_style_cookie_opens_nothing(site):
 
 
 def test_three_concurrent_rerun_posts_start_exactly_one(site, monkeypatch):
-    import runner.dashboard.routes.runs as runs_routes
+    import kyodo.runner.dashboard.routes.runs as runs_routes
 
     make_app, store = site
     run_id = failed_run(store)
@@ -113,7 +113,7 @@ def test_three_concurrent_rerun_posts_start_exactly_one(site, monkeypatch):
         t.start()
     for t in threads:
         t.join()
-    from runner.store import RunFilter
+    from kyodo.runner.store import RunFilter
 
     reruns = store.list_runs(RunFilter(rerun_of=run_id))
     assert len(submitted) == 1 and len(reruns) == 1 and reruns[0].status == "queued", (codes, reruns)
@@ -122,7 +122,7 @@ def test_three_concurrent_rerun_posts_start_exactly_one(site, monkeypatch):
 
 
 def test_blocked_logins_write_one_audit_entry_and_never_lock_out_other_addresses(site):
-    from runner.store.models import AuditRecord
+    from kyodo.runner.store.models import AuditRecord
 
     make_app, store = site
     app = make_app()

@@ -42,9 +42,9 @@ def test_history_pages_filters_and_exports_only_ones_own_runs(office):
 
 
 def test_pause_resume_and_run_now_write_the_municipality_file_atomically_and_are_audited(office):
-    from runner.audit import entries
-    from runner.registry import load_registry
-    from runner.scheduler.service import next_fire_times
+    from kyodo.runner.audit import entries
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.scheduler.service import next_fire_times
 
     client, _, registry_path, submitted = office
     own = registry_path.parent / "municipalities" / "352021.yaml"

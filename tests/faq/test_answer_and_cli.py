@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from faq_bot.answer import NOT_SURE, Office, reply
+from kyodo.faq_bot.answer import NOT_SURE, Office, reply
 
 KYODO = str(Path(sys.executable).parent / "kyodo")
 OFFICE = Office("山口市 デジタル推進課", "083-000-0000")

@@ -3,9 +3,9 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from faq_bot.api import create_app
-from faq_bot.questionlog import QuestionStore
-from faq_bot.report import build_report
+from kyodo.faq_bot.api import create_app
+from kyodo.faq_bot.questionlog import QuestionStore
+from kyodo.faq_bot.report import build_report
 
 
 @pytest.fixture()

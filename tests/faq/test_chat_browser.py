@@ -2,9 +2,9 @@
 
 import pytest
 
-from faq_bot.api import create_app
-from faq_bot.questionlog import QuestionStore
-from runner.webserver import serve_in_thread
+from kyodo.faq_bot.api import create_app
+from kyodo.faq_bot.questionlog import QuestionStore
+from kyodo.runner.webserver import serve_in_thread
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,7 @@ def site(faq_service, tmp_path):
 
 @pytest.fixture()
 def page():
-    from robots.browser import browser
+    from kyodo.robots.browser import browser
 
     ctx = browser().new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")  # a phone
     yield ctx.new_page()

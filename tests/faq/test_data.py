@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from faq_bot.data import load_faq, merge
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
+from kyodo.faq_bot.data import load_faq, merge
 
 HEADER = "全国地方公共団体コード,ID,質問,回答,カテゴリ,担当課,電話番号,URL,更新日,別の聞き方\n"
 

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from faq_bot import placeholders
-from faq_bot.api import create_app
-from faq_bot.data import load_faq
-from faq_bot.localize import ALL, localize, read_workbook, write_workbook
-from faq_bot.privacy import mask_question
-from faq_bot.questionlog import QuestionStore
-from faq_bot.report import build_report
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
+from kyodo.faq_bot import placeholders
+from kyodo.faq_bot.api import create_app
+from kyodo.faq_bot.data import load_faq
+from kyodo.faq_bot.localize import ALL, localize, read_workbook, write_workbook
+from kyodo.faq_bot.privacy import mask_question
+from kyodo.faq_bot.questionlog import QuestionStore
+from kyodo.faq_bot.report import build_report
 
 
 def test_placeholders_found_and_filled():
@@ -193,7 +193,7 @@ def test_chunked_body_over_limit_is_cut_off(client):
 def test_forwarded_for_trusted_only_from_configured_proxies():
     from starlette.requests import Request
 
-    from faq_bot.api import _proxies, client_address
+    from kyodo.faq_bot.api import _proxies, client_address
 
     def req(peer, xff):
         return Request({"type": "http", "client": (peer, 1), "headers": [(b"x-forwarded-for", xff.encode())]})
@@ -219,9 +219,9 @@ def test_onnx_encoder_plugin(tmp_path):
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
-    from faq_bot.demo import generic_corpus
-    from faq_bot.encoder import OnnxEncoder
-    from faq_bot.retriever import Retriever
+    from kyodo.faq_bot.demo import generic_corpus
+    from kyodo.faq_bot.encoder import OnnxEncoder
+    from kyodo.faq_bot.retriever import Retriever
 
     rng = np.random.default_rng(0)
     emb = numpy_helper.from_array(rng.normal(size=(4096, 16)).astype(np.float32), "emb")
@@ -249,8 +249,8 @@ def test_spoofed_forwarded_for_does_not_skip_the_rate_limit_on_the_real_server(f
     import httpx
     import uvicorn
 
-    from faq_bot.api import server_config
-    from runner.webserver import free_port
+    from kyodo.faq_bot.api import server_config
+    from kyodo.runner.webserver import free_port
 
     port = free_port()
     server = uvicorn.Server(server_config(create_app(faq_service, store, rate_per_minute=3, trusted_proxies=trusted), "127.0.0.1", port))

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from faq_bot.evaluate import run_eval
+from kyodo.faq_bot.evaluate import run_eval
 
 DEV = Path("faq_bot/data/dev")
 
@@ -55,7 +55,7 @@ def test_confidence_separates_answerable_from_unrelated(generic_retriever):
 
 
 def test_colloquial_words_are_expanded_on_the_query_side_only(tmp_path):
-    from faq_bot.synonyms import Synonyms
+    from kyodo.faq_bot.synonyms import Synonyms
 
     s = Synonyms.load()
     assert "転居" in s.expand("引っ越しの手続き") and "引っ越し" in s.expand("引っ越しの手続き")
@@ -69,7 +69,7 @@ def test_colloquial_words_are_expanded_on_the_query_side_only(tmp_path):
 def test_chive_vectors_are_read_from_the_ja_ginza_wheel():
     import numpy as np
 
-    from faq_bot import chive
+    from kyodo.faq_bot import chive
 
     v = chive.load()
     assert v is not None, "ja-ginza is not installed: pip install --no-deps ja-ginza==5.3.0"
@@ -95,7 +95,7 @@ def _dev(queries, qrels):
 def test_fused_ranker_beats_word_tfidf_on_colloquial_tuning_set(generic_retriever):
     """Regression guard (tuning set only; held-out figures live in bench/): residents' own
     wording must keep the fused ranker ahead of plain word TF-IDF at SR@1, SR@5 and MRR."""
-    from faq_bot.baselines import Baseline, baseline_eval
+    from kyodo.faq_bot.baselines import Baseline, baseline_eval
 
     q, r = _dev("colloquial_tune", "colloquial_qrels_tune")
     ours = run_eval(generic_retriever, q, r)
@@ -114,7 +114,7 @@ def test_word_scorer_finds_the_faq_that_uses_the_residents_words(generic_retriev
 def test_threshold_keeps_precision_and_maximises_coverage():
     import numpy as np
 
-    from faq_bot.tuning import threshold_for
+    from kyodo.faq_bot.tuning import threshold_for
 
     conf = np.linspace(0.99, 0.01, 40)
     right = np.array([1] * 20 + [1, 0] * 10)  # perfect top half, then a coin toss

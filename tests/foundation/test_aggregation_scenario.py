@@ -11,8 +11,8 @@ import pytest
 import yaml
 from openpyxl import load_workbook
 
-from runner.demo.portal.data import applications_for
-from runner.submit import run_scenario
+from kyodo.runner.demo.portal.data import applications_for
+from kyodo.runner.submit import run_scenario
 
 pytestmark = pytest.mark.browser
 KYODO = [str(Path(sys.executable).parent / "kyodo")]
@@ -115,7 +115,7 @@ def test_cli_rejects_a_code_with_a_bad_check_digit(kyodo_home):
 
 
 def test_cli_portal_down_is_reported_per_municipality(kyodo_home, monkeypatch):
-    from runner.webserver import free_port
+    from kyodo.runner.webserver import free_port
 
     r = cli("run", "e_application_aggregation", "--municipality", "352039",
             env={"KYODO_PORTAL_URL": f"http://127.0.0.1:{free_port()}",

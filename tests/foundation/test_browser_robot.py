@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from robots import RunContext, get_action
-from robots.errors import ApplicationError, BusinessError
-from runner.demo.portal.data import applications_for
-from runner.engine import call_action
-from runner.secrets import get_secret
+from kyodo.core.errors import ApplicationError, BusinessError
+from kyodo.robots import RunContext, get_action
+from kyodo.runner.demo.portal.data import applications_for
+from kyodo.runner.engine import call_action
+from kyodo.runner.secrets import get_secret
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +78,7 @@ def test_unknown_select_option_lists_the_choices(ctx, demo_portal):
 
 
 def test_portal_down_is_a_retryable_application_error(ctx):
-    from runner.webserver import free_port
+    from kyodo.runner.webserver import free_port
 
     with pytest.raises(ApplicationError) as e:
         act(ctx, "browser.open", url=f"http://127.0.0.1:{free_port()}/352039/login", timeout_seconds=5)
@@ -89,6 +89,6 @@ def test_each_municipality_gets_a_fresh_browser_context(ctx, demo_portal):
     login(ctx, demo_portal, "352039")
     other = ctx.scoped(municipality_code="352021", municipality_name="宇部市")
     act(other, "browser.open", url=f"{demo_portal}/352021/applications")
-    from robots.browser._session import page
+    from kyodo.robots.browser._session import page
 
     assert page(other).url.endswith("/352021/login"), "no session leaks from 山口市 to 宇部市"

@@ -16,15 +16,15 @@ from typing import get_args
 
 import pytest
 
-from robots import RunContext, action
-from robots.errors import ERROR_KIND_JA, ApplicationError, BusinessError, ErrorKind, error_kind
-from robots.status import DONE, RERUNNABLE, STATUS_JA, TERMINAL, RunStatus
-from robots.zones import DEFAULT_ZONE, ZONE_JA, ZONES, Zone, ZoneName
-from runner.engine import execute
-from runner.plan import RunPlan
-from runner.registry import Municipality, load_registry
-from runner.scenario.model import Retry, Scenario
-from runner.settings import get_settings
+from kyodo.core.errors import ERROR_KIND_JA, ApplicationError, BusinessError, ErrorKind, error_kind
+from kyodo.core.settings import get_settings
+from kyodo.core.status import DONE, RERUNNABLE, STATUS_JA, TERMINAL, RunStatus
+from kyodo.core.zones import DEFAULT_ZONE, ZONE_JA, ZONES, Zone, ZoneName
+from kyodo.robots import RunContext, action
+from kyodo.runner.engine import execute
+from kyodo.runner.plan import RunPlan
+from kyodo.runner.registry import Municipality, load_registry
+from kyodo.runner.scenario.model import Retry, Scenario
 
 CALLS: list[float] = []
 
@@ -40,12 +40,12 @@ def _always_down(ctx: RunContext) -> None:
 def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     """The engine's back-off waits, recorded instead of slept (the default would take 6 s)."""
     seen: list[float] = []
-    monkeypatch.setattr("runner.engine.time.sleep", seen.append)
+    monkeypatch.setattr("kyodo.runner.engine.time.sleep", seen.append)
     return seen
 
 
 def _run_step(step: dict) -> tuple:
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     CALLS.clear()
     sc = Scenario.model_validate({"name": "defaults_probe", "title": "既定値テスト", "steps": [step]})
@@ -99,23 +99,23 @@ def test_status_and_error_kind_values_are_the_stored_strings():
 
 
 def test_the_active_rerun_index_names_the_active_statuses():
-    from robots.status import ACTIVE
-    from runner.store.models import ACTIVE_RERUN
+    from kyodo.core.status import ACTIVE
+    from kyodo.runner.store.models import ACTIVE_RERUN
 
     # SQL text shared with migration 0006 (frozen), so it is written out; it must match ACTIVE.
     assert f"status IN ({', '.join(repr(s.value) for s in ACTIVE)})" in ACTIVE_RERUN
 
 
 def test_notifications_default_to_every_outcome_that_needs_a_person():
-    from runner.notify.channels import NotifyChannels
+    from kyodo.runner.notify.channels import NotifyChannels
 
     assert set(NotifyChannels().on) == set(RERUNNABLE)
 
 
 def test_staff_sessions_last_a_working_day_and_idle_an_hour(kyodo_home):
-    from runner.dashboard.app import create_app
-    from runner.dashboard.sessions import IDLE, LIFETIME
-    from runner.store import open_store
+    from kyodo.runner.dashboard.app import create_app
+    from kyodo.runner.dashboard.sessions import IDLE, LIFETIME
+    from kyodo.runner.store import open_store
 
     assert LIFETIME == timedelta(hours=8) and IDLE == timedelta(hours=1)
     app = create_app(open_store(), load_registry(Path("config/municipalities.yaml")), get_settings(), session_secret="s")
@@ -124,13 +124,13 @@ def test_staff_sessions_last_a_working_day_and_idle_an_hour(kyodo_home):
 
 
 def test_history_page_size():
-    from runner.dashboard.routes.runs import PAGE_SIZE
+    from kyodo.runner.dashboard.routes.runs import PAGE_SIZE
 
     assert PAGE_SIZE == 50
 
 
 def test_login_throttle_blocks_from_the_fifth_failure_with_doubling_waits():
-    from runner.dashboard._throttle import LoginThrottle
+    from kyodo.runner.dashboard._throttle import LoginThrottle
 
     now = [1000.0]
     t = LoginThrottle(clock=lambda: now[0])
@@ -148,7 +148,7 @@ def test_login_throttle_blocks_from_the_fifth_failure_with_doubling_waits():
 
 
 def test_faq_confidence_threshold_comes_from_the_tuned_model_file(tmp_path):
-    from faq_bot.retriever import DEFAULT_THRESHOLD, MODEL_FILE, Model
+    from kyodo.faq_bot.retriever import DEFAULT_THRESHOLD, MODEL_FILE, Model
 
     assert DEFAULT_THRESHOLD == 0.5 and Model().threshold == DEFAULT_THRESHOLD
     assert Model.load(tmp_path / "missing.json").threshold == DEFAULT_THRESHOLD
@@ -157,12 +157,12 @@ def test_faq_confidence_threshold_comes_from_the_tuned_model_file(tmp_path):
 
 
 def test_faq_api_limits():
-    from faq_bot.api import MAX_BODY, RATE_PER_MINUTE
+    from kyodo.faq_bot.api import MAX_BODY, RATE_PER_MINUTE
 
     assert (MAX_BODY, RATE_PER_MINUTE) == (8 * 1024, 30)
 
 
 def test_celery_retries_application_failures_twice_after_5_and_10_seconds():
-    from runner.worker.tasks import run_plan
+    from kyodo.runner.worker.tasks import run_plan
 
     assert run_plan.max_retries == 2  # docs/scale_out.md: backoff 5 s, 10 s

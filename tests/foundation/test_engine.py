@@ -4,14 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from robots import RunContext, action
-from robots.errors import ApplicationError, BusinessError
-from runner.engine import execute
-from runner.plan import RunPlan
-from runner.registry import load_registry
-from runner.scenario.expr import evaluate, render
-from runner.scenario.model import Scenario
-from runner.settings import get_settings
+from kyodo.core.errors import ApplicationError, BusinessError
+from kyodo.core.settings import get_settings
+from kyodo.robots import RunContext, action
+from kyodo.runner.engine import execute
+from kyodo.runner.plan import RunPlan
+from kyodo.runner.registry import load_registry
+from kyodo.runner.scenario.expr import evaluate, render
+from kyodo.runner.scenario.model import Scenario
 
 CALLS: dict[str, int] = {}
 
@@ -40,7 +40,7 @@ def scenario(steps, **extra):
 
 def run(sc, kyodo_home, codes=("352039",)):
     reg = load_registry(Path("config/municipalities.yaml"))
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     store = open_store()
     plan = RunPlan(scenario=sc.name, owner=codes[0] if len(codes) == 1 else "350001", municipalities=list(codes))
@@ -86,7 +86,7 @@ def test_loop_over_municipalities_skips_failing_items(kyodo_home):
     ], scope="prefecture", params={"mode": {"type": "str", "default": ""}})
     reg = load_registry(Path("config/municipalities.yaml"))
     reg.get("352021").overrides["t"] = {"params": {"mode": "business"}}
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     plan = RunPlan(scenario="t", owner="350001", municipalities=["352039", "352021", "352047"])
     result = execute(plan, sc, reg, open_store(), get_settings())

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runner.engine import execute
-from runner.plan import RunPlan
-from runner.registry import load_registry
-from runner.scenario.model import Scenario
-from runner.settings import get_settings
+from kyodo.core.settings import get_settings
+from kyodo.runner.engine import execute
+from kyodo.runner.plan import RunPlan
+from kyodo.runner.registry import load_registry
+from kyodo.runner.scenario.model import Scenario
 
 CSV = "受付番号,状態\r\nA-1,受付済\r\nA-2,完了\r\nA-3,完了\r\n"
 
 
 def run(steps, kyodo_home, progress=None, **extra):
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     sc = Scenario.model_validate({"name": "t", "title": "テスト", "steps": steps, **extra})
     data = get_settings().data_dir / "352039"

@@ -6,8 +6,8 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
-from runner.demo.portal.app import HEADERS, PAGE_SIZE, Tenant, create_app
-from runner.demo.portal.data import PROCEDURES, applications_for
+from kyodo.runner.demo.portal.app import HEADERS, PAGE_SIZE, Tenant, create_app
+from kyodo.runner.demo.portal.data import PROCEDURES, applications_for
 
 
 @pytest.fixture()

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from robots.errors import BusinessError
-from runner.registry import lg_code_valid, load_registry
+from kyodo.core.errors import BusinessError
+from kyodo.runner.registry import lg_code_valid, load_registry
 
 YAMAGUCHI = {
     "352012": "下関市", "352021": "宇部市", "352039": "山口市", "352047": "萩市", "352063": "防府市", "352071": "下松市",

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from pydantic_core import PydanticUndefined
 
-from robots.errors import BusinessError
-from robots.settings import (
+from kyodo.core.errors import BusinessError
+from kyodo.core.settings import (
     SECRET_PREFIX,
-    KyodoSettings,
+    Settings,
     env_name,
     get_settings,
     load_settings,
@@ -97,7 +97,7 @@ def test_every_kyodo_name_in_the_code_is_declared_and_documented():
     declared, documented = set(variable_names()), set(doc_rows())
     undeclared = {n: w for n, w in used.items() if n not in declared}
     undocumented = {n: w for n, w in used.items() if n not in documented}
-    assert not undeclared, f"add these to KyodoSettings in robots/settings.py: {undeclared}"
+    assert not undeclared, f"add these to Settings in robots/settings.py: {undeclared}"
     assert not undocumented, f"add these to the table in docs/configuration.md: {undocumented}"
 
 
@@ -105,7 +105,7 @@ def test_the_table_lists_exactly_the_model_with_the_models_defaults():
     rows = doc_rows()
     assert set(rows) == {*variable_names(), SECRET_ROW}
     assert all(len(cells) == 6 for cells in rows.values())  # variable, area, meaning, 意味, default, example
-    for field, info in KyodoSettings.model_fields.items():
+    for field, info in Settings.model_fields.items():
         cell = rows[env_name(field)][4]
         if info.default_factory is not None:
             continue  # derived from the working folder or KYODO_HOME: described in words
@@ -178,7 +178,7 @@ def test_get_settings_is_fixed_until_reset_load_settings_follows_the_environment
 
 
 def test_secrets_stay_out_of_the_model_and_out_of_sight(clean_env):
-    from robots.settings import _snapshot
+    from kyodo.core.settings import _snapshot
 
     clean_env.setenv("KYODO_SECRET_PORTAL_TEST", "pw-never-cached")
     clean_env.setenv("KYODO_SESSION_SECRET", "session-key-value")
@@ -206,11 +206,11 @@ def test_no_module_reads_a_kyodo_variable_behind_the_models_back():
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.startswith("KYODO_") \
                     and not arg.value.startswith(SECRET_PREFIX):
                 offenders.append(f"{path.relative_to(REPO)}:{node.lineno}: {arg.value}")
-    assert not offenders, "read these through robots.settings: " + ", ".join(offenders)
+    assert not offenders, "read these through kyodo.core.settings: " + ", ".join(offenders)
 
 
 def test_the_settings_model_sits_below_the_runner():
     """robots (and faq_bot) read settings without importing the runner."""
-    code = "import sys, robots.settings; bad = sorted(m for m in sys.modules if m.split('.')[0] in ('runner', 'faq_bot')); print(bad)"
+    code = "import sys, kyodo.core.settings; bad = sorted(m for m in sys.modules if m.split('.')[0] in ('runner', 'faq_bot')); print(bad)"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -1,7 +1,7 @@
 """The hostile-input corpus: every file is generated here (nothing large is committed), with its expected outcome.
 
 Each :class:`Case` makes one file in a folder and says what kyodo must do with it:
-``Refused`` (a Japanese :class:`~robots.errors.BusinessError` whose ``where`` names the place,
+``Refused`` (a Japanese :class:`~kyodo.core.errors.BusinessError` whose ``where`` names the place,
 ``file:line`` or ``file:line:column`` or the cell) or ``Accepted`` (exact values).
 
 Write the whole corpus to a folder, e.g. to try it against another tool::

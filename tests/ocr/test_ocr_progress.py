@@ -4,9 +4,9 @@ import threading
 
 from PIL import Image
 
-from robots.context import RunContext
-from robots.ocr.actions import read_forms
-from robots.progress import ProgressReporter
+from kyodo.robots.context import RunContext
+from kyodo.robots.ocr.actions import read_forms
+from kyodo.robots.progress import ProgressReporter
 
 
 def test_read_forms_reports_progress_per_file_in_order(tmp_path):

@@ -8,10 +8,10 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner
 
-from robots.ocr.preview import GREEN, RED
-from robots.ocr.sample_forms import write_sample_forms
-from robots.ocr.templates import load_template
-from runner.cli import app
+from kyodo.robots.ocr.preview import GREEN, RED
+from kyodo.robots.ocr.sample_forms import write_sample_forms
+from kyodo.robots.ocr.templates import load_template
+from kyodo.runner.cli import app
 
 pytestmark = pytest.mark.ocr
 

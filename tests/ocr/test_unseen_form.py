@@ -14,20 +14,20 @@ from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 from typer.testing import CliRunner
 
-from robots.errors import BusinessError
-from robots.normalize import parse_date
-from robots.ocr import sample_inkan
-from robots.ocr._ticks import TICKED, tick_ink
-from robots.ocr.fields import validate
-from robots.ocr.reader import read_batch
-from robots.ocr.review import REVIEW_SHEET, apply_review, write_review_workbook
-from robots.ocr.templates import (
+from kyodo.core.errors import BusinessError
+from kyodo.robots.normalize import parse_date
+from kyodo.robots.ocr import sample_inkan
+from kyodo.robots.ocr._ticks import TICKED, tick_ink
+from kyodo.robots.ocr.fields import validate
+from kyodo.robots.ocr.reader import read_batch
+from kyodo.robots.ocr.review import REVIEW_SHEET, apply_review, write_review_workbook
+from kyodo.robots.ocr.templates import (
     FormTemplate,
     all_templates,
     check_anchors,
     load_template,
 )
-from runner.cli import app
+from kyodo.runner.cli import app
 
 pytestmark = pytest.mark.ocr
 
@@ -183,7 +183,7 @@ def test_corrections_flow_back_into_the_data_sheet(inkan, tmp_path):
 
 
 def test_apply_review_cli_records_the_audit_log(kyodo_home, inkan, tmp_path):
-    from runner import audit
+    from kyodo.runner import audit
 
     _, files, batch = inkan
     out = write_review_workbook(batch, all_templates(), tmp_path / "r.xlsx")

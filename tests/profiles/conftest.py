@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from runner.demo.portal.data import applications_for
+from kyodo.runner.demo.portal.data import applications_for
 
 
 def sheet_rows(ws) -> list[dict]:

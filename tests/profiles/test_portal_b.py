@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from runner.demo.portal.data import applications_for
-from runner.demo.portal_b.data import receipt_b
-from runner.submit import run_scenario
+from kyodo.runner.demo.portal.data import applications_for
+from kyodo.runner.demo.portal_b.data import receipt_b
+from kyodo.runner.submit import run_scenario
 from tests.profiles.conftest import expected_counts, sheet_rows, summary_of
 
 pytestmark = pytest.mark.browser
@@ -60,7 +60,7 @@ def test_procedure_and_period_on_product_b_and_the_lite_edition(registry, store)
 
 def test_a_date_format_the_portal_refuses_is_quoted_at_once_and_not_retried(registry, store):
     m = registry.get("352101")  # 光市, product B: this product wants yyyy/mm/dd
-    from runner.registry import apply_profiles
+    from kyodo.runner.registry import apply_profiles
 
     m.profile_overrides = {"dates": {"format": "iso"}}
     apply_profiles(registry, registry.source)
@@ -75,7 +75,7 @@ def test_a_date_format_the_portal_refuses_is_quoted_at_once_and_not_retried(regi
 
 
 def test_a_portal_that_is_down_is_reported_as_unreachable_and_retryable(registry, store):
-    from runner.webserver import free_port
+    from kyodo.runner.webserver import free_port
 
     registry.get("352110").portal_url = f"http://127.0.0.1:{free_port()}/e-shinsei/352110"
     [result] = run_scenario("e_application_aggregation", ["352039", "352110"], registry=registry, store=store)
@@ -87,9 +87,9 @@ def test_a_portal_that_is_down_is_reported_as_unreachable_and_retryable(registry
 
 
 def test_an_unknown_host_is_unreachable_not_a_selector_problem(tmp_path):
-    from robots import RunContext
-    from robots.browser.actions import open_page
-    from robots.errors import ApplicationError
+    from kyodo.core.errors import ApplicationError
+    from kyodo.robots import RunContext
+    from kyodo.robots.browser.actions import open_page
 
     ctx = RunContext(run_id="dns", artifact_dir=tmp_path, municipality_code="352039")
     try:

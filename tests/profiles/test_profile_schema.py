@@ -6,7 +6,7 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from runner.scenario.schema import dumps, profile_schema
+from kyodo.runner.scenario.schema import dumps, profile_schema
 
 
 def test_committed_profile_schema_matches_and_validates_the_shipped_profiles():

@@ -7,11 +7,11 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from robots import RunContext
-from robots.errors import BusinessError
-from robots.excel.actions import read_csv
-from robots.normalize import format_date, parse_datetime
-from robots.privacy import mask_text, personal_scope
+from kyodo.core.errors import BusinessError
+from kyodo.core.privacy import mask_text, personal_scope
+from kyodo.robots import RunContext
+from kyodo.robots.excel.actions import read_csv
+from kyodo.robots.normalize import format_date, parse_datetime
 
 CSV = ('"受付番号","受付日時","氏名（漢字）","氏名（カナ）","電話番号","状態"\r\n'
        '"Ｎ－１","R6.4.1 09:30","山田 太郎","ﾔﾏﾀﾞ ﾀﾛｳ","０８３－２２－１２３４","処理中"\r\n'

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from runner.profiles import resolve_profile
-from runner.registry import load_registry
+from kyodo.runner.profiles import resolve_profile
+from kyodo.runner.registry import load_registry
 
 KYODO = str(Path(sys.executable).parent / "kyodo")
 REPO = Path(__file__).resolve().parents[2]

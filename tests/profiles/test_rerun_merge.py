@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from runner.demo.portal.data import applications_for
-from runner.submit import run_scenario
+from kyodo.runner.demo.portal.data import applications_for
+from kyodo.runner.submit import run_scenario
 from tests.profiles.conftest import sheet_rows
 
 pytestmark = pytest.mark.browser

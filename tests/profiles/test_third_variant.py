@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from openpyxl import load_workbook
 from starlette.middleware.sessions import SessionMiddleware
 
-from runner.webserver import serve_in_thread
+from kyodo.runner.webserver import serve_in_thread
 from tests.profiles.conftest import sheet_rows, summary_of
 
 pytestmark = pytest.mark.browser
@@ -115,7 +115,7 @@ statuses: {新規: 受付済, 確認中: 審査中, 済: 完了, 要修正: 差�
 
 @pytest.fixture()
 def third(tmp_path, kyodo_home, monkeypatch):
-    from runner.settings import reset_settings
+    from kyodo.core.settings import reset_settings
 
     records = make_records()
     monkeypatch.setenv("KYODO_SECRET_PORTAL_C", "c-pass-1234")
@@ -142,9 +142,9 @@ def third(tmp_path, kyodo_home, monkeypatch):
 
 
 def test_a_third_product_served_by_a_yaml_profile_only(third):
-    from runner.registry import load_registry
-    from runner.store import open_store
-    from runner.submit import run_scenario
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.store import open_store
+    from kyodo.runner.submit import run_scenario
 
     records, reg_path = third
     registry = load_registry(reg_path)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from runner.registry import load_registry
-from runner.settings import reset_settings
+from kyodo.core.settings import reset_settings
+from kyodo.runner.registry import load_registry
 from tests.conftest import REGISTRY, use_home
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from runner.recorder import Event, EventKind, Options, compose, scenario_yaml
+from kyodo.runner.recorder import Event, EventKind, Options, compose, scenario_yaml
 
 BASE = "http://portal.example.lg.jp/352039"
 

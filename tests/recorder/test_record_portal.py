@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from runner.cli.record import after_recording, record_to_file
-from runner.recorder.verify import Match, recorded_files, replay
-from runner.scenario.loader import load_scenario
+from kyodo.runner.cli.record import after_recording, record_to_file
+from kyodo.runner.recorder.verify import Match, recorded_files, replay
+from kyodo.runner.scenario.loader import load_scenario
 
 pytestmark = pytest.mark.browser
 

@@ -12,11 +12,11 @@ import openpyxl
 import pytest
 import yaml
 
-from runner.cli.record import record_profile
-from runner.profiles import Profile
-from runner.registry import load_registry
-from runner.settings import reset_settings
-from runner.submit import run_scenario
+from kyodo.core.settings import reset_settings
+from kyodo.runner.cli.record import record_profile
+from kyodo.runner.profiles import Profile
+from kyodo.runner.registry import load_registry
+from kyodo.runner.submit import run_scenario
 from tests.conftest import REGISTRY
 
 pytestmark = pytest.mark.browser

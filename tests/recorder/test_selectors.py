@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from runner.recorder import EventKind, Options, compose, recording_browser
+from kyodo.runner.recorder import EventKind, Options, compose, recording_browser
 
 pytestmark = pytest.mark.browser
 

@@ -39,7 +39,7 @@ def cli(*args, timeout=120):
 
 
 def test_killed_run_is_interrupted_then_rerun_without_duplicate_outputs(kyodo_home, user_scenarios):
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     user_scenarios("crash_probe", SCENARIO)
     inbox = kyodo_home / "data" / "352039"

@@ -4,18 +4,18 @@ from pathlib import Path
 
 import pytest
 
-import runner.engine as engine
-from robots.errors import ApplicationError
-from runner.engine import execute
-from runner.plan import RunPlan
-from runner.registry import load_registry
-from runner.scenario.model import Scenario
-from runner.settings import get_settings
+import kyodo.runner.engine as engine
+from kyodo.core.errors import ApplicationError
+from kyodo.core.settings import get_settings
+from kyodo.runner.engine import execute
+from kyodo.runner.plan import RunPlan
+from kyodo.runner.registry import load_registry
+from kyodo.runner.scenario.model import Scenario
 from tests.conftest import REGISTRY
 
 
 def _run(kyodo_home):
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     sc = Scenario.model_validate({"name": "t", "title": "テスト", "steps": [
         {"action": "flow.log", "with": {"message": "こんにちは"}}]})
@@ -30,7 +30,7 @@ def _boom(*_a, **_k):
 
 @pytest.mark.parametrize("where", ["record_artifacts", "publish", "secure", "close_log", "prepare"])
 def test_a_failing_stage_leaves_a_failed_run_not_an_exception(kyodo_home, monkeypatch, where):
-    from runner.store import RunStore
+    from kyodo.runner.store import RunStore
 
     target = {"record_artifacts": (RunStore, "record_artifacts"), "publish": (engine, "publish_outputs"),
               "secure": (engine, "secure_tree"), "close_log": (engine, "_close_log"),
@@ -44,7 +44,7 @@ def test_a_failing_stage_leaves_a_failed_run_not_an_exception(kyodo_home, monkey
 
 
 def test_the_final_status_is_retried_when_the_store_hiccups(kyodo_home, monkeypatch):
-    from runner.store import RunStore
+    from kyodo.runner.store import RunStore
 
     real, calls = RunStore.update_run, []
 
@@ -60,10 +60,10 @@ def test_the_final_status_is_retried_when_the_store_hiccups(kyodo_home, monkeypa
 
 
 def test_a_plan_that_cannot_start_raises_before_anything_is_written(kyodo_home):
-    from robots.errors import BusinessError
+    from kyodo.core.errors import BusinessError
 
     sc = Scenario.model_validate({"name": "t", "title": "テスト", "steps": [{"action": "flow.log", "with": {"message": "x"}}]})
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     with pytest.raises(BusinessError):
         execute(RunPlan(scenario="t", owner="999999", municipalities=["999999"]), sc, load_registry(REGISTRY),
@@ -72,7 +72,7 @@ def test_a_plan_that_cannot_start_raises_before_anything_is_written(kyodo_home):
 
 
 def test_a_stop_during_the_steps_is_recorded_as_interrupted(kyodo_home, monkeypatch):
-    from runner.engine import _StepRunner
+    from kyodo.runner.engine import _StepRunner
 
     def stop(*_a, **_k):
         raise KeyboardInterrupt
@@ -80,7 +80,7 @@ def test_a_stop_during_the_steps_is_recorded_as_interrupted(kyodo_home, monkeypa
     monkeypatch.setattr(_StepRunner, "run", stop)
     with pytest.raises(KeyboardInterrupt):
         _run(kyodo_home)
-    from runner.store import RunFilter, open_store
+    from kyodo.runner.store import RunFilter, open_store
 
     [run] = open_store().list_runs(RunFilter())
     assert run.status == "interrupted" and run.finished_at is not None

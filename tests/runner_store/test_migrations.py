@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from robots.errors import ApplicationError
-from runner.store import RunFilter, RunStore
-from runner.store.migrate import current, downgrade, heads, upgrade
-from runner.store.models import Base
+from kyodo.core.errors import ApplicationError
+from kyodo.runner.store import RunFilter, RunStore
+from kyodo.runner.store.migrate import current, downgrade, heads, upgrade
+from kyodo.runner.store.models import Base
 
 
 def _fresh(request, tmp_path, name="m.db"):
@@ -131,6 +131,6 @@ def test_sqlite_file_is_readable_by_its_owner_only(tmp_path):
 def test_quick_head_lookup_agrees_with_alembic():
     from alembic.script import ScriptDirectory
 
-    from runner.store.migrate import _config
+    from kyodo.runner.store.migrate import _config
 
     assert heads() == frozenset(ScriptDirectory.from_config(_config(None)).get_heads())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from runner.submit import run_scenario
+from kyodo.runner.submit import run_scenario
 
 KYODO = str(Path(sys.executable).parent / "kyodo")
 pytestmark = pytest.mark.browser

@@ -4,9 +4,9 @@ import threading
 
 import pytest
 
-from runner.plan import rerun_plan
-from runner.store import RunStore, new_run_id
-from runner.store.store import RerunInProgress
+from kyodo.runner.plan import rerun_plan
+from kyodo.runner.store import RunStore, new_run_id
+from kyodo.runner.store.store import RerunInProgress
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

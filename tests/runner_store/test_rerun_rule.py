@@ -1,4 +1,4 @@
-"""runner.rerun: the one rule the CLI and the dashboard share (parts, running re-runs, finished days, the day's key)."""
+"""kyodo.runner.rerun: the one rule the CLI and the dashboard share (parts, running re-runs, finished days, the day's key)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from runner.rerun import AlreadyDone, RerunRefused, refusal, start_rerun
+from kyodo.runner.rerun import AlreadyDone, RerunRefused, refusal, start_rerun
 
 TOWNS = ["352021", "352039", "352047"]
 
@@ -55,11 +55,11 @@ def test_start_rerun_claims_once_and_frees_the_partial_day(store, tmp_path):
 
 
 def test_a_rerun_of_an_own_scenario_file_repeats_that_file(kyodo_home, tmp_path, store):
-    from runner.executors.local import LocalExecutor
-    from runner.registry import load_registry
-    from runner.rerun import start_rerun as start
-    from runner.settings import get_settings
-    from runner.submit import run_scenario
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.executors.local import LocalExecutor
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.rerun import start_rerun as start
+    from kyodo.runner.submit import run_scenario
     from tests.conftest import REGISTRY
 
     own = tmp_path / "desk" / "probe.yaml"  # the DX leader's file: in no scenario folder, then edited after the run

@@ -7,13 +7,13 @@ measure what the engine really did.
 import time
 from pathlib import Path
 
-from robots import RunContext, action
-from robots.errors import ApplicationError, BusinessError
-from runner.engine import execute
-from runner.plan import RunPlan
-from runner.registry import load_registry
-from runner.scenario.model import Scenario
-from runner.settings import get_settings
+from kyodo.core.errors import ApplicationError, BusinessError
+from kyodo.core.settings import get_settings
+from kyodo.robots import RunContext, action
+from kyodo.runner.engine import execute
+from kyodo.runner.plan import RunPlan
+from kyodo.runner.registry import load_registry
+from kyodo.runner.scenario.model import Scenario
 
 CALLS: dict[str, list[float]] = {}
 
@@ -63,7 +63,7 @@ def _rows(ctx: RunContext, *, rows: list[dict]) -> list[dict]:
 
 
 def _run(steps, kyodo_home):
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     CALLS.clear()
     sc = Scenario.model_validate({"name": "retry_probe", "title": "再試行テスト", "steps": steps})

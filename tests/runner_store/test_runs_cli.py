@@ -5,12 +5,12 @@ from datetime import UTC, date, datetime
 import pytest
 from typer.testing import CliRunner
 
-from runner.cli import app
+from kyodo.runner.cli import app
 
 
 @pytest.fixture()
 def history(kyodo_home):
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     store = open_store()
 

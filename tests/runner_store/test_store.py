@@ -8,9 +8,9 @@ import sys
 import pytest
 from sqlalchemy import text
 
-from robots.errors import ApplicationError
-from runner.store import RunFilter, RunStore
-from runner.store.migrate import current, heads
+from kyodo.core.errors import ApplicationError
+from kyodo.runner.store import RunFilter, RunStore
+from kyodo.runner.store.migrate import current, heads
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -52,7 +52,7 @@ def test_runs_steps_and_artifacts_round_trip(any_store, tmp_path):
 
 
 def test_unreachable_database_is_a_clear_error():
-    from runner.webserver import free_port
+    from kyodo.runner.webserver import free_port
 
     with pytest.raises(ApplicationError) as e:
         RunStore(f"postgresql+psycopg://kyodo:secret-pw@127.0.0.1:{free_port()}/kyodo")
@@ -62,7 +62,7 @@ def test_unreachable_database_is_a_clear_error():
 CRASHER = r"""
 import os, sys, time
 sys.path.insert(0, os.getcwd())
-from robots import action, RunContext
+from kyodo.robots import action, RunContext
 
 @action("testing.sleep", title="テスト: 待つ", example="- action: testing.sleep")
 def _sleep(ctx: RunContext, *, seconds: float = 60) -> None:
@@ -74,12 +74,12 @@ def _sleep(ctx: RunContext, *, seconds: float = 60) -> None:
     print("started", flush=True)
     time.sleep(seconds)
 
-from runner.scenario.model import Scenario
-from runner.plan import RunPlan
-from runner.engine import execute
-from runner.registry import load_registry
-from runner.settings import get_settings
-from runner.store import open_store
+from kyodo.runner.scenario.model import Scenario
+from kyodo.runner.plan import RunPlan
+from kyodo.runner.engine import execute
+from kyodo.runner.registry import load_registry
+from kyodo.core.settings import get_settings
+from kyodo.runner.store import open_store
 sc = Scenario.model_validate({"name": "crashy", "title": "t", "steps": [{"action": "testing.sleep"}]})
 execute(RunPlan(scenario="crashy", owner="352039", municipalities=["352039"]), sc,
         load_registry("config/municipalities.yaml"), open_store(), get_settings())
@@ -87,7 +87,7 @@ execute(RunPlan(scenario="crashy", owner="352039", municipalities=["352039"]), s
 
 
 def test_killed_run_is_marked_interrupted_at_next_start(kyodo_home):
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     p = subprocess.Popen([sys.executable, "-c", CRASHER], stdout=subprocess.PIPE, text=True, env=dict(os.environ))
     try:
@@ -108,7 +108,7 @@ def test_killed_run_is_marked_interrupted_at_next_start(kyodo_home):
 
 
 def test_process_tags_tell_live_dead_recycled_and_foreign_processes():
-    from runner.store._process import is_alive, process_tag
+    from kyodo.runner.store._process import is_alive, process_tag
 
     me = process_tag()
     host, pid, start = me.rsplit(":", 2)

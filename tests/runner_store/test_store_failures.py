@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import event
 from typer.testing import CliRunner
 
-from robots.errors import ApplicationError
-from runner.cli import app
+from kyodo.core.errors import ApplicationError
+from kyodo.runner.cli import app
 
 
 def kyodo(*args):
@@ -32,7 +32,7 @@ def test_random_bytes_instead_of_a_database(kyodo_home):
 
 
 def test_malformed_pages_inside_a_real_database(kyodo_home):
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     store = open_store()
     for _ in range(30):
@@ -62,7 +62,7 @@ def test_full_disk_is_named_as_such(store):
 
 
 def test_cli_turns_a_full_disk_oserror_into_exit_2(kyodo_home, monkeypatch):
-    import runner.store.store as store_mod
+    import kyodo.runner.store.store as store_mod
 
     def full(*_a, **_k):
         raise OSError(errno.ENOSPC, "No space left on device", str(kyodo_home / "kyodo.db"))

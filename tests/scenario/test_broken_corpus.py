@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from robots.errors import BusinessError
-from runner.scenario.loader import load_scenario
-from runner.scenario.validate import validate_file, validate_text
+from kyodo.core.errors import BusinessError
+from kyodo.runner.scenario.loader import load_scenario
+from kyodo.runner.scenario.validate import validate_file, validate_text
 
 BROKEN = Path(__file__).parent / "broken"
 EXPECTED = yaml.safe_load((BROKEN / "expected.yaml").read_text(encoding="utf-8"))
@@ -95,9 +95,9 @@ def test_loader_raises_one_business_error_listing_all_problems(tmp_path):
 
 
 def test_registry_yaml_errors_get_the_same_explanations(tmp_path):
-    """runner.yamlfile explains YAML mistakes for every file kyodo reads, not only scenarios."""
-    from runner.registry import load_registry
-    from runner.yamlfile import YamlProblems
+    """kyodo.core.yamlfile explains YAML mistakes for every file kyodo reads, not only scenarios."""
+    from kyodo.core.yamlfile import YamlProblems
+    from kyodo.runner.registry import load_registry
 
     reg = tmp_path / "municipalities.yaml"
     reg.write_text("prefecture:\n  code: '350001'\n\tname: 山口県\n", encoding="utf-8")
@@ -110,7 +110,7 @@ def test_registry_yaml_errors_get_the_same_explanations(tmp_path):
 
 
 def test_a_scenario_is_validated_once_per_load(monkeypatch):
-    from runner.scenario.model import Scenario, Step
+    from kyodo.runner.scenario.model import Scenario, Step
 
     calls = []
     for model in (Scenario, Step):

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from runner.registry import load_registry
-from runner.scenario.loader import load_scenario
-from runner.scenario.overlay import (
+from kyodo.runner.registry import load_registry
+from kyodo.runner.scenario.loader import load_scenario
+from kyodo.runner.scenario.overlay import (
     COMMAND,
     MUNICIPALITY_FILE,
     REGISTRY,
@@ -57,8 +57,8 @@ def test_precedence_default_registry_file_command(registry_copy):
     assert (str(view["date_from"].value), view["date_from"].source) == ("2024-04-01", MUNICIPALITY_FILE)
     assert (view["column_map"].value, view["column_map"].source) == ({"氏名": "申請者氏名"}, MUNICIPALITY_FILE)
     assert view["date_to"].source == SCENARIO_DEFAULT
-    # what a run uses (runner.plan) agrees with the view
-    from runner.plan import effective_params
+    # what a run uses (kyodo.runner.plan) agrees with the view
+    from kyodo.runner.plan import effective_params
 
     assert effective_params(sc, m, {"procedure": "施設予約"}) == {k: v.value for k, v in view.items()}
     # another municipality is untouched; applying twice changes nothing
@@ -100,7 +100,7 @@ def test_cli_validates_an_overlay_file(registry_copy, tmp_path):
 
 def test_show_agrees_with_what_a_run_uses(registry_copy, tmp_path):
     """show names the municipality file for exactly the value a run uses (load_registry merges the files)."""
-    from runner.plan import effective_params
+    from kyodo.runner.plan import effective_params
 
     write_overlay(registry_copy, UBE, "e_application_aggregation:\n  params: {date_from: '2030-01-02'}\n")
     env = {**os.environ, "KYODO_HOME": str(tmp_path / "var"), "KYODO_REGISTRY": str(registry_copy)}
@@ -118,8 +118,8 @@ def test_show_names_the_municipality_file_once_the_registry_merges_it(registry_c
     """The registry loader merges municipality files, so show names the file (in-process, no subprocess)."""
     from typer.testing import CliRunner
 
-    from runner.cli import app
-    from runner.settings import reset_settings
+    from kyodo.core.settings import reset_settings
+    from kyodo.runner.cli import app
 
     write_overlay(registry_copy, UBE, "e_application_aggregation:\n  params: {date_from: '2030-01-02'}\n")
     monkeypatch.setenv("KYODO_HOME", str(tmp_path / "var"))
@@ -149,8 +149,8 @@ def test_municipality_file_syntax_errors_are_located_and_explained(registry_copy
 
 
 def test_a_broken_municipality_file_stops_only_that_municipality(registry_copy):
-    from robots.errors import BusinessError
-    from runner.plan import plan_runs
+    from kyodo.core.errors import BusinessError
+    from kyodo.runner.plan import plan_runs
 
     write_overlay(registry_copy, UBE, "e_application_aggregation:\n  params:\n\t  date_from: x\n")
     reg = load_registry(registry_copy)  # the scheduler and workers still start

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from runner.plan import _coerce
+from kyodo.runner.scenario.params import coerce_param
 
 KYODO = str(Path(sys.executable).parent / "kyodo")
 REPO = Path(__file__).resolve().parents[2]
@@ -50,13 +50,13 @@ def test_run_a_yaml_file_from_another_folder_with_list_dict_and_date_params(tmp_
 
 
 def test_typed_values_follow_the_hint_in_the_error():
-    assert _coerce("items", "list", "[児童手当 現況届, 妊娠の届出]") == ["児童手当 現況届", "妊娠の届出"]
-    assert _coerce("map", "dict", "{申請者名: 申請者氏名}") == {"申請者名": "申請者氏名"}
-    assert str(_coerce("d", "date", "２０２６/4/1")) == "2026-04-01" and _coerce("d", "date", "") is None
+    assert coerce_param("items", "list", "[児童手当 現況届, 妊娠の届出]") == ["児童手当 現況届", "妊娠の届出"]
+    assert coerce_param("map", "dict", "{申請者名: 申請者氏名}") == {"申請者名": "申請者氏名"}
+    assert str(coerce_param("d", "date", "２０２６/4/1")) == "2026-04-01" and coerce_param("d", "date", "") is None
 
 
 def test_misspelt_loop_variables_and_collect_names_get_a_suggestion():
-    from runner.scenario.validate import validate_text
+    from kyodo.runner.scenario.validate import validate_text
 
     text = """\
 name: t
@@ -78,7 +78,7 @@ steps:
 
 
 def test_a_misspelt_profile_field_is_caught_before_running():
-    from runner.scenario.validate import validate_text
+    from kyodo.runner.scenario.validate import validate_text
 
     text = """\
 name: t

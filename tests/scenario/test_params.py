@@ -1,12 +1,12 @@
-"""Parameter values: runner.plan._coerce is the one judge, and the validator asks it."""
+"""Parameter values: kyodo.runner.scenario.params.coerce_param is the one judge, and the validator asks it."""
 
 from datetime import date
 
 import pytest
 
-from robots.errors import BusinessError
-from runner.plan import _coerce
-from runner.scenario.validate import _fits, validate_text
+from kyodo.core.errors import BusinessError
+from kyodo.runner.scenario.params import coerce_param
+from kyodo.runner.scenario.validate import _fits, validate_text
 
 
 @pytest.mark.parametrize("typ, value, expected", [
@@ -15,7 +15,7 @@ from runner.scenario.validate import _fits, validate_text
     ("dict", {"a": 1}, {"a": 1}), ("str", 12, "12"), ("path", "a/b.csv", "a/b.csv"),
 ])
 def test_values_that_fit(typ, value, expected):
-    assert _coerce("p", typ, value) == expected and _fits(typ, value)
+    assert coerce_param("p", typ, value) == expected and _fits(typ, value)
 
 
 @pytest.mark.parametrize("typ, value", [
@@ -24,7 +24,7 @@ def test_values_that_fit(typ, value, expected):
 ])
 def test_values_that_do_not_fit_are_refused_by_both(typ, value):
     with pytest.raises(BusinessError, match=f"{typ} 型として読めません"):
-        _coerce("p", typ, value)
+        coerce_param("p", typ, value)
     assert not _fits(typ, value)
 
 

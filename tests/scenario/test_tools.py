@@ -11,11 +11,11 @@ import jsonschema
 import pytest
 import yaml
 
-from robots import all_actions
-from runner.scenario.docs import actions_markdown
-from runner.scenario.scaffold import scaffold
-from runner.scenario.schema import dumps, registry_schema, scenario_schema
-from runner.scenario.validate import check_scenario
+from kyodo.robots import all_actions
+from kyodo.runner.scenario.docs import actions_markdown
+from kyodo.runner.scenario.scaffold import scaffold
+from kyodo.runner.scenario.schema import dumps, registry_schema, scenario_schema
+from kyodo.runner.scenario.validate import check_scenario
 
 KYODO = str(Path(sys.executable).parent / "kyodo")
 
@@ -23,9 +23,10 @@ KYODO = str(Path(sys.executable).parent / "kyodo")
 @pytest.fixture(autouse=True)
 def product_actions_only(monkeypatch):
     """Other test modules register ``testing.*`` actions in this process; docs cover the product's."""
-    import robots._action as registry
+    import kyodo.core.actions as registry
+    from kyodo.robots import all_actions
 
-    registry.load_all()
+    all_actions()
     monkeypatch.setattr(registry, "_REGISTRY", {k: v for k, v in registry._REGISTRY.items() if not k.startswith("testing.")})
 SHIPPED = sorted(Path("scenarios").glob("*.yaml"))
 
@@ -114,8 +115,8 @@ def test_show_marks_where_values_come_from(kyodo_home):
 
 @pytest.mark.parametrize("scenario", [f.stem for f in SHIPPED])
 def test_dry_run_of_every_shipped_scenario_creates_no_run_and_no_folder(kyodo_home, scenario):
-    from runner.cli.run import _dry_run
-    from runner.store import open_store
+    from kyodo.runner.cli.run import _dry_run
+    from kyodo.runner.store import open_store
 
     assert _dry_run(scenario, ["352039"], {}) == 0
     assert not kyodo_home.exists(), "dry run wrote into KYODO_HOME"
@@ -123,7 +124,7 @@ def test_dry_run_of_every_shipped_scenario_creates_no_run_and_no_folder(kyodo_ho
 
 
 def test_dry_run_says_where_inputs_resolve_and_refuses_to_leave_the_folder(kyodo_home, capsys):
-    from runner.cli.run import _dry_run
+    from kyodo.runner.cli.run import _dry_run
 
     assert _dry_run("tax_reconciliation", ["352039"], {"ledger": "../../etc/passwd"}) == 0
     out = capsys.readouterr().out
@@ -162,7 +163,7 @@ def test_registry_schema_knows_each_standard_scenarios_params():
 
 
 def test_dry_run_shows_conditions_and_values_known_only_at_run_time(kyodo_home, tmp_path, capsys):
-    from runner.cli.run import _dry_run
+    from kyodo.runner.cli.run import _dry_run
 
     f = tmp_path / "dr_when.yaml"
     f.write_text("""\

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from robots.errors import BusinessError
-from runner.registry import load_registry
-from runner.scenario.loader import available_scenarios
-from runner.scheduler.calendar import is_business_day, last_business_day, next_business_day, nth_business_day
-from runner.scheduler.service import SchedulerLock, build_scheduler, next_fire_times, plan_jobs
-from runner.scheduler.triggers import TZ, parse_schedule
+from kyodo.core.errors import BusinessError
+from kyodo.runner.registry import load_registry
+from kyodo.runner.scenario.loader import available_scenarios
+from kyodo.runner.scheduler.calendar import is_business_day, last_business_day, next_business_day, nth_business_day
+from kyodo.runner.scheduler.service import SchedulerLock, build_scheduler, next_fire_times, plan_jobs
+from kyodo.runner.scheduler.triggers import TZ, parse_schedule
 
 
 def jst(*a):
@@ -90,7 +90,7 @@ def test_bad_entries_are_skipped_and_the_rest_served():
 
 
 def test_a_real_scheduler_fires_the_submit_callable():
-    from runner.registry import ScheduleEntry
+    from kyodo.runner.registry import ScheduleEntry
 
     reg = load_registry(Path("config/municipalities.yaml"))
     for m in reg.all():
@@ -119,7 +119,7 @@ def test_a_real_scheduler_fires_the_submit_callable():
 
 def test_second_scheduler_process_is_refused(tmp_path):
     code = (f"import sys,time; sys.path.insert(0, {str(Path.cwd())!r}); from pathlib import Path; "
-            "from runner.scheduler.service import SchedulerLock\n"
+            "from kyodo.runner.scheduler.service import SchedulerLock\n"
             f"with SchedulerLock(Path({str(tmp_path)!r})):\n    print('locked', flush=True); time.sleep(30)")
     p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:

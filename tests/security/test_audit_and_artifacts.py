@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from runner import audit
-from runner.store import open_store
+from kyodo.runner import audit
+from kyodo.runner.store import open_store
 
 KYODO = str(Path(sys.executable).parent / "kyodo")
 
@@ -76,14 +76,14 @@ steps:
 
 
 def test_encrypted_artifacts_and_retention_purge(kyodo_home, user_scenarios, tmp_path, monkeypatch):
-    from runner.artifacts import decrypt_bytes, new_key
-    from runner.submit import run_scenario
+    from kyodo.runner.artifacts import decrypt_bytes, new_key
+    from kyodo.runner.submit import run_scenario
 
     user_scenarios("enc_test", ENC_SCENARIO)
     data = kyodo_home / "data" / "352039"
     data.mkdir(parents=True)
     (data / "names.csv").write_text("氏名,住所\n山田 太郎,山口市中央1-1\n", encoding="utf-8")
-    from robots.errors import BusinessError
+    from kyodo.core.errors import BusinessError
 
     with pytest.raises(BusinessError, match="ARTIFACT_KEY"):  # no key: refuses before writing anything
         run_scenario("enc_test", ["352039"])
@@ -125,7 +125,7 @@ def test_deleting_the_newest_entries_is_detected(kyodo_home):
 WRITER = """
 import sys, time
 from pathlib import Path
-from runner import audit
+from kyodo.runner import audit
 audit._store()  # connect first, then start together
 Path(sys.argv[2], "ready" + sys.argv[1]).touch()
 while not Path(sys.argv[2], "go").exists():
@@ -164,7 +164,7 @@ def test_writers_on_several_machines_keep_one_chain(kyodo_home, tmp_path, backen
 
 
 def test_published_outputs_follow_retention(kyodo_home):
-    from runner.artifacts import purge_expired
+    from kyodo.runner.artifacts import purge_expired
 
     old = kyodo_home / "outputs" / "352039" / "e_application_aggregation" / "2026-05-01"
     new = kyodo_home / "outputs" / "352039" / "e_application_aggregation" / "2026-11-20"
@@ -173,7 +173,7 @@ def test_published_outputs_follow_retention(kyodo_home):
         d.mkdir(parents=True)
         (d / "照合.xlsx").write_bytes(b"PK")
     now = datetime(2026, 11, 23, tzinfo=UTC)
-    from runner.scenario.loader import load_scenario
+    from kyodo.runner.scenario.loader import load_scenario
 
     days = load_scenario("e_application_aggregation").retention_days
     assert days == 90
@@ -185,7 +185,7 @@ def test_published_outputs_follow_retention(kyodo_home):
 
 
 def test_a_changed_scenario_file_is_recorded_before_its_run(kyodo_home, user_scenarios):
-    from runner.submit import run_scenario
+    from kyodo.runner.submit import run_scenario
 
     body = "name: tiny\ntitle: 小さな例\nzone: lgwan\nsteps:\n  - action: flow.log\n    with: {message: こんにちは}\n"
     user_scenarios("tiny", body)

@@ -10,11 +10,11 @@ EVIL = '<script>alert("x")</script><img src=x onerror="alert(1)">'
 
 
 def test_dashboard_escapes_and_masks_stored_text(kyodo_home, store, tmp_path):
-    from runner.audit import entries
-    from runner.dashboard.app import create_app
-    from runner.dashboard.users import add_user
-    from runner.registry import load_registry
-    from runner.settings import get_settings
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.audit import entries
+    from kyodo.runner.dashboard.app import create_app
+    from kyodo.runner.dashboard.users import add_user
+    from kyodo.runner.registry import load_registry
 
     run = store.create_run(scenario="e_application_aggregation", version="1", municipality="352039", municipalities=["352039"],
                            trigger="manual", params={"q": EVIL}, artifact_dir=str(tmp_path))
@@ -40,12 +40,12 @@ def test_faq_answers_with_html_are_shown_as_text(tmp_path):
     """A municipality's own FAQ file with markup in the question and answer (a careless or hostile edit)."""
     import json
 
-    from faq_bot.api import create_app
-    from faq_bot.questionlog import QuestionStore
-    from faq_bot.service import FaqService
-    from robots.browser import browser
-    from runner.registry import load_registry
-    from runner.webserver import serve_in_thread
+    from kyodo.faq_bot.api import create_app
+    from kyodo.faq_bot.questionlog import QuestionStore
+    from kyodo.faq_bot.service import FaqService
+    from kyodo.robots.browser import browser
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.webserver import serve_in_thread
 
     faq = [{"ID": "1", "質問": f"粗大ごみの出し方{EVIL}", "回答": f"収集日の前日までに申し込みます。{EVIL}",
             "カテゴリ": "ごみ", "URL": "javascript:alert(3)"},

@@ -24,7 +24,7 @@ def test_cli_process_creates_home_and_database_owner_only(tmp_path):
     home = tmp_path / "var"
     env = {**os.environ, "KYODO_HOME": str(home), "KYODO_REGISTRY": str(REGISTRY), "KYODO_NEW_PASSWORD": "long-enough-pass"}
     env.pop("KYODO_DB_URL", None)
-    script = "import os, sys; os.umask(0o022); from runner.cli import main; sys.argv = ['kyodo', *sys.argv[1:]]; main()"
+    script = "import os, sys; os.umask(0o022); from kyodo.runner.cli import main; sys.argv = ['kyodo', *sys.argv[1:]]; main()"
     done = subprocess.run([sys.executable, "-c", script, "users", "add", "taro", "--municipality", "352021"],
                           env=env, cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
@@ -32,9 +32,9 @@ def test_cli_process_creates_home_and_database_owner_only(tmp_path):
 
 
 def test_demo_inputs_are_owner_only(kyodo_home):
-    from runner.demo.run_demo import prepare_inputs
-    from runner.registry import load_registry
-    from runner.settings import get_settings
+    from kyodo.core.settings import get_settings
+    from kyodo.runner.demo.run_demo import prepare_inputs
+    from kyodo.runner.registry import load_registry
 
     old = os.umask(0o022)  # as a careless caller would leave it
     try:

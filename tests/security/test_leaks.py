@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from robots.normalize import is_valid_my_number
-from robots.reconcile.demo_data import write_demo_tax_inputs
-from runner.demo.portal.data import GIVEN, SURNAMES
-from runner.submit import run_scenario
+from kyodo.robots.normalize import is_valid_my_number
+from kyodo.robots.reconcile.demo_data import write_demo_tax_inputs
+from kyodo.runner.demo.portal.data import GIVEN, SURNAMES
+from kyodo.runner.submit import run_scenario
 
 pytestmark = pytest.mark.browser
 
@@ -74,8 +74,8 @@ def test_demo_runs_leave_no_my_number_or_resident_name_in_logs_or_db(registry, s
     wb.save(ledger)
     [bad] = run_scenario("tax_reconciliation", ["352063"], registry=registry, store=store)
     assert agg.status == "succeeded" and all(t.status == "succeeded" for t in tax) and bad.status == "failed"
-    from robots.ocr import sample_forms
-    from robots.reconcile import demo_data as tax_demo
+    from kyodo.robots.ocr import sample_forms
+    from kyodo.robots.reconcile import demo_data as tax_demo
 
     scans = kyodo_home / "data" / "352021" / "scans"
     sample_forms.write_sample_forms(scans, 2, 7, degraded=True)

@@ -1,6 +1,6 @@
 """Login throttling: per (user, address) back-off, no lock-out of the real user, no FIFO bypass, few audit entries."""
 
-from runner.dashboard._throttle import LoginThrottle, address_key
+from kyodo.runner.dashboard._throttle import LoginThrottle, address_key
 
 
 class Clock:

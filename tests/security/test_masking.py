@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.jp import cn, in_
 
-from robots.privacy import _values, mask_text, personal_scope, register_personal, register_personal_columns, register_secret
-from robots.privacy._values import ValueSet
+from kyodo.core.privacy import _values, mask_text, personal_scope, register_personal, register_personal_columns, register_secret
+from kyodo.core.privacy._values import ValueSet
 
 
 def my_number(body: str) -> str:

@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from robots import RunContext, get_action
-from robots.browser._capture import save_failure
-from robots.errors import KyodoError
-from robots.privacy import mask_html, personal_scope, register_personal, register_secret
-from runner.demo.portal.data import applications_for
-from runner.engine import call_action
-from runner.secrets import get_secret
+from kyodo.core.errors import KyodoError
+from kyodo.core.privacy import mask_html, personal_scope, register_personal, register_secret
+from kyodo.robots import RunContext, get_action
+from kyodo.robots.browser._capture import save_failure
+from kyodo.runner.demo.portal.data import applications_for
+from kyodo.runner.engine import call_action
+from kyodo.runner.secrets import get_secret
 
 pytestmark = pytest.mark.browser
 
@@ -46,7 +46,7 @@ def test_masker_finds_a_secret_in_every_html_escaping():
 
 
 def test_dump_of_a_hostile_page_has_no_secret_and_no_name(ctx, monkeypatch):
-    from robots.browser._session import page
+    from kyodo.robots.browser._session import page
 
     register_secret(PASSWORD)
     pg = page(ctx)

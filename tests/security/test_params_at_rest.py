@@ -5,9 +5,9 @@ import sqlite3
 
 import pytest
 
-from robots.errors import BusinessError
-from runner.plan import rerun_plan
-from runner.submit import run_scenario
+from kyodo.core.errors import BusinessError
+from kyodo.runner.plan import rerun_plan
+from kyodo.runner.submit import run_scenario
 
 MY_NUMBER = "123456789018"  # valid check digit
 PHONE = "090-1234-5678"
@@ -34,7 +34,7 @@ def test_params_are_masked_in_the_database_and_refused_for_rerun(user_scenarios,
     dump += "\n".join(json.dumps(json.loads(p), ensure_ascii=False) for (p,) in con.execute("select params from runs"))
     con.close()
     assert MY_NUMBER not in dump and "1234-5678" not in dump and "市民課" in dump, dump
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     run = open_store().get_run(r.run_id)
     assert run.params["office"] == "市民課" and run.params["my_number"] != MY_NUMBER
@@ -46,7 +46,7 @@ def test_params_are_masked_in_the_database_and_refused_for_rerun(user_scenarios,
 def test_plain_params_still_rerun(user_scenarios, kyodo_home):
     user_scenarios("echo_params", SCENARIO)
     [r] = run_scenario("echo_params", ["352021"], {"office": "市民課"})
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     plan = rerun_plan(open_store().get_run(r.run_id))
     assert plan.params["office"] == "市民課" and plan.rerun_of == r.run_id

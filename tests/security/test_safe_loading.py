@@ -7,12 +7,12 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from robots import RunContext
-from robots.context import safe_filename
-from robots.errors import BusinessError
-from runner.scenario.validate import check_scenario
-from runner.uploads import check_upload
-from runner.yamlfile import load_yaml, parse_yaml
+from kyodo.core.errors import BusinessError
+from kyodo.core.uploads import check_upload
+from kyodo.core.yamlfile import load_yaml, parse_yaml
+from kyodo.robots import RunContext
+from kyodo.robots.context import safe_filename
+from kyodo.runner.scenario.validate import check_scenario
 
 
 @pytest.mark.parametrize("doc", [
@@ -135,10 +135,10 @@ def test_fuzz_scenario_structures(data):
 
 @pytest.fixture(scope="module")
 def faq_client(tmp_path_factory):
-    from faq_bot.api import create_app
-    from faq_bot.questionlog import QuestionStore
-    from faq_bot.service import FaqService
-    from runner.registry import load_registry
+    from kyodo.faq_bot.api import create_app
+    from kyodo.faq_bot.questionlog import QuestionStore
+    from kyodo.faq_bot.service import FaqService
+    from kyodo.runner.registry import load_registry
 
     db = tmp_path_factory.mktemp("faq") / "faq.db"
     app = create_app(FaqService(load_registry(Path("config/municipalities.yaml"))), QuestionStore(f"sqlite:///{db}"),

@@ -3,9 +3,9 @@
 import pytest
 from typer.testing import CliRunner
 
-from runner.cli import app
-from runner.dashboard.sessions import open_session, session_user
-from runner.dashboard.users import authenticate, get_staff
+from kyodo.runner.cli import app
+from kyodo.runner.dashboard.sessions import open_session, session_user
+from kyodo.runner.dashboard.users import authenticate, get_staff
 
 
 def kyodo(*args, password="long-enough-pass-1", confirm=None):
@@ -16,7 +16,7 @@ def kyodo(*args, password="long-enough-pass-1", confirm=None):
 
 @pytest.fixture()
 def store(kyodo_home):
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     return open_store()
 
@@ -68,7 +68,7 @@ def test_passwd_disable_remove_end_sessions(store):
 def test_user_changes_are_audited(store):
     kyodo("users", "add", "taro", "--municipality", "352039")
     kyodo("users", "disable", "taro")
-    from runner.store.models import AuditRecord
+    from kyodo.runner.store.models import AuditRecord
 
     with store.session() as s:
         actions = [a.action for a in s.query(AuditRecord).order_by(AuditRecord.id)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from robots.progress import ProgressEvent, ProgressReporter, Tick
+from kyodo.robots.progress import ProgressEvent, ProgressReporter, Tick
 from tests.conftest import REGISTRY
 from tests.ticking import ticking_action
 
@@ -40,10 +40,10 @@ def test_ticks_are_throttled_but_keep_the_first_the_last_and_each_label():
 def test_an_actions_ticks_arrive_as_ordered_events_and_a_nested_bar(user_scenarios, kyodo_home):
     from rich.console import Console
 
-    from runner.progress import ProgressBars
-    from runner.registry import load_registry
-    from runner.store import open_store
-    from runner.submit import run_scenario
+    from kyodo.runner.progress import ProgressBars
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.store import open_store
+    from kyodo.runner.submit import run_scenario
 
     user_scenarios("pages_probe", SCENARIO)
     out, events = io.StringIO(), []

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from runner.cli import app
+from kyodo.runner.cli import app
 
 REPO = Path(__file__).resolve().parents[2]
 ENGLISH = ("Show this message", "Usage:", "[OPTIONS]", "<list[str]>", "<str>", "<bool>", "Arguments", "Options", "Commands")
@@ -62,10 +62,10 @@ def test_names_work_like_codes_and_unknown_names_are_said_so(kyodo_home):
 def test_progress_bars_and_the_dashboards_progress(user_scenarios, kyodo_home):
     from rich.console import Console
 
-    from runner.progress import ProgressBars
-    from runner.registry import load_registry
-    from runner.store import open_store
-    from runner.submit import run_scenario
+    from kyodo.runner.progress import ProgressBars
+    from kyodo.runner.registry import load_registry
+    from kyodo.runner.store import open_store
+    from kyodo.runner.submit import run_scenario
     from tests.conftest import REGISTRY
 
     user_scenarios("progress_probe", """

@@ -4,12 +4,12 @@ import pandas as pd
 import pytest
 from openpyxl import Workbook
 
-from robots.errors import BusinessError
-from robots.normalize import WarekiError, parse_nendo
-from robots.reconcile.checks import diagnose, mask_key, sanity_checks
-from robots.reconcile.match import explain_unassessed, reconcile
-from robots.workbook import LedgerSpec, find_header_block, read_ledger, read_sheet
-from robots.zengin import DebitResult, debit_result
+from kyodo.core.errors import BusinessError
+from kyodo.robots.normalize import WarekiError, parse_nendo
+from kyodo.robots.reconcile.checks import diagnose, mask_key, sanity_checks
+from kyodo.robots.reconcile.match import explain_unassessed, reconcile
+from kyodo.robots.workbook import LedgerSpec, find_header_block, read_ledger, read_sheet
+from kyodo.robots.zengin import DebitResult, debit_result
 
 KEYS = ["宛名番号", "年度", "税目", "期別"]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from robots.zengin import write_zengin
-from runner.submit import run_scenario
+from kyodo.robots.zengin import write_zengin
+from kyodo.runner.submit import run_scenario
 
 CODE = "353418"  # 上関町: no demo vendor, no shipped municipality file
 FW = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -60,7 +60,7 @@ def hokuto_ledger(path: Path, people: list[tuple[str, str, int]]) -> None:
 
 @pytest.fixture()
 def held_out(kyodo_home, tmp_path, monkeypatch):
-    from runner.settings import reset_settings
+    from kyodo.core.settings import reset_settings
 
     config = tmp_path / "config"
     shutil.copytree("config", config, ignore=lambda d, names: ["municipalities"] if Path(d).name == "config" else [])

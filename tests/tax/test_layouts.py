@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from stdnum.jp import cn
 
-from robots.reconcile.demo_data import DEMO_VENDORS, VENDORS, _rows, write_demo_tax_inputs
-from robots.zengin import debit_result, parse_zengin
-from runner.submit import run_scenario
+from kyodo.robots.reconcile.demo_data import DEMO_VENDORS, VENDORS, _rows, write_demo_tax_inputs
+from kyodo.robots.zengin import debit_result, parse_zengin
+from kyodo.runner.submit import run_scenario
 
 PEOPLE = 40
 CODES = {"mirai": "352047", "asahi": "352071", "hikari": "352080"}
@@ -33,7 +33,7 @@ def inputs(home: Path, code: str) -> Path:
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory):
     """Each vendor's demo inputs run once through the standard scenario (shared by the read-only tests)."""
-    from runner.settings import reset_settings
+    from kyodo.core.settings import reset_settings
     from tests.conftest import REGISTRY
 
     home = tmp_path_factory.mktemp("layouts") / "var"
@@ -211,7 +211,7 @@ def test_template_fidelity_on_every_written_row(shipped):
 
 def test_demo_vendors_differ_in_layout(tmp_path):
     """The three layouts really are different files (title rows, header rows, names), not one with new names."""
-    from robots.workbook import read_values
+    from kyodo.robots.workbook import read_values
 
     heads = {}
     for vendor in ("mirai", "asahi", "hikari"):

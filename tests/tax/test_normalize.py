@@ -3,8 +3,8 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from robots.errors import BusinessError
-from robots.normalize import (
+from kyodo.core.errors import BusinessError
+from kyodo.robots.normalize import (
     AmountError,
     WarekiError,
     fiscal_year,

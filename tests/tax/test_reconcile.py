@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from robots.errors import BusinessError
-from robots.reconcile.match import CLASSES, reconcile, summarize
+from kyodo.core.errors import BusinessError
+from kyodo.robots.reconcile.match import CLASSES, reconcile, summarize
 
 KEYS = ["宛名番号", "年度", "税目", "期別"]
 

@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from robots.reconcile.demo_data import write_demo_tax_inputs
-from robots.reconcile.template import ERA_DATE, YEN
-from robots.zengin import parse_zengin
-from runner.submit import run_scenario
+from kyodo.robots.reconcile.demo_data import write_demo_tax_inputs
+from kyodo.robots.reconcile.template import ERA_DATE, YEN
+from kyodo.robots.zengin import parse_zengin
+from kyodo.runner.submit import run_scenario
 
 CODE = "352063"  # 防府市
 

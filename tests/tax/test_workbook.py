@@ -10,8 +10,9 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from robots.errors import BusinessError
-from robots.workbook import (
+from kyodo.core.errors import BusinessError
+from kyodo.core.settings import get_settings
+from kyodo.robots.workbook import (
     ERA_DATE,
     YEN,
     LedgerSpec,
@@ -22,11 +23,10 @@ from robots.workbook import (
     save_atomic,
     set_cells,
 )
-from runner.engine import execute
-from runner.plan import RunPlan
-from runner.registry import load_registry
-from runner.scenario.model import Scenario
-from runner.settings import get_settings
+from kyodo.runner.engine import execute
+from kyodo.runner.plan import RunPlan
+from kyodo.runner.registry import load_registry
+from kyodo.runner.scenario.model import Scenario
 
 
 def messy_ledger(path: Path, *, bad_date: bool = False) -> Path:
@@ -149,7 +149,7 @@ CODE = "352039"
 
 def run_in_town(kyodo_home, sc, **params):
     """Run scenario ``sc`` for 山口市 with its 様式.xlsx and 台帳.xlsx in the town's input folder."""
-    from runner.store import open_store
+    from kyodo.runner.store import open_store
 
     data = kyodo_home / "data" / CODE
     if not data.is_dir():
@@ -213,7 +213,7 @@ def test_fill_table_and_set_cells_refuse_bad_cells(tmp_path):
 
 
 def test_rename_with_spaces_in_headers_works_for_excel_and_csv_alike(tmp_path):
-    from robots.excel.csvread import read_csv_file
+    from kyodo.robots.excel.csvread import read_csv_file
 
     csv = tmp_path / "台帳.csv"
     csv.write_bytes("宛名 番号,期　別,調定額\r\n0000000001,1,1000\r\n".encode("cp932"))

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from robots.errors import BusinessError
-from robots.zengin import parse_zengin, write_zengin
+from kyodo.core.errors import BusinessError
+from kyodo.robots.zengin import parse_zengin, write_zengin
 
 REF = date(2026, 11, 23)
 FURIKAE_ROWS = [
@@ -124,7 +124,7 @@ def test_impossible_debit_date_in_a_furikae_file():
 
 
 def test_writer_and_parser_agree_on_trailer_totals():
-    from robots.zengin import trailer_totals
+    from kyodo.robots.zengin import trailer_totals
 
     z = parse_zengin(furikae(), "f.txt", REF)
     assert {k: z.trailer[k] for k in trailer_totals("91", z.rows)} == trailer_totals("91", FURIKAE_ROWS)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from runner.audit import record_quietly
-from runner.dashboard.deps import csrf_form, end_session, get_dash, page, start_session
-from runner.dashboard.users import authenticate
+from kyodo.runner.audit import record_quietly
+from kyodo.runner.dashboard.deps import csrf_form, end_session, get_dash, page, start_session
+from kyodo.runner.dashboard.users import authenticate
 
 router = APIRouter()
 

@@ -11,10 +11,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from runner.audit import record_quietly
-from runner.dashboard.deps import XLSX, get_dash, page, require_staff, visible_codes
-from runner.dashboard.users import Staff
-from runner.report.effect import (
+from kyodo.runner.audit import record_quietly
+from kyodo.runner.dashboard.deps import XLSX, get_dash, page, require_staff, visible_codes
+from kyodo.runner.dashboard.users import Staff
+from kyodo.runner.report.effect import (
     effect_rows,
     effect_trend,
     hourly_cost,
@@ -23,7 +23,7 @@ from runner.report.effect import (
     svg_trend,
     write_effect_workbook,
 )
-from runner.store import JST
+from kyodo.runner.store import JST
 
 router = APIRouter()
 

@@ -13,10 +13,10 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from robots.status import RunStatus
-from runner import rerun as rerun_rule
-from runner.audit import record_quietly
-from runner.dashboard.deps import (
+from kyodo.core.status import RunStatus
+from kyodo.runner import rerun as rerun_rule
+from kyodo.runner.audit import record_quietly
+from kyodo.runner.dashboard.deps import (
     XLSX,
     Dashboard,
     csrf_form,
@@ -25,12 +25,12 @@ from runner.dashboard.deps import (
     require_staff,
     visible_codes,
 )
-from runner.dashboard.parts import is_multi, part_of, parts
-from runner.dashboard.users import Staff
-from runner.report.history import history_csv, history_rows, history_xlsx
-from runner.scenario.titles import scenario_title, step_titles
-from runner.store import JST, STATUSES, RunFilter
-from runner.store.store import parse_day
+from kyodo.runner.dashboard.users import Staff
+from kyodo.runner.report.history import history_csv, history_rows, history_xlsx
+from kyodo.runner.run_parts import is_multi, part_of, parts
+from kyodo.runner.scenario.titles import scenario_title, step_titles
+from kyodo.runner.store import JST, STATUSES, RunFilter
+from kyodo.runner.store.store import parse_day
 
 log = logging.getLogger("kyodo.dashboard")
 router = APIRouter()
@@ -48,7 +48,7 @@ def day(value: str) -> date | None:
 
 
 def can_rerun(run: Any, reruns: Sequence[Any], part: str | None = None) -> bool:
-    """Whether the button shows: the shared rule of runner.rerun (the POST and ``kyodo runs rerun`` use it too)."""
+    """Whether the button shows: the shared rule of kyodo.runner.rerun (the POST and ``kyodo runs rerun`` use it too)."""
     return rerun_rule.refusal(run, reruns, part=part) is None
 
 
@@ -74,7 +74,7 @@ def reruns_of(dash: Dashboard, run: Any) -> list[Any]:
 
 def scenario_names() -> set[str]:
     try:
-        from runner.scenario.loader import available_scenarios
+        from kyodo.runner.scenario.loader import available_scenarios
 
         return set(available_scenarios())
     except Exception:  # a broken scenario folder must not take the history page down
@@ -163,7 +163,7 @@ def run_detail(request: Request, run_id: str, who: Staff = Depends(require_staff
 
 @router.post("/runs/{run_id}/rerun", dependencies=[Depends(csrf_form)])
 def rerun(request: Request, run_id: str, who: Staff = Depends(require_staff)) -> Response:
-    """Repeat a failed, partial or interrupted run by the same rule as ``kyodo runs rerun`` (runner.rerun).
+    """Repeat a failed, partial or interrupted run by the same rule as ``kyodo runs rerun`` (kyodo.runner.rerun).
 
     A partial run takes over the municipalities it finished and redoes the others; a municipality
     re-running its part of a multi-municipality run re-runs that municipality alone.
@@ -187,10 +187,10 @@ def rerun(request: Request, run_id: str, who: Staff = Depends(require_staff)) ->
 
 def submit_in_background(dash: Dashboard, plan: Any, name: str) -> None:
     """Hand the run to the configured executor without holding the page (a local run takes minutes)."""
-    from runner.executors import get_executor
+    from kyodo.runner.executors import get_executor
 
     def work() -> None:
-        from robots.browser import shutdown
+        from kyodo.robots.browser import shutdown
 
         executor, results = None, []
         try:
@@ -227,7 +227,7 @@ def artifact(request: Request, run_id: str, path: str, who: Staff = Depends(requ
         raise HTTPException(404, "ファイルが見つかりません。")
     record_quietly(who.username, "artifact.download", f"{run.id}/{path}", run.municipality)
     if target.suffix == ".enc":
-        from runner.artifacts import decrypt_bytes
+        from kyodo.runner.artifacts import decrypt_bytes
 
         name = target.name.removesuffix(".enc")
         return Response(decrypt_bytes(target.read_bytes()), media_type="application/octet-stream",

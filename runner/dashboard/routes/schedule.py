@@ -9,16 +9,16 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from robots.errors import KyodoError
-from robots.jst import WEEKDAYS_JA
-from robots.privacy import mask_text
-from runner.audit import record_quietly
-from runner.dashboard.deps import csrf_form, get_dash, page, require_staff
-from runner.dashboard.routes.runs import submit_in_background
-from runner.dashboard.users import Staff
-from runner.registry import Registry
-from runner.scenario.titles import scenario_title
-from runner.store import JST
+from kyodo.core.errors import KyodoError
+from kyodo.core.jst import WEEKDAYS_JA
+from kyodo.core.privacy import mask_text
+from kyodo.runner.audit import record_quietly
+from kyodo.runner.dashboard.deps import csrf_form, get_dash, page, require_staff
+from kyodo.runner.dashboard.routes.runs import submit_in_background
+from kyodo.runner.dashboard.users import Staff
+from kyodo.runner.registry import Registry
+from kyodo.runner.scenario.titles import scenario_title
+from kyodo.runner.store import JST
 
 log = logging.getLogger("kyodo.dashboard")
 router = APIRouter()
@@ -27,7 +27,7 @@ router = APIRouter()
 def next_runs(registry: Registry) -> tuple[list[Any], list[Any], str | None]:
     """Next fire times from the scheduler module; the page still works when it is missing or fails."""
     try:
-        from runner.scheduler.service import next_fire_times
+        from kyodo.runner.scheduler.service import next_fire_times
     except ImportError:
         return [], [], "スケジューラが組み込まれていないため、実行予定を表示できません。"
     try:
@@ -41,11 +41,11 @@ def next_runs(registry: Registry) -> tuple[list[Any], list[Any], str | None]:
 def _calendar(registry: Registry, who: Staff, code: str, month: str) -> tuple[str, list[Any], str | None]:
     """(normalised month, weeks, problem) for the municipality ``code`` (or every visible one)."""
     try:
-        from runner.report.effect import month_range
-        from runner.scenario.loader import available_scenarios
-        from runner.scheduler.control import paused
-        from runner.scheduler.month import month_weeks
-        from runner.scheduler.service import plan_jobs
+        from kyodo.runner.report.effect import month_range
+        from kyodo.runner.scenario.loader import available_scenarios
+        from kyodo.runner.scheduler.control import paused
+        from kyodo.runner.scheduler.month import month_weeks
+        from kyodo.runner.scheduler.service import plan_jobs
 
         start = month_range(month or datetime.now(JST).strftime("%Y-%m"))[0]
         jobs, _ = plan_jobs(registry, available_scenarios())
@@ -107,7 +107,7 @@ def resume(request: Request, code: str = Form(...), scenario: str = Form(...), w
 
 
 def _set(request: Request, who: Staff, code: str, scenario: str, pause_it: bool) -> Response:
-    from runner.scheduler.control import set_paused
+    from kyodo.runner.scheduler.control import set_paused
 
     m, _ = _entry(request, who, code, scenario)
     changed = set_paused(get_dash(request).registry.source or "", m.code, scenario, pause_it, f"dashboard:{who.username}")
@@ -122,8 +122,8 @@ def _set(request: Request, who: Staff, code: str, scenario: str, pause_it: bool)
 @router.post("/schedule/run", dependencies=[Depends(csrf_form)])
 def run_now(request: Request, code: str = Form(...), scenario: str = Form(...), who: Staff = Depends(require_staff)) -> Response:
     """Start the scheduled scenario now, with the schedule's parameters (a manual run for today)."""
-    from runner.plan import plan_runs
-    from runner.scenario.loader import load_scenario
+    from kyodo.runner.plan import plan_runs
+    from kyodo.runner.scenario.loader import load_scenario
 
     dash = get_dash(request)
     m, entry = _entry(request, who, code, scenario)

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from runner.demo.catalogue.facility import write_facility
-from runner.demo.catalogue.furusato import write_furusato
-from runner.demo.catalogue.overtime import write_overtime
-from runner.demo.catalogue.residents import write_residents
-from runner.demo.intake.data import write_workbook
-from runner.registry import Registry
-from runner.settings import Settings
+from kyodo.core.settings import Settings
+from kyodo.runner.demo.catalogue.facility import write_facility
+from kyodo.runner.demo.catalogue.furusato import write_furusato
+from kyodo.runner.demo.catalogue.overtime import write_overtime
+from kyodo.runner.demo.catalogue.residents import write_residents
+from kyodo.runner.demo.intake.data import write_workbook
+from kyodo.runner.registry import Registry
 
 ENTRY = "child_allowance_entry"
 FILE_SCENARIOS = ("overtime_aggregation", "furusato_donations", "facility_usage", "resident_change_notice")
@@ -65,7 +65,7 @@ def _run_file_scenarios(names: list[str]) -> list[tuple[str, Any, float]]:
     """Worker process: run ``names`` for every municipality (settings and secrets come from the environment)."""
     from dataclasses import replace
 
-    from runner.submit import run_scenario
+    from kyodo.runner.submit import run_scenario
 
     out = []
     for name in names:
@@ -81,9 +81,9 @@ def run_catalogue(registry: Registry, settings: Settings, store: Any, progress: 
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from runner.demo.intake.app import IntakeOptions
-    from runner.demo.intake.serve import start_intake
-    from runner.submit import run_scenario
+    from kyodo.runner.demo.intake.app import IntakeOptions
+    from kyodo.runner.demo.intake.serve import start_intake
+    from kyodo.runner.submit import run_scenario
 
     for m in registry.all():
         write_inputs(settings.data_dir / m.code, m.code, m.name)

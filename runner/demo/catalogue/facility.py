@@ -15,7 +15,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from robots.normalize import to_wareki
+from kyodo.robots.normalize import to_wareki
 
 FACILITIES = {"市民会館": ("大ホール", "会議室1", "会議室2"), "総合体育館": ("アリーナ", "柔道場"), "中央公民館": ("和室", "調理室")}
 CATEGORIES = {"一般": "1", "市内団体": "2", "減免": "3"}

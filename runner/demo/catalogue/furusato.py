@@ -15,7 +15,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from robots.normalize import to_wareki
+from kyodo.robots.normalize import to_wareki
 
 SURNAMES = (("髙橋", "高橋", "タカハシ"), ("山﨑", "山崎", "ヤマサキ"), ("佐藤", "佐藤", "サトウ"), ("渡邊", "渡辺", "ワタナベ"),
             ("伊藤", "伊藤", "イトウ"), ("小林", "小林", "コバヤシ"), ("加藤", "加藤", "カトウ"), ("斎藤", "斎藤", "サイトウ"))

@@ -15,7 +15,7 @@ import random
 from datetime import date
 from pathlib import Path
 
-from robots.normalize import to_wareki
+from kyodo.robots.normalize import to_wareki
 
 FY = 2025
 MONTHS = [date(FY + (m < 4), m, 1) for m in (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)]

@@ -16,7 +16,7 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
-from robots.normalize import to_wareki
+from kyodo.robots.normalize import to_wareki
 
 REASONS = {"転入": "01", "転出": "02", "転居": "03", "出生": "11", "死亡": "12", "世帯主変更": "21"}
 NAMES = (("山本", "ヤマモト"), ("田中", "タナカ"), ("中村", "ナカムラ"), ("藤井", "フジイ"), ("河村", "カワムラ"))

@@ -29,7 +29,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import UploadFile
 
-from runner.demo.intake.rules import BANKS, RELATIONSHIPS, validate_page
+from kyodo.runner.demo.intake.rules import BANKS, RELATIONSHIPS, validate_page
 
 COOKIE = "kikan_sid"
 

@@ -18,7 +18,7 @@ import random
 from datetime import date
 from pathlib import Path
 
-from robots.normalize import to_wareki
+from kyodo.robots.normalize import to_wareki
 
 SURNAMES = ("山本", "田中", "中村", "藤井", "河村", "松田", "岡本", "原田", "林", "吉田", "村上", "石川")
 GIVEN = (("健一", "ケンイチ"), ("美咲", "ミサキ"), ("大輔", "ダイスケ"), ("由美", "ユミ"), ("翔太", "ショウタ"), ("麻衣", "マイ"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from runner.demo.intake.app import IntakeOptions, IntakeTenant, create_intake_app
-from runner.registry import Registry
+from kyodo.runner.demo.intake.app import IntakeOptions, IntakeTenant, create_intake_app
+from kyodo.runner.registry import Registry
 
 
 def intake_tenants(registry: Registry, secret: Callable[[str], str]) -> list[IntakeTenant]:
@@ -17,7 +17,7 @@ def intake_tenants(registry: Registry, secret: Callable[[str], str]) -> list[Int
 
 def start_intake(registry: Registry, options: IntakeOptions | None = None) -> Any:
     """Serve the demo system alone on a free loopback port (``server.url`` + ``/<code>/kikan``)."""
-    from runner.secrets import get_secret
-    from runner.webserver import serve_in_thread
+    from kyodo.runner.secrets import get_secret
+    from kyodo.runner.webserver import serve_in_thread
 
     return serve_in_thread(create_intake_app(intake_tenants(registry, get_secret), options))

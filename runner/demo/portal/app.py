@@ -22,7 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
-from runner.demo.portal.data import PROCEDURES, Application, applications_for
+from kyodo.runner.demo.portal.data import PROCEDURES, Application, applications_for
 
 PAGE_SIZE = 20
 HEADERS = {

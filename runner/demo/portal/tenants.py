@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from runner.demo.portal.app import Tenant
-from runner.demo.portal_b.app import TenantB
-from runner.registry import Municipality, Registry
+from kyodo.runner.demo.portal.app import Tenant
+from kyodo.runner.demo.portal_b.app import TenantB
+from kyodo.runner.registry import Municipality, Registry
 
 # Towns whose portal still runs the older product version (other column names): their
 # registry entries carry a column_map override, which is exactly what the demo shows off.

@@ -25,8 +25,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
-from runner.demo.portal.data import Application, applications_for
-from runner.demo.portal_b.data import PROCEDURE_CODES, row_b
+from kyodo.runner.demo.portal.data import Application, applications_for
+from kyodo.runner.demo.portal_b.data import PROCEDURE_CODES, row_b
 
 PAGE_SIZE = 25
 CSV_COLUMNS = ("申込番号", "申込日時", "手続名称", "申込者氏名", "申込者カナ", "住所", "電話番号", "処理状況", "備考")

@@ -1,6 +1,6 @@
 """How product B writes the same applications: its own codes, status words, 和暦 times and kana.
 
-The records themselves are the demo's (``runner.demo.portal.data``), so a test can count what the
+The records themselves are the demo's (``kyodo.runner.demo.portal.data``), so a test can count what the
 robot should find; only the way product B presents them differs.
 """
 
@@ -9,8 +9,8 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime
 
-from robots.normalize import to_halfwidth_kana, to_wareki
-from runner.demo.portal.data import PROCEDURES, Application
+from kyodo.robots.normalize import to_halfwidth_kana, to_wareki
+from kyodo.runner.demo.portal.data import PROCEDURES, Application
 
 PROCEDURE_CODES = {name: f"T{i + 1:02d}" for i, name in enumerate(PROCEDURES)}
 STATUS_WORDS = {"受付済": "受付", "審査中": "処理中", "完了": "処理完了", "差戻し": "返戻"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from robots.status import RunStatus
+from kyodo.core.status import RunStatus
 
 
 @dataclass

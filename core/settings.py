@@ -4,7 +4,7 @@ robots, runner and faq_bot all read their configuration here, so each variable h
 default and one parser; docs/configuration.md lists them in one table and a test keeps the model,
 the code and the table in step. Everything has an embedded default (SQLite and folders under
 ``./var``) so a new user needs nothing installed; shared deployments point ``KYODO_DB_URL`` at
-PostgreSQL. Secrets (``KYODO_SECRET_<NAME>``) are a family of names, not settings: runner.secrets
+PostgreSQL. Secrets (``KYODO_SECRET_<NAME>``) are a family of names, not settings: kyodo.runner.secrets
 reads them.
 
 Two ways to read: :func:`get_settings` is cached per process (paths and the database, which must
@@ -23,10 +23,10 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BeforeValidator, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
 
 ENV_PREFIX = "KYODO_"
-SECRET_PREFIX = "KYODO_SECRET_"  # the secrets family (runner.secrets), not fields of the model
+SECRET_PREFIX = "KYODO_SECRET_"  # the secrets family (kyodo.runner.secrets), not fields of the model
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 STANDARD_SCENARIOS = PACKAGE_ROOT / "scenarios"
 
@@ -49,7 +49,7 @@ def _default_registry() -> Path:
     return local if local.exists() else PACKAGE_ROOT / "config" / "municipalities.yaml"
 
 
-class KyodoSettings(BaseSettings):
+class Settings(BaseSettings):
     """One process's configuration: a field is its variable without ``KYODO_``, lower-case; empty counts as unset."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True, frozen=True)
@@ -136,7 +136,7 @@ def env_name(field: str) -> str:
 
 def variable_names() -> list[str]:
     """Every variable the model declares (the secrets family aside)."""
-    return [env_name(f) for f in KyodoSettings.model_fields]
+    return [env_name(f) for f in Settings.model_fields]
 
 
 def _japanese(exc: ValidationError) -> BusinessError:
@@ -156,21 +156,21 @@ def _snapshot() -> tuple[tuple[str, str], ...]:
 
 
 @lru_cache(maxsize=16)
-def _load(snapshot: tuple[tuple[str, str], ...], cwd: str) -> KyodoSettings:
+def _load(snapshot: tuple[tuple[str, str], ...], cwd: str) -> Settings:
     """Parse once per distinct environment (and working folder, which the defaults are relative to)."""
     try:
-        return KyodoSettings()
+        return Settings()
     except ValidationError as exc:
         raise _japanese(exc) from None
 
 
-def load_settings() -> KyodoSettings:
+def load_settings() -> Settings:
     """The environment as it is now: not cached across changes, so it suits values read at the moment of use."""
     return _load(_snapshot(), os.getcwd())
 
 
 @lru_cache(maxsize=1)
-def get_settings() -> KyodoSettings:
+def get_settings() -> Settings:
     """Settings for this process (cached; call :func:`reset_settings` after changing ``KYODO_*``)."""
     return load_settings()
 
@@ -181,5 +181,5 @@ def reset_settings() -> None:
     _load.cache_clear()
 
 
-__all__ = ["PACKAGE_ROOT", "SECRET_PREFIX", "STANDARD_SCENARIOS", "KyodoSettings", "env_name", "get_settings",
+__all__ = ["PACKAGE_ROOT", "SECRET_PREFIX", "STANDARD_SCENARIOS", "Settings", "env_name", "get_settings",
            "load_settings", "reset_settings", "variable_names"]

@@ -16,7 +16,7 @@ import html
 import re
 from collections.abc import Iterable
 
-from robots.privacy._values import ValueSet
+from kyodo.core.privacy._values import ValueSet
 
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7};?|#[xX][0-9a-fA-F]{1,6};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 

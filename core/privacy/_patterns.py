@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from stdnum.jp import cn, in_
+
 _DIGITS12_13 = re.compile(r"(?<!\d)(\d{4}[ -]?\d{4}[ -]?\d{4}|\d{13})(?!\d)", re.ASCII)
 _PHONE = re.compile(r"(?<!\d)(0\d{1,4}[-(（ ]\d{1,4}[-)） ]\d{3,4}|0[5789]0\d{8}|0\d{9})(?!\d)", re.ASCII)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -26,14 +28,10 @@ CORPORATE_NUMBER = "[法人番号]"
 
 
 def _my_number_ok(d: str) -> bool:
-    from stdnum.jp import in_
-
     return in_.is_valid(d)
 
 
 def _corporate_ok(d: str) -> bool:
-    from stdnum.jp import cn
-
     return cn.is_valid(d)
 
 

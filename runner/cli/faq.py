@@ -1,4 +1,8 @@
-"""``kyodo faq``: evaluate, ask, serve, tune and report (mounted by runner.cli)."""
+"""``kyodo faq``: evaluate, ask, serve, tune and report.
+
+The FAQ bot knows nothing of the runner; this command builds its :class:`FaqService` from the
+municipality registry (``config/municipalities.yaml``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,10 @@ import re
 from pathlib import Path
 
 import typer
+
+from kyodo.core.settings import get_settings
+from kyodo.faq_bot.service import FaqService
+from kyodo.runner.registry import load_registry
 
 app = typer.Typer(help="住民向けFAQチャットボット。", no_args_is_help=True)
 
@@ -18,6 +26,11 @@ def _plain(text: str, keep_newlines: bool = True) -> str:
     """Text safe to print on a terminal: control characters (ESC sequences, CR, bidi) removed."""
     s = _CONTROL.sub("", text or "")
     return s if keep_newlines else s.replace("\n", " ")
+
+
+def _service() -> FaqService:
+    """The FAQ bot for the municipalities in the registry."""
+    return FaqService(load_registry(get_settings().registry_path))
 
 
 def _fail(exc: Exception) -> None:
@@ -36,9 +49,9 @@ def eval_(
     as_json: bool = typer.Option(False, "--json", help="結果を1つのJSONで出力"),
 ) -> None:
     """検索精度を測ります（SR@1/3/5, MRR, MAP, nDCG@10, 応答時間）。"""
-    from faq_bot.evaluate import load_eval_inputs, run_eval
-    from faq_bot.retriever import Retriever
-    from robots.errors import KyodoError
+    from kyodo.core.errors import KyodoError
+    from kyodo.faq_bot.evaluate import load_eval_inputs, run_eval
+    from kyodo.faq_bot.retriever import Retriever
 
     try:
         entries, q, r = load_eval_inputs(corpus, queries, qrels)
@@ -59,13 +72,12 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="JSONで出力"),
 ) -> None:
     """質問に答えます。"""
-    from faq_bot.answer import reply
-    from faq_bot.service import FaqService
-    from robots.errors import KyodoError
+    from kyodo.core.errors import KyodoError
+    from kyodo.faq_bot.answer import reply
 
     question = _plain(question, keep_newlines=False)
     try:
-        svc = FaqService()
+        svc = _service()
         r = reply(svc.retriever(municipality), question, svc.directory(municipality))
     except KyodoError as exc:
         _fail(exc)
@@ -86,10 +98,10 @@ def serve(host: str = typer.Option("127.0.0.1", help="待ち受けアドレス")
     """チャット画面とAPIを起動します（/m/自治体コード）。"""
     import uvicorn
 
-    from faq_bot.api import create_app, server_config
+    from kyodo.faq_bot.api import create_app, server_config
 
     typer.echo("検索用の索引を裏で準備しながら起動します（先に質問された自治体から優先して作ります）。")
-    app = create_app(warm=True)
+    app = create_app(_service(), warm=True)
     typer.echo(f"FAQチャットボット: http://{host}:{port}/ （例: http://{host}:{port}/m/352039）")
     uvicorn.Server(server_config(app, host, port)).run()
 
@@ -100,8 +112,8 @@ def report(
     municipality: str | None = typer.Option(None, "--municipality", "-m", help="自治体コード（省略ですべて）"),
 ) -> None:
     """回答できなかった質問をトピックに分けてExcelにします。"""
-    from faq_bot.questionlog import QuestionStore
-    from faq_bot.report import build_report
+    from kyodo.faq_bot.questionlog import QuestionStore
+    from kyodo.faq_bot.report import build_report
 
     path, topics = build_report(QuestionStore(), output, municipality)
     typer.echo(f"{len(topics)} トピックを {path} に書き出しました。")
@@ -113,12 +125,11 @@ def localize_cmd(
     output: Path | None = typer.Option(None, "--output", "-o", help="記入表（省略時 KYODO_FAQ_DIR/localize/<コード>.xlsx）"),
 ) -> None:
     """FAQの「○○」「（電話番号）」などを自治体の内容で埋める記入表（Excel）を書き出します。"""
-    from faq_bot.localize import ALL, read_workbook, write_workbook
-    from faq_bot.service import FaqService
-    from robots.errors import KyodoError
+    from kyodo.core.errors import KyodoError
+    from kyodo.faq_bot.localize import ALL, read_workbook, write_workbook
 
     try:
-        svc = FaqService()
+        svc = _service()
         m = svc.registry.get(municipality)
         if svc.faq_dir is None:
             raise KyodoError("KYODO_FAQ_DIR が設定されていません（デモのFAQは記入済みです）。", hint="FAQファイルのフォルダを KYODO_FAQ_DIR に設定してください。")
@@ -135,11 +146,10 @@ def localize_cmd(
 @app.command("lint")
 def lint(municipality: str = typer.Option(..., "--municipality", "-m", help="自治体コード")) -> None:
     """未記入のプレースホルダが残っていて住民に表示されないFAQを一覧にします。"""
-    from faq_bot.service import FaqService
-    from robots.errors import KyodoError
+    from kyodo.core.errors import KyodoError
 
     try:
-        svc = FaqService()
+        svc = _service()
         shown, withheld = svc.localized(municipality)
     except KyodoError as exc:
         _fail(exc)
@@ -153,12 +163,12 @@ def lint(municipality: str = typer.Option(..., "--municipality", "-m", help="自
 @app.command("tune")
 def tune_() -> None:
     """調整用の質問（住民の口語＋言い換え＋対象外）だけで重みと確信度を選び直します（評価用の質問は使いません）。"""
-    from faq_bot.demo import generic_corpus
-    from faq_bot.evaluate import load_json
-    from faq_bot.retriever import Model, Retriever
-    from faq_bot.tuning import TuneSet, tune
+    from kyodo.faq_bot.demo import generic_corpus
+    from kyodo.faq_bot.evaluate import load_json
+    from kyodo.faq_bot.retriever import Model, Retriever
+    from kyodo.faq_bot.tuning import DEV_SETS, TuneSet, tune
 
-    dev = Path(__file__).parent / "data" / "dev"
+    dev = DEV_SETS
     sets = [TuneSet(name, load_json(dev / f"{q}.json", "質問"), load_json(dev / f"{r}.json", "正解"))
             for name, q, r in (("colloquial", "colloquial_tune", "colloquial_qrels_tune"),
                                ("paraphrase", "paraphrase_tune", "paraphrase_qrels_tune"),

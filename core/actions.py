@@ -8,15 +8,12 @@ editor completion) and ``example`` is a YAML snippet shown in ``kyodo actions``.
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from robots.settings import load_settings
-from robots.zones import ZONES
+from kyodo.core.zones import ZONES
 
 
 @dataclass(frozen=True)
@@ -71,27 +68,6 @@ def action(
     return register
 
 
-def load_all() -> dict[str, ActionSpec]:
-    """Import every ``robots/<robot>/actions.py`` so their actions register; return the registry.
-
-    ``KYODO_PLUGINS`` (comma-separated module names) adds actions from outside the package, for
-    a municipality's own robots or for tests.
-    """
-    import robots
-
-    for name in load_settings().plugin_modules:
-        importlib.import_module(name)
-
-    for mod in pkgutil.iter_modules(robots.__path__):
-        if mod.ispkg and not mod.name.startswith("_"):
-            try:
-                importlib.import_module(f"robots.{mod.name}.actions")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"robots.{mod.name}.actions":
-                    raise
+def registered() -> dict[str, ActionSpec]:
+    """The actions registered so far, by name (``kyodo.robots.all_actions`` imports them all first)."""
     return dict(sorted(_REGISTRY.items()))
-
-
-def get_action(name: str) -> ActionSpec | None:
-    """The action called ``name``, or ``None`` (the validator suggests the closest name)."""
-    return load_all().get(name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from robots.errors import BusinessError
+from kyodo.core.errors import BusinessError
 
 # pdfium is not thread-safe, even across documents: every call in kyodo holds this lock.
 PDFIUM_LOCK = threading.Lock()

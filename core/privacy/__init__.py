@@ -24,8 +24,10 @@ import urllib.parse
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from robots.privacy._patterns import mask_patterns
-from robots.privacy._values import ValueSet
+from kyodo.core.privacy._html import mask_values_in_html
+from kyodo.core.privacy._patterns import mask_patterns
+from kyodo.core.privacy._values import ValueSet
+from kyodo.core.text import normalize_header, normalize_text
 
 SECRET_MARK = "＊＊＊＊"
 PERSONAL_MARK = "＊＊＊"
@@ -80,8 +82,6 @@ def register_personal(values: Iterable[Any]) -> None:
 
 
 def _variants(value: str) -> set[str]:
-    from robots.normalize import normalize_text
-
     n = normalize_text(value)
     return {value, n, n.replace(" ", "")}
 
@@ -94,8 +94,6 @@ def register_personal_columns(table: Any, columns: Iterable[str]) -> None:
     """
     if _personal.get() is None or not hasattr(table, "columns"):
         return
-    from robots.normalize.text import normalize_header  # the readers' header rule: 氏名（漢字） is 氏名(漢字)
-
     wanted = {normalize_header(c) for c in columns}
     for c in table.columns:
         if normalize_header(c) not in wanted:
@@ -132,7 +130,7 @@ def mask_text(text: str, personal_values: Iterable[str] = ()) -> str:
 
 # Labels of fields that hold personal data on the screens robots visit (a column header, a
 # <th>/<dt> label): a failure page dump masks the values under them even before a robot has read
-# the residents' data (see robots.browser._capture). Scenario ``personal_columns`` add to these.
+# the residents' data (see kyodo.robots.browser._capture). Scenario ``personal_columns`` add to these.
 PERSONAL_FIELD_WORDS = ("氏名", "名前", "申請者", "届出人", "世帯主", "納税者", "名義", "フリガナ", "ふりがな", "カナ",
                         "住所", "所在地", "電話", "携帯", "連絡先", "生年月日", "誕生日", "メール", "個人番号",
                         "マイナンバー", "宛名番号", "備考")
@@ -141,8 +139,6 @@ PERSONAL_FIELD_WORDS = ("氏名", "名前", "申請者", "届出人", "世帯主
 def mask_html(text: str) -> str:
     """:func:`mask_text` for an HTML page dump: also finds secrets and personal values written with
     any HTML character references (``&quot;``, ``&#39;``, ``&#x27;`` …), see ``_html``."""
-    from robots.privacy._html import mask_values_in_html
-
     if not text:
         return text
     sets = [(_secrets, SECRET_MARK), *((scope, PERSONAL_MARK) for scope in _personal_sets())]

@@ -15,8 +15,8 @@ from typing import Any
 
 import yaml
 
-from robots.errors import BusinessError
-from runner.yamlguard import guard_problems
+from kyodo.core.errors import BusinessError
+from kyodo.core.yamlguard import guard_problems
 
 MAX_YAML_BYTES = 2_000_000
 # libyaml's C parser when present (10x faster on a 1,741-municipality registry); both are safe loaders.
@@ -90,7 +90,7 @@ def parse_yaml(text: str, where: str) -> Any:
 def parse_yaml_problems(text: str, where: str) -> tuple[Any, list[Problem]]:
     """(data, []) or (None, every located problem): hostile structure, tabs in the indentation, the syntax error.
 
-    :func:`runner.yamlguard.guard_problems` runs first, on the text and the parser's events, so an alias
+    :func:`kyodo.core.yamlguard.guard_problems` runs first, on the text and the parser's events, so an alias
     bomb, a recursive alias, a NUL byte or an octal-looking code is refused before anything is built.
     """
     try:

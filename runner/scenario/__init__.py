@@ -1,0 +1,1 @@
+"""Scenarios: the YAML model, its loader and validator, the ${...} expressions, dry runs and generated docs."""
