@@ -20,7 +20,8 @@ SCENARIOS = ("s1", "s2", "s3", "s4", "s5")
 
 
 def synthetic_registry(n: int = 1741):
-    from kyodo.runner.registry import Municipality, Registry, ScheduleEntry, lg_code_valid
+    from kyodo.core.lgcode import lg_code_valid
+    from kyodo.runner.registry import Municipality, Registry, ScheduleEntry
 
     munis, base = [], 10000
     while len(munis) < n:

@@ -34,4 +34,15 @@ STATUS_JA: dict[str, str] = {S.SUCCEEDED: "成功", S.PARTIAL: "一部エラー"
                              S.QUEUED: "待機中", S.INTERRUPTED: "中断", S.SKIPPED: "スキップ", S.NOT_SUBMITTED: "未投入"}
 del S
 
-__all__ = ["ACTIVE", "DONE", "RERUNNABLE", "STATUSES", "STATUS_JA", "TERMINAL", "RunStatus"]
+
+class Trigger(StrEnum):
+    """What started a run."""
+
+    SCHEDULE = "schedule"
+    MANUAL = "manual"
+    RERUN = "rerun"
+
+
+TRIGGER_JA: dict[str, str] = {Trigger.SCHEDULE: "予定", Trigger.MANUAL: "手動", Trigger.RERUN: "再実行"}
+
+__all__ = ["ACTIVE", "DONE", "RERUNNABLE", "STATUSES", "STATUS_JA", "TERMINAL", "TRIGGER_JA", "RunStatus", "Trigger"]

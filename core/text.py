@@ -14,13 +14,15 @@ import re
 import unicodedata
 from typing import Any
 
+import jaconv
+
 _HYPHENS = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2212\uff0d\u2043\ufe63"), "-")
 _TILDES = dict.fromkeys(map(ord, "\uff5e\u301c"), "\u301c")
 _SPACES = re.compile(r"[ \u3000\t]+")
 _DIGIT_CHOON = re.compile(r"(?<=\d)[ーｰ](?=\d)")
 _WHITESPACE = re.compile(r"\s+")
 
-# The steps of normalize_text, in order; normalize_series runs the same list on a whole column.
+# The steps of normalize_text, in order; kyodo.robots.normalize.frame.normalize_series runs the same list on a whole column.
 # (operation, argument, replacement): "translate" a table, "nfkc", or "sub" a pattern.
 _STEPS: tuple[tuple[str, Any, str], ...] = (
     ("translate", _TILDES, ""),  # before NFKC, which would turn ～ into an ASCII ~
@@ -31,7 +33,7 @@ _STEPS: tuple[tuple[str, Any, str], ...] = (
 _COLLAPSE = ("sub", _SPACES, " ")
 
 
-def _steps(collapse_spaces: bool) -> tuple[tuple[str, Any, str], ...]:
+def text_steps(collapse_spaces: bool) -> tuple[tuple[str, Any, str], ...]:
     return (*_STEPS, _COLLAPSE) if collapse_spaces else _STEPS
 
 
@@ -40,7 +42,7 @@ def normalize_text(value: object, *, collapse_spaces: bool = True) -> str:
     if value is None:
         return ""
     s = str(value)
-    for op, arg, repl in _steps(collapse_spaces):
+    for op, arg, repl in text_steps(collapse_spaces):
         if op == "translate":
             s = s.translate(arg)
         elif op == "nfkc":
@@ -48,26 +50,6 @@ def normalize_text(value: object, *, collapse_spaces: bool = True) -> str:
         else:
             s = arg.sub(repl, s)
     return s.strip()
-
-
-def normalize_series(values: Any, *, collapse_spaces: bool = True) -> Any:
-    """:func:`normalize_text` vectorised for a pandas Series (missing values become ``""``)."""
-    import pandas as pd
-
-    s = values if isinstance(values, pd.Series) else pd.Series(values)
-    na = s.isna()
-    if s.dtype == object or na.any():
-        s = s.mask(na, "").astype(str)
-    elif not pd.api.types.is_string_dtype(s.dtype):
-        s = s.astype(str)
-    for op, arg, repl in _steps(collapse_spaces):
-        if op == "translate":
-            s = s.str.translate(arg)
-        elif op == "nfkc":
-            s = s.str.normalize("NFKC")
-        else:
-            s = s.str.replace(arg, repl, regex=True)
-    return s.str.strip()
 
 
 def normalize_header(value: object) -> str:
@@ -82,15 +64,11 @@ def normalize_header(value: object) -> str:
 
 def to_halfwidth_kana(value: str) -> str:
     """Full-width katakana to half-width (what 全銀 files and bank systems expect)."""
-    import jaconv
-
     return jaconv.z2h(value, kana=True, ascii=False, digit=False)
 
 
 def to_fullwidth_kana(value: str) -> str:
     """Half-width katakana (ｶﾀｶﾅ) to full-width (カタカナ), leaving ASCII alone."""
-    import jaconv
-
     return jaconv.h2z(value, kana=True, ascii=False, digit=False)
 
 

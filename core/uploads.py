@@ -7,8 +7,13 @@ exhaust memory when decoded) and PDFs for their page count, before anything is d
 
 from __future__ import annotations
 
+import io
 import threading
+import warnings
 from pathlib import Path
+
+import pypdfium2 as pdfium
+from PIL import Image
 
 from kyodo.core.errors import BusinessError
 
@@ -61,12 +66,8 @@ def check_upload(source: Path | bytes, kind: str, name: str = "") -> str:
 
 def _check_dimensions(source: Path | bytes, kind: str, name: str) -> None:
     """Refuse images with too many pixels and PDFs with too many pages, reading headers only."""
-    import io
-
     stream = io.BytesIO(source) if isinstance(source, bytes) else None
     if kind == "pdf":
-        import pypdfium2 as pdfium
-
         try:
             with PDFIUM_LOCK:
                 pdf = pdfium.PdfDocument(source if isinstance(source, bytes) else str(source))
@@ -86,10 +87,6 @@ def _check_dimensions(source: Path | bytes, kind: str, name: str) -> None:
             raise BusinessError("PDFのページが大きすぎます（300 dpi で画素数の上限を超えます）。", where=name,
                                 hint="A3 以下の用紙サイズで保存し直してください。")
         return
-    import warnings
-
-    from PIL import Image
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # we judge the size ourselves, below

@@ -18,6 +18,7 @@ from collections import defaultdict, deque
 from pathlib import Path
 from typing import Any
 
+import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -156,8 +157,6 @@ def _security_headers(response: Any, nonce: str | None = None) -> None:
 def server_config(app: Any, host: str, port: int) -> Any:
     """uvicorn settings for ``kyodo faq serve``: uvicorn's own proxy-header handling is off (by
     default it believes X-Forwarded-For from loopback), ``client_address`` decides instead."""
-    import uvicorn
-
     return uvicorn.Config(app, host=host, port=port, log_level="warning", proxy_headers=False, server_header=False)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from kyodo.core.errors import BusinessError
+from kyodo.core.uploads import check_upload
 
 REQUIRED = ("ID", "質問", "回答")
 COLUMNS = ("全国地方公共団体コード", "ID", "質問", "回答", "カテゴリ", "担当課", "電話番号", "URL", "更新日", "別の聞き方")
@@ -118,8 +119,6 @@ def load_faq(path: str | Path) -> list[FaqEntry]:
     p = Path(path)
     if not p.exists():
         raise BusinessError(f"FAQファイルが見つかりません: {p}")
-    from kyodo.core.uploads import check_upload
-
     check_upload(p, "faq")
     text = _decode(p.read_bytes(), p.name)
     if p.suffix.lower() == ".json":

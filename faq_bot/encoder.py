@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+import onnxruntime as ort
 
 from kyodo.core.errors import BusinessError
 
@@ -31,8 +32,6 @@ class OnnxEncoder:
         p = Path(path)
         if not p.is_file():
             raise BusinessError(f"文の埋め込みモデル（ONNX）が見つかりません: {p}", hint="KYODO_FAQ_ENCODER にファイルの場所を指定してください。")
-        import onnxruntime as ort
-
         try:
             self.session = ort.InferenceSession(str(p), providers=["CPUExecutionProvider"])
         except (RuntimeError, ValueError, OSError) as exc:  # onnxruntime's errors derive from RuntimeError

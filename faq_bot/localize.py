@@ -15,6 +15,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from zipfile import BadZipFile
 
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils.exceptions import InvalidFileException
+
 from kyodo.core.errors import BusinessError
 from kyodo.faq_bot import placeholders
 from kyodo.faq_bot.data import FaqEntry
@@ -65,9 +69,6 @@ def rows_for(entries: list[FaqEntry], values: Values) -> list[tuple[str, str, st
 
 def write_workbook(dest: Path, entries: list[FaqEntry], values: Values, municipality: str) -> Path:
     """Write the fill-in workbook atomically (existing values are kept)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
     wb = Workbook()
     ws = wb.active
     ws.title = "記入表"
@@ -103,9 +104,6 @@ def _text(value: str) -> str:
 
 def read_workbook(path: Path) -> Values:
     """Values from a filled-in workbook (located Japanese errors)."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     if not path.exists():
         return {}
     try:

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from kyodo.core.settings import load_settings
+from kyodo.faq_bot.metrics import evaluate_runs
 from kyodo.faq_bot.privacy import mask_question
 
 LOCK_TIMEOUT_S = 1.0
@@ -129,8 +130,6 @@ class QuestionStore:
 
 def accuracy_from_logs(rows: list[Any]) -> dict[str, float]:
     """正答率 over labelled logs, computed with the same metric code as ``faq eval``."""
-    from kyodo.faq_bot.metrics import evaluate_runs
-
     runs = {str(r.id): [r.top_id] if r.top_id else [] for r in rows}
     qrels = {str(r.id): {r.correct_id: 1} for r in rows}
     m = evaluate_runs(runs, qrels, [])

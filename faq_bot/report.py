@@ -10,19 +10,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
+
 from kyodo.core.jst import JST
+from kyodo.faq_bot._text import normalize
 from kyodo.faq_bot.questionlog import QuestionStore, accuracy_from_logs
+from kyodo.robots.excel.report import Sheet, write_workbook
 
 
 def cluster(questions: list[str], max_topics: int = 10, seed: int = 0) -> list[int]:
     """A topic number for each question (same order)."""
     if len(questions) < 3:
         return [0] * len(questions)
-    from sklearn.cluster import KMeans
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    from kyodo.faq_bot._text import normalize
-
     x = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 3), preprocessor=normalize, sublinear_tf=True).fit_transform(questions)
     k = max(1, min(max_topics, len(questions) // 3))
     return KMeans(n_clusters=k, n_init=10, random_state=seed).fit_predict(x).tolist()
@@ -42,10 +43,6 @@ def as_text(value: str) -> str:
 
 def build_report(store: QuestionStore, dest: Path, municipality: str | None = None) -> tuple[Path, Any]:
     """Write the improvement workbook; return its path and the topics table."""
-    import pandas as pd
-
-    from kyodo.robots.excel.report import Sheet, write_workbook
-
     rows = store.to_improve(municipality)
     df = pd.DataFrame([{"日時（日本時間）": _jst(r.created_at), "自治体": r.municipality, "質問": as_text(r.question),
                         "種別": "回答できず" if r.kind == "not_sure" else "役に立たなかった", "確信度": round(r.confidence, 2)}

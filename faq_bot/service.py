@@ -15,6 +15,7 @@ from typing import Protocol
 from kyodo.core.errors import BusinessError
 from kyodo.core.settings import load_settings
 from kyodo.faq_bot.data import FaqEntry, load_faq, merge
+from kyodo.faq_bot.demo import municipality_set
 from kyodo.faq_bot.encoder import OnnxEncoder
 from kyodo.faq_bot.localize import Withheld, localize, read_workbook
 from kyodo.faq_bot.offices import OfficeDirectory, OfficeInfo, demo_directory, load_directory
@@ -77,8 +78,6 @@ class FaqService:
         """(entries residents may see, entries withheld because a placeholder is unfilled)."""
         m = self.registry.get(code)
         if self.faq_dir is None:
-            from kyodo.faq_bot.demo import municipality_set
-
             return municipality_set(m.code, m.name, self.registry.prefecture.name), []
         return localize(self._raw(m.code), read_workbook(self.localize_path(m.code)))
 

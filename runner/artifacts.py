@@ -13,20 +13,24 @@ from __future__ import annotations
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
+from cryptography.fernet import Fernet, InvalidToken
+
 from kyodo.core.errors import BusinessError
+from kyodo.core.settings import get_settings
+from kyodo.runner.audit import record
+from kyodo.runner.scenario.loader import available_scenarios, load_scenario
+from kyodo.runner.secrets import get_secret
+from kyodo.runner.store import open_store
+from kyodo.runner.store.models import Run
 
 KEY_SECRET = "ARTIFACT_KEY"
 KEEP_PLAIN = {"run.log"}
 
 
 def _fernet():
-    from cryptography.fernet import Fernet
-
-    from kyodo.runner.secrets import get_secret
-
     try:
         return Fernet(get_secret(KEY_SECRET).encode())
     except ValueError:
@@ -34,8 +38,6 @@ def _fernet():
 
 
 def new_key() -> str:
-    from cryptography.fernet import Fernet
-
     return Fernet.generate_key().decode()
 
 
@@ -60,8 +62,6 @@ def encrypt_tree(root: Path) -> list[Path]:
 
 
 def decrypt_bytes(data: bytes) -> bytes:
-    from cryptography.fernet import InvalidToken
-
     try:
         return _fernet().decrypt(data)
     except InvalidToken:
@@ -78,12 +78,6 @@ class Purged:
 
 def purge_expired(now: datetime | None = None, *, dry_run: bool = False, actor: str = "system") -> list[Purged]:
     """Delete run folders and published outputs past their scenario's retention; audit each deletion."""
-    from kyodo.core.settings import get_settings
-    from kyodo.runner.audit import record
-    from kyodo.runner.scenario.loader import available_scenarios, load_scenario
-    from kyodo.runner.store import open_store
-    from kyodo.runner.store.models import Run
-
     now = now or datetime.now(UTC)
     retention: dict[str, int | None] = {}
     for name in available_scenarios():
@@ -112,10 +106,6 @@ def purge_expired(now: datetime | None = None, *, dry_run: bool = False, actor: 
 
 def _purge_published(root: Path, retention: dict[str, int | None], now: datetime, dry_run: bool, actor: str) -> list[Purged]:
     """Published copies live in ``outputs/<code>/<scenario>/<logical date>/``: same retention."""
-    from datetime import date
-
-    from kyodo.runner.audit import record
-
     out = []
     today = now.astimezone(timezone(timedelta(hours=9))).date()
     for folder in sorted(root.glob("*/*/*")) if root.is_dir() else []:

@@ -21,6 +21,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from kyodo.robots.table import COUNTED  # DataFrame.attrs flag read by table.concat
 
 log = logging.getLogger("kyodo.engine")
@@ -106,8 +108,6 @@ def _decode(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     if "$frame" in value:
-        import pandas as pd
-
         return pd.read_json(io.StringIO(value["$frame"]), orient="table")
     if "$map" in value:
         return {k: _decode(v) for k, v in value["$map"].items()}

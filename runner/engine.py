@@ -9,9 +9,12 @@ always finishes the run record (also when a step crashes).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
+import shutil
 import time
 import traceback
+import typing
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -23,18 +26,23 @@ from pydantic import ConfigDict, ValidationError, create_model
 
 from kyodo.core.errors import ApplicationError, BusinessError, ErrorKind, KyodoError, error_kind
 from kyodo.core.jst import JST
+from kyodo.core.messages import japanese_message
 from kyodo.core.privacy import mask_text, personal_scope, register_personal_columns
 from kyodo.core.settings import Settings
 from kyodo.core.status import DONE, RunStatus
 from kyodo.robots import ActionSpec, RunContext, all_actions
+from kyodo.robots.excel import atomic_path
 from kyodo.robots.progress import ProgressEvent, ProgressReporter, Tick
+from kyodo.runner.artifacts import encrypt_tree, require_key
 from kyodo.runner.audit import note_scenario, record_quietly
 from kyodo.runner.checkpoints import Checkpoints
+from kyodo.runner.logs import MaskingFormatter
 from kyodo.runner.plan import RunPlan, effective_params, keep_scenario_text
 from kyodo.runner.privatefiles import secure_tree
 from kyodo.runner.registry import Municipality, Registry
 from kyodo.runner.scenario.expr import render
 from kyodo.runner.scenario.inputs import input_roots
+from kyodo.runner.scenario.loader import scenario_path
 from kyodo.runner.scenario.model import Retry, Scenario, Step
 from kyodo.runner.secrets import get_secret
 from kyodo.runner.store import RunStore, new_run_id
@@ -203,8 +211,6 @@ def _begin(plan: RunPlan, scenario: Scenario, registry: Registry, store: RunStor
         if done is not None and done.id != plan.run_id:
             store.release_key(done.id)  # a failed or interrupted attempt must not block its re-run
     if scenario.encrypt_artifacts and not plan.dry_run:
-        from kyodo.runner.artifacts import require_key
-
         require_key()  # fail before anything is written in plain text
     run_id = plan.run_id or new_run_id()
     owner = registry.get(plan.owner)
@@ -315,8 +321,6 @@ def _finish_files(plan: RunPlan, scenario: Scenario, settings: Settings, run: _R
             publish_outputs(run.artifact_dir, published)
             secure_tree(published, settings.home)
         if scenario.encrypt_artifacts:
-            from kyodo.runner.artifacts import encrypt_tree
-
             encrypt_tree(run.artifact_dir)
     finally:
         secure_tree(run.artifact_dir, settings.home)
@@ -340,10 +344,6 @@ def _record_final(store: RunStore, run: _Run) -> None:
 
 def scenario_digest(name: str) -> str:
     """SHA-256 of the scenario file (the audit log shows when a scenario changed)."""
-    import hashlib
-
-    from kyodo.runner.scenario.loader import scenario_path
-
     try:
         return hashlib.sha256(scenario_path(name).read_bytes()).hexdigest()[:16]
     except Exception:
@@ -356,10 +356,6 @@ def publish_outputs(artifact_dir: Path, dest: Path) -> list[Path]:
     The folder is keyed by municipality, scenario and logical date, and each file replaces
     its predecessor atomically, so re-running a day's job never leaves two versions.
     """
-    import shutil
-
-    from kyodo.robots.excel import atomic_path
-
     out = []
     for f in sorted(artifact_dir.glob("*.xlsx")):
         with atomic_path(dest / f.name) as tmp:
@@ -536,8 +532,6 @@ def _args_model(spec: ActionSpec) -> Any:
 
 
 def _hints(spec: ActionSpec) -> dict[str, Any]:
-    import typing
-
     try:
         return typing.get_type_hints(spec.func)
     except Exception:
@@ -549,7 +543,7 @@ def call_action(spec: ActionSpec, ctx: RunContext, args: dict[str, Any], *, wher
     try:
         model = _args_model(spec).model_validate(args)
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '引数'}: {_ja_msg(e)}" for e in exc.errors())
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or '引数'}: {japanese_message(e)}" for e in exc.errors())
         raise BusinessError(f"{spec.name} の引数に誤りがあります: {problems}", where=where,
                             hint=f"kyodo actions {spec.name} で使い方を確認してください。") from None
     values = {k: getattr(model, k) for k in spec.parameters}
@@ -557,15 +551,6 @@ def call_action(spec: ActionSpec, ctx: RunContext, args: dict[str, Any], *, wher
         ctx.log.info("（試行）%s %s", spec.name, ", ".join(f"{k}={_describe(v)}" for k, v in values.items()))
         return None
     return spec.func(ctx, **values)
-
-
-def _ja_msg(err: dict[str, Any]) -> str:
-    t = err.get("type", "")
-    if t == "missing":
-        return "必須です"
-    if t == "extra_forbidden":
-        return "この引数はありません"
-    return str(err.get("msg", ""))
 
 
 def _describe(value: Any) -> str:
@@ -584,8 +569,6 @@ def _describe(value: Any) -> str:
 
 
 def _run_logger(run_id: str, artifact_dir: Path, personal: list[str]) -> tuple[logging.Logger, logging.Handler]:
-    from kyodo.runner.logs import MaskingFormatter
-
     logger = logging.getLogger(f"kyodo.run.{run_id}")
     logger.setLevel(logging.INFO)
     logger.propagate = False  # the run log file is the record; the console shows progress

@@ -15,8 +15,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from kyodo.core.errors import ApplicationError, BusinessError
+from kyodo.core.privacy import has_masks
 from kyodo.core.status import RunStatus
 from kyodo.runner.registry import Municipality, Registry
+from kyodo.runner.scenario.loader import load_scenario, load_scenario_text
 from kyodo.runner.scenario.model import Scenario
 from kyodo.runner.scenario.params import coerce_param
 
@@ -74,8 +76,6 @@ def keep_scenario_text(plan: RunPlan, artifact_dir: Path) -> None:
 
 def plan_scenario(plan: RunPlan) -> Scenario:
     """The scenario ``plan`` runs: its carried text (hash checked first), else the file or the name it gives."""
-    from kyodo.runner.scenario.loader import load_scenario
-
     if plan.scenario_text is None:
         return load_scenario(plan.scenario_file or plan.scenario)
     return carried_scenario(plan.scenario, plan.scenario_text, plan.scenario_sha256, plan.scenario_file)
@@ -83,8 +83,6 @@ def plan_scenario(plan: RunPlan) -> Scenario:
 
 def carried_scenario(name: str, text: str, sha256: str | None, where: str | None) -> Scenario:
     """A scenario that travelled as text: refused unless the text matches its hash and names ``name``."""
-    from kyodo.runner.scenario.loader import load_scenario_text
-
     if not sha256 or text_digest(text) != sha256:
         raise ApplicationError(f"受け取ったシナリオ「{name}」の内容がハッシュ値と一致しません（途中で変わった可能性があります）。"
                                "この実行は行いません。", where=where,
@@ -155,8 +153,6 @@ def rerun_plan(run: Any, *, requested_by: str | None = None) -> RunPlan:
     database), so a run whose parameters lost a value to masking cannot be repeated from the store:
     that is refused with the way to start it again, instead of running with ＊＊＊ as a value.
     """
-    from kyodo.core.privacy import has_masks
-
     masked = sorted(k for k, v in (run.params or {}).items() if has_masks(v))
     if masked:
         raise BusinessError(f"実行「{run.id}」のパラメータ（{'、'.join(masked)}）は個人情報を含むため保存時に伏せ字にしており、"

@@ -15,12 +15,17 @@ standard scenario reads all of it as ``${m.profile...}``: one scenario file serv
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kyodo.core.errors import BusinessError
+from kyodo.core.messages import japanese_message
+from kyodo.core.settings import PACKAGE_ROOT
+from kyodo.core.yamlfile import load_yaml
+from kyodo.robots.normalize.datetimes import format_date
 
 ProcedureBy = Literal["label", "value", "link", "url_param", "none"]
 ExportMode = Literal["button", "form", "list"]
@@ -68,8 +73,6 @@ class DatesSpec(_Part):
 
     @model_validator(mode="after")
     def _known_format(self) -> DatesSpec:
-        from kyodo.robots.normalize.datetimes import format_date
-
         try:
             format_date("2026-04-01", self.format)
         except ValueError as exc:
@@ -129,8 +132,6 @@ def profile_dir(registry_path: str | Path) -> Path:
 
 def profile_files(registry_path: str | Path) -> list[Path]:
     """Profile files by name: the standard ones shipped with kyodo, shadowed by the registry folder's own."""
-    from kyodo.core.settings import PACKAGE_ROOT
-
     found: dict[str, Path] = {}
     for folder in (PACKAGE_ROOT / "config" / "profiles", profile_dir(registry_path)):
         if folder.is_dir():
@@ -140,8 +141,6 @@ def profile_files(registry_path: str | Path) -> list[Path]:
 
 def read_profile_files(registry_path: str | Path) -> tuple[dict[str, dict[str, Any]], dict[str, Path]]:
     """Raw profile bodies from ``profiles/*.yaml`` (name = file stem) and where each came from."""
-    from kyodo.core.yamlfile import load_yaml
-
     bodies: dict[str, dict[str, Any]] = {}
     files: dict[str, Path] = {}
     for f in profile_files(registry_path):
@@ -155,8 +154,6 @@ def read_profile_files(registry_path: str | Path) -> tuple[dict[str, dict[str, A
 
 def resolve_raw(name: str, bodies: dict[str, dict[str, Any]], seen: tuple[str, ...] = ()) -> dict[str, Any]:
     """The raw body of profile ``name`` with its ``extends`` chain merged in (no validation yet)."""
-    import difflib
-
     if name in seen:
         raise BusinessError(f"プロファイル「{name}」の extends が循環しています（{' → '.join((*seen, name))}）。")
     if name not in bodies:
@@ -170,15 +167,11 @@ def resolve_raw(name: str, bodies: dict[str, dict[str, Any]], seen: tuple[str, .
 
 def resolve_profile(name: str, bodies: dict[str, dict[str, Any]], overrides: dict[str, Any] | None = None) -> Profile:
     """Profile ``name`` (extends chain merged) with a municipality's ``overrides`` on top, validated."""
-    from pydantic import ValidationError
-
     raw = deep_merge(resolve_raw(name, bodies), overrides or {})
     try:
         return Profile.model_validate(raw)
     except ValidationError as exc:
-        from kyodo.runner.scenario.validate import _ja
-
-        lines = [f"  - {'.'.join(map(str, e['loc']))}: {_ja(e)}" for e in exc.errors()]
+        lines = [f"  - {'.'.join(map(str, e['loc']))}: {japanese_message(e)}" for e in exc.errors()]
         raise BusinessError(f"プロファイル「{name}」の内容に誤りがあります:\n" + "\n".join(lines),
                             hint="kyodo registry validate で場所（ファイル:行:列）を確認できます。") from None
 

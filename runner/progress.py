@@ -13,6 +13,9 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
 from kyodo.robots.progress import ProgressEvent
 from kyodo.runner.engine import ProgressFn
 from kyodo.runner.store import RunStore
@@ -79,15 +82,6 @@ class ProgressBars:
     """Rich progress bars: one per loop level, labelled in Japanese, skipped items printed."""
 
     def __init__(self, console: Any, first_label: str = "処理中") -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
         self.progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TimeElapsedColumn(), TimeRemainingColumn(), console=console, transient=False)
         self.first_label = first_label
@@ -104,8 +98,6 @@ class ProgressBars:
         self.progress.__exit__(*exc)
 
     def __call__(self, event: str, data: dict[str, Any]) -> None:
-        from rich.markup import escape
-
         def esc(value: Any) -> str:
             return escape(str(value))
 
@@ -136,8 +128,6 @@ class ProgressBars:
 
     def _action(self, event: str, data: dict[str, Any], depth: int) -> None:
         """One bar for the running action; it stays (complete) after the action, until the next one."""
-        from rich.markup import escape
-
         if event == ProgressEvent.ACTION_END:
             self.action_ended = True
             return

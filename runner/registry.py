@@ -7,6 +7,7 @@ per-scenario overrides) lives here, never in a copy of the standard scenario.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -14,18 +15,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from kyodo.core.errors import BusinessError
+from kyodo.core.lgcode import lg_code_valid
+from kyodo.core.yamlfile import load_yaml
 from kyodo.core.zones import DEFAULT_ZONE
 from kyodo.core.zones import ZoneName as Zone
 from kyodo.runner.notify.channels import NotifyChannels
-
-
-def lg_code_valid(code: str) -> bool:
-    """全国地方公共団体コード: 5 digits + check digit (weights 6,5,4,3,2; 11 - sum mod 11, last digit)."""
-    if len(code) != 6 or not code.isdigit():
-        return False
-    total = sum(int(d) * w for d, w in zip(code[:5], (6, 5, 4, 3, 2)))
-    check = (11 - total % 11) % 10
-    return check == int(code[5])
+from kyodo.runner.profiles import profile_view, read_profile_files, resolve_profile
+from kyodo.runner.scenario.overlay import apply_overlay_files
 
 
 class ScheduleEntry(BaseModel):
@@ -138,8 +134,6 @@ class Registry(BaseModel):
 
 def load_registry(path: str | Path) -> Registry:
     """Load and validate the registry, reporting every problem with its location in Japanese."""
-    from kyodo.core.yamlfile import load_yaml
-
     path = Path(path)
     data = load_yaml(path, expand=True)
     try:
@@ -157,18 +151,12 @@ def load_registry(path: str | Path) -> Registry:
     if dups:
         raise BusinessError(f"自治体コードが重複しています: {', '.join(dups)}", where=str(path))
     reg.source = str(path)
-    from kyodo.runner.scenario.overlay import apply_overlay_files
-
     apply_profiles(reg, path)
     return apply_overlay_files(reg, path)
 
 
 def apply_profiles(reg: Registry, path: str | Path) -> Registry:
     """Resolve each municipality's portal profile; a broken profile stops only the towns using it."""
-    import logging
-
-    from kyodo.runner.profiles import profile_view, read_profile_files, resolve_profile
-
     files, _ = read_profile_files(path)
     bodies = {**files, **reg.profiles}
     for m in [reg.prefecture, *reg.municipalities]:

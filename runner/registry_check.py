@@ -9,12 +9,14 @@ name, the name that was meant. Nothing here runs anything or touches a portal.
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from kyodo.core.errors import KyodoError
+from kyodo.core.errors import BusinessError, KyodoError
+from kyodo.core.messages import japanese_message
 from kyodo.core.yamlfile import (
     Problem,
     YamlProblems,
@@ -25,7 +27,10 @@ from kyodo.core.yamlfile import (
 from kyodo.runner.profiles import Profile, deep_merge, profile_files, resolve_raw
 from kyodo.runner.registry import Municipality, Registry
 from kyodo.runner.scenario.model import Scenario
+from kyodo.runner.scenario.overlay import check_overlay, overlay_dir
+from kyodo.runner.scenario.params import coerce_param
 from kyodo.runner.scenario.positions import layout, locate
+from kyodo.runner.scheduler.triggers import parse_schedule
 
 
 class _Doc:
@@ -71,8 +76,6 @@ def _model_at(root: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
 def _pydantic_problems(doc: _Doc, exc: ValidationError, root: type[BaseModel], prefix: tuple = (),
                        only_in: Any = None) -> list[Problem]:
     """Located, Japanese problems from a pydantic error (``only_in``: report only locations present in that data)."""
-    from kyodo.runner.scenario.validate import _ja
-
     out = []
     for e in exc.errors():
         loc = tuple(e["loc"])
@@ -86,7 +89,7 @@ def _pydantic_problems(doc: _Doc, exc: ValidationError, root: type[BaseModel], p
         elif e["type"] == "missing":
             msg = f"必須の項目「{loc[-1]}」がありません。"
         else:
-            msg = str(e.get("msg", "")).removeprefix("Value error, ") if e["type"] == "value_error" else _ja(e)
+            msg = str(e.get("msg", "")).removeprefix("Value error, ") if e["type"] == "value_error" else japanese_message(e)
         name = _dotted((*prefix, *loc))
         out.append(doc.at((*prefix, *loc), f"{name}: {msg}" if name else msg))
     return out
@@ -136,8 +139,6 @@ def check_profiles(registry_path: Path, inline: dict[str, Any], reg_doc: _Doc) -
 
 def check_registry(path: str | Path, scenarios: dict[str, Scenario]) -> list[Problem]:
     """Every problem in the registry at ``path``, its profiles and its municipality files (sorted, de-duplicated)."""
-    from kyodo.runner.scenario.overlay import check_overlay, overlay_dir
-
     path = Path(path)
     doc = _Doc(path)
     if doc.problems:
@@ -162,8 +163,6 @@ def check_registry(path: str | Path, scenarios: dict[str, Scenario]) -> list[Pro
 
 def _as_problem(text: str) -> Problem:
     """``file:line:col: message`` (what check_overlay returns) as a Problem."""
-    import re
-
     m = re.match(r"^(.*?):(\d+):(\d+): (.*)$", text, re.DOTALL)
     return Problem(m.group(1), int(m.group(2)), int(m.group(3)), m.group(4)) if m else Problem("", 1, 1, text)
 
@@ -216,8 +215,6 @@ def _unknown_profile(doc: _Doc, loc: tuple, name: str, bodies: dict) -> Problem:
 
 def _check_uses(doc: _Doc, base: tuple, m: Municipality, scenarios: dict[str, Scenario]) -> list[Problem]:
     """Schedules and overrides name scenarios and parameters that exist, and schedules can be read."""
-    from kyodo.runner.scheduler.triggers import parse_schedule
-
     problems = []
     for j, s in enumerate(m.schedules):
         loc = (*base, "schedules", j)
@@ -248,9 +245,6 @@ def _unknown_scenario(doc: _Doc, loc: tuple, name: str, scenarios: dict[str, Sce
 
 
 def _unknown_params(doc: _Doc, loc: tuple, scenario: str, params: dict, scenarios: dict[str, Scenario]) -> list[Problem]:
-    from kyodo.core.errors import BusinessError
-    from kyodo.runner.scenario.params import coerce_param
-
     sc = scenarios.get(scenario)
     if sc is None:
         return []

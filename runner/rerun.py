@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from kyodo.core.errors import BusinessError, ErrorKind
-from kyodo.core.status import ACTIVE, RERUNNABLE, RunStatus
+from kyodo.core.status import ACTIVE, RERUNNABLE, STATUS_JA, RunStatus
 from kyodo.runner.plan import RunPlan, rerun_plan
 from kyodo.runner.run_parts import (
     is_multi,
     part_of,
 )
-from kyodo.runner.store import STATUS_JA, RunFilter, RunStore, new_run_id
+from kyodo.runner.store import RunFilter, RunStore, new_run_id
 
 
 class RerunRefused(BusinessError):

@@ -11,6 +11,9 @@ import json
 import os
 import re
 
+import keyring
+from keyring.errors import KeyringError, PasswordDeleteError
+
 from kyodo.core.errors import BusinessError
 from kyodo.core.privacy import register_secret
 from kyodo.core.settings import SECRET_PREFIX, get_settings
@@ -28,8 +31,6 @@ def get_secret(name: str) -> str:
     value = os.environ.get(env_name(name))
     if value is None:
         try:
-            import keyring
-
             value = keyring.get_password(KEYRING_SERVICE, name)
         except Exception:  # no keyring backend on a server is normal
             value = None
@@ -68,9 +69,6 @@ def check_name(name: str) -> str:
 
 def set_secret(name: str, value: str) -> None:
     """Store ``value`` in the OS keyring under ``name`` (never in a file kyodo writes)."""
-    import keyring
-    from keyring.errors import KeyringError
-
     check_name(name)
     if not value:
         raise BusinessError("値が空です。")
@@ -84,9 +82,6 @@ def set_secret(name: str, value: str) -> None:
 
 
 def delete_secret(name: str) -> bool:
-    import keyring
-    from keyring.errors import PasswordDeleteError
-
     check_name(name)
     try:
         keyring.delete_password(KEYRING_SERVICE, name)

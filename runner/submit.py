@@ -8,6 +8,7 @@ from typing import Any
 
 from kyodo.core.settings import Settings, get_settings
 from kyodo.runner.engine import ProgressFn, RunResult
+from kyodo.runner.executors import get_executor
 from kyodo.runner.plan import attach_scenario_file, plan_runs
 from kyodo.runner.registry import Registry, load_registry
 from kyodo.runner.scenario.loader import (
@@ -35,8 +36,6 @@ def run_scenario(
     requested_by: str | None = None,
 ) -> list[RunResult]:
     """Plan and execute ``scenario`` for ``codes`` (None = all municipalities)."""
-    from kyodo.runner.executors import get_executor
-
     settings = settings or get_settings()
     registry = registry or load_registry(settings.registry_path)
     store = store or open_store(settings.db_url)

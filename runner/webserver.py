@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import uvicorn
+
 
 @dataclass
 class RunningServer:
@@ -34,8 +36,6 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 def serve_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, timeout: float = 15) -> RunningServer:
     """Start ``app`` and return once it accepts connections (port 0 = any free port)."""
-    import uvicorn
-
     port = port or free_port(host)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)

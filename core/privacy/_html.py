@@ -77,7 +77,8 @@ def mask_values_in_html(text: str, sets: Iterable[tuple[ValueSet, str]]) -> str:
     if not found:
         return text
     found.sort()
-    parts, last = [], 0
+    parts: list[str] = []
+    last = 0
     for start, end, marker in found:
         if start < last:
             last = max(last, end)

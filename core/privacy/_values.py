@@ -14,6 +14,8 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
+import ahocorasick_rs as ac
+
 MIN_LEN = 2
 _SMALL = 64
 
@@ -30,15 +32,14 @@ def _normal(items: Iterable[Any], min_len: int) -> set[str]:
 
 
 def _automaton(values: Iterable[str]) -> Any:
-    import ahocorasick_rs as ac
-
     return ac.AhoCorasick(list(values))
 
 
 def _mask_spans(text: str, spans: list[tuple[int, int]], marker: str) -> str:
     """Replace the union of ``spans`` (overlapping ones merged: nothing half-masked)."""
     spans.sort()
-    parts, last = [], 0
+    parts: list[str] = []
+    last = 0
     for start, end in spans:
         if start < last:  # overlaps the previous match: extend it
             if end > last:

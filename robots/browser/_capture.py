@@ -11,6 +11,9 @@ import itertools
 from collections.abc import Iterator
 from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from kyodo.core.errors import ApplicationError, BusinessError, KyodoError
 from kyodo.core.privacy import PERSONAL_FIELD_WORDS, PERSONAL_MARK, mask_html, mask_text
 from kyodo.robots.browser._session import unreachable, visible_error_text
@@ -84,9 +87,6 @@ def page_dump(pg: Any, personal_columns: Any = ()) -> str:
 @contextlib.contextmanager
 def captured(ctx: RunContext, pg: Any, label: str, what: str) -> Iterator[None]:
     """Translate Playwright errors into Japanese kyodo errors, saving evidence first."""
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
     try:
         yield
     except KyodoError as exc:

@@ -12,6 +12,8 @@ import shutil
 import threading
 from typing import Any
 
+from playwright.sync_api import sync_playwright
+
 from kyodo.core.errors import ApplicationError
 from kyodo.core.settings import load_settings
 from kyodo.robots.context import RunContext
@@ -39,8 +41,6 @@ def chromium_path() -> str:
 
 def driver() -> Any:
     """This thread's Playwright driver (the sync API allows one per thread), started on first use."""
-    from playwright.sync_api import sync_playwright
-
     pw = getattr(_local, "pw", None) or sync_playwright().start()
     _local.pw = pw
     return pw

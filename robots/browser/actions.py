@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from kyodo.core.errors import ApplicationError, BusinessError
 from kyodo.core.privacy import mask_text
 from kyodo.core.zones import Zone
@@ -240,8 +242,6 @@ def read_table(ctx: RunContext, *, selector: str, next_page: str | None = None, 
 
     戻り値: 表（見出し行を列名にします）。
     """
-    import pandas as pd
-
     pg = page(ctx)
     rows: list[list[str]] = []
     header: list[str] = []

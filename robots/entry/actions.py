@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import pandas as pd
+
 from kyodo.core.errors import BusinessError
 from kyodo.core.zones import Zone
 from kyodo.robots import RunContext, action
@@ -74,8 +76,6 @@ def transcribe(ctx: RunContext, *, table: Any, key_column: str, system: dict[str
 
     戻り値: 結果の表（キー・転記結果（入力済/要確認）・確認理由・管理番号・処理日時）。
     """
-    import pandas as pd
-
     _check_config(table, key_column, pages)
     try:
         spec = SystemSpec(**system)

@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from kyodo.core.errors import BusinessError
 
 # Types openpyxl writes natively (datetime is a date; bool and numpy's str_ are covered by int / str).
@@ -112,8 +114,6 @@ def check_size(rows: int, columns: int, where: str, *, first_row: int = 1, first
 
 def append_row(ws: Any, values: list[Any], where: str = "") -> None:
     """``ws.append(values)`` under the same policy as :func:`write_cell` (for writers that build rows)."""
-    from openpyxl.utils import get_column_letter
-
     values = [cell_value(v) for v in values]
     for j, v in enumerate(values, 1):
         if problem := text_problem(v):

@@ -6,6 +6,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from kyodo.core.errors import BusinessError
 from kyodo.core.privacy import register_personal_columns
 from kyodo.robots import RunContext, action
@@ -136,8 +138,6 @@ def write_report(
             raise BusinessError(f"sheets の {i + 1} 番目に table がありません。", hint="{sheet: 名前, table: ${表}} の形で渡してください。")
         out.append(Sheet(str(s.get("sheet") or f"Sheet{i + 1}"), s["table"]))
     if errors_sheet and ctx.stats.item_errors:
-        import pandas as pd
-
         errs = pd.DataFrame(ctx.stats.item_errors).rename(columns={"item": "項目", "message": "エラー内容"})
         out.append(Sheet("エラー", errs, ["処理できなかった項目（対処して再実行してください）"]))
     if not out:

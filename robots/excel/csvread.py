@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from kyodo.core.errors import BusinessError
 from kyodo.robots.excel._csvcheck import decode, load_text
 from kyodo.robots.normalize.columns import ReadOptions, apply_read_options
@@ -28,8 +30,6 @@ def read_csv_file(
     Headers, ``rename`` and ``required_columns`` go through :func:`~kyodo.robots.normalize.normalize_header`,
     the rule Excel ledgers use too (NFKC, no spaces inside: ``期　別`` is ``期別``).
     """
-    import pandas as pd
-
     if not path.exists():
         raise BusinessError(f"ファイルが見つかりません: {path.name}", where=str(path))
     checked = load_text(path.read_bytes(), path.name, encoding)  # the loader policy: located refusals

@@ -14,6 +14,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
 from kyodo.robots.excel._atomic import atomic_path
 from kyodo.robots.excel._cells import check_size, write_cell
 
@@ -50,10 +54,6 @@ def display_width(value: Any) -> int:
 
 def write_workbook(path: Path, sheets: list[Sheet], tick: Callable[..., None] | None = None) -> Path:
     """Write ``sheets`` to ``path`` atomically and return it; ``tick(n, item=sheet)`` every ``TICK_ROWS`` rows."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()

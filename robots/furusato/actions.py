@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from kyodo.core.errors import BusinessError
 from kyodo.core.zones import Zone
 from kyodo.robots import RunContext, action
@@ -66,8 +68,6 @@ def match_onestop(ctx: RunContext, *, ledger: Any, applications: Any) -> dict[st
     戻り値: {結果: 申請ごとの判定, 未突合: 一致しなかった申請と理由, 申請待ち: ワンストップ希望で申請が届いていない寄附,
       台帳: ワンストップ申請番号の列を加えた台帳, 一致件数, 未突合件数}。
     """
-    import pandas as pd
-
     need = ["申請番号", "氏名", "住所", "寄附金額"]
     missing = [c for c in need if c not in applications.columns]
     if missing:

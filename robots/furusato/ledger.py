@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from kyodo.core.errors import BusinessError
 from kyodo.robots.furusato.keys import postal_key
 from kyodo.robots.normalize import (
@@ -50,8 +52,6 @@ def clean_row(row: dict[str, Any], pos: int) -> dict[str, Any]:
 
 def build(table: Any, municipality: str) -> tuple[Any, Any]:
     """(台帳, 受領証明書データ) from the concatenated portal rows."""
-    import pandas as pd
-
     missing = [c for c in COLUMNS if c not in table.columns]
     if missing:
         raise BusinessError(f"寄附データに列「{'」「'.join(missing)}」がありません。",

@@ -49,10 +49,10 @@ Frames
   columns at once; a bad value raises ``robots.BusinessError`` naming file, row and column.
 """
 
+from kyodo.core.lgcode import lg_code_check_digit
 from kyodo.core.text import (
     digits_only,
     normalize_header,
-    normalize_series,
     normalize_text,
     to_fullwidth_kana,
     to_halfwidth_kana,
@@ -61,11 +61,10 @@ from kyodo.robots.normalize.codes import (
     is_valid_corporate_number,
     is_valid_lg_code,
     is_valid_my_number,
-    lg_code_check_digit,
     my_number_check_digit,
 )
 from kyodo.robots.normalize.datetimes import format_date, parse_datetime
-from kyodo.robots.normalize.frame import normalize_frame
+from kyodo.robots.normalize.frame import normalize_frame, normalize_series
 from kyodo.robots.normalize.money import AmountError, parse_yen
 from kyodo.robots.normalize.nendo import parse_nendo
 from kyodo.robots.normalize.wareki import (

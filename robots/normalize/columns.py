@@ -16,9 +16,12 @@ read, a missing column — each stops with the column, the row and what to fix.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+import pandas as pd
 
 from kyodo.core.errors import BusinessError
 from kyodo.core.text import normalize_header, normalize_text, to_fullwidth_kana
@@ -72,8 +75,6 @@ def apply_read_options(df: Any, opts: ReadOptions, *, where: str = "") -> Any:
         df = df.rename(columns=mapping)
     _require(df, opts, where)
     if opts.fullwidth_kana:
-        import pandas as pd
-
         for c in df.columns:
             if df[c].dtype == object or pd.api.types.is_string_dtype(df[c].dtype):
                 df[c] = _by_value(df[c], to_fullwidth_kana, only=HALFWIDTH_KANA)
@@ -121,10 +122,6 @@ def _by_value(series: Any, fn: Any, only: str | None = None) -> Any:
 
     ``only``: a regex; values without a match are left alone without calling ``fn``.
     """
-    import re
-
-    import pandas as pd
-
     pattern = re.compile(only) if only else None
     uniq = [u for u in pd.unique(series) if isinstance(u, str) and (pattern is None or pattern.search(u))]
     if not uniq:
@@ -160,8 +157,6 @@ def _map_status(df: Any, opts: ReadOptions, where: str) -> Any:
 def _parse_dates(df: Any, col: str, opts: ReadOptions, where: str) -> Any:
     """Date-times of one column: ``date part + hh:mm[:ss]`` split and vectorised (the date part parsed once
     per distinct day), anything else parsed value by value; the first unreadable value stops with its row."""
-    import pandas as pd
-
     values = df[col].map(lambda v: v.strip() if isinstance(v, str) else "")
     parts = values.str.extract(r"^(?P<d>.*\S)\s+(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?$")
     hh, mm, ss = (pd.to_numeric(parts[k], errors="coerce") for k in ("h", "m", "s"))
@@ -190,8 +185,6 @@ def _day(value: Any, what: str) -> date | None:
 
 
 def _between(df: Any, opts: ReadOptions, where: str) -> Any:
-    import pandas as pd
-
     [col] = _named(df, [opts.date_column or (opts.parse_dates[0] if opts.parse_dates else "")], where, "date_column")
     start, end = _day(opts.date_from, "date_from"), _day(opts.date_to, "date_to")
     values = df[col] if pd.api.types.is_datetime64_any_dtype(df[col]) else _parse_dates(df, col, opts, where)

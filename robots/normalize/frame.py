@@ -1,6 +1,6 @@
 """Normalising whole DataFrame columns at once, with errors that name the row and column.
 
-Text columns go through :func:`~kyodo.core.text.normalize_series` (pandas' vectorised
+Text columns go through :func:`normalize_series` (pandas' vectorised
 string methods, the same steps as :func:`~kyodo.core.text.normalize_text`); dates and
 amounts are parsed once per *distinct* value and mapped back, which is fast on the repetitive
 data ledgers hold (納期限 has a handful of values however many rows there are).
@@ -11,22 +11,38 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pandas as pd
+
 from kyodo.core.errors import BusinessError
-from kyodo.core.text import normalize_series
+from kyodo.core.text import text_steps
 from kyodo.robots.normalize.money import AmountError, parse_yen
 from kyodo.robots.normalize.wareki import WarekiError, parse_date
 
 
-def _blank(u: Any) -> bool:
-    import pandas as pd
+def normalize_series(values: Any, *, collapse_spaces: bool = True) -> Any:
+    """:func:`normalize_text` vectorised for a pandas Series (missing values become ``""``)."""
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    na = s.isna()
+    if s.dtype == object or na.any():
+        s = s.mask(na, "").astype(str)
+    elif not pd.api.types.is_string_dtype(s.dtype):
+        s = s.astype(str)
+    for op, arg, repl in text_steps(collapse_spaces):
+        if op == "translate":
+            s = s.str.translate(arg)
+        elif op == "nfkc":
+            s = s.str.normalize("NFKC")
+        else:
+            s = s.str.replace(arg, repl, regex=True)
+    return s.str.strip()
 
+
+def _blank(u: Any) -> bool:
     return (isinstance(u, str) and not u.strip()) or (not isinstance(u, str) and bool(pd.isna(u)))
 
 
 def _convert(df: Any, col: str, fn: Callable[[Any], Any], what: str, where: str, row_offset: int) -> Any:
     """Apply ``fn`` to the distinct values of ``col``, raising a located error on the first bad one."""
-    import pandas as pd
-
     values = df[col]
     mapping: dict[Any, Any] = {}
     for u in pd.unique(values):

@@ -11,22 +11,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import cv2
+import numpy as np
+
 SPECK_AREA = 12  # connected ink smaller than this (pixels at 300 dpi) is scanner noise
 
 
 def ink_threshold(gray: Any) -> float:
     """Otsu's threshold, clamped so that a nearly empty crop does not turn its noise into ink."""
-    import cv2
-
     thr, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return min(max(float(thr), 90.0), 170.0)
 
 
 def clean(gray: Any) -> tuple[Any, tuple[int, int, int, int] | None]:
     """The crop with specks and frame lines whitened, and the bounding box (x, y, w, h) of its ink."""
-    import cv2
-    import numpy as np
-
     if gray.size == 0:
         return gray, None
     hh, ww = gray.shape
@@ -48,8 +46,6 @@ def clean(gray: Any) -> tuple[Any, tuple[int, int, int, int] | None]:
 
 def fit_height(gray: Any, box: tuple[int, int, int, int], height: int, *, binarize: bool = False) -> Any:
     """The inked part of ``gray`` scaled so the text line is ``height`` pixels high."""
-    import cv2
-
     x, y, w, h = box
     m = 4
     part = gray[max(y - m, 0): y + h + m, max(x - m, 0): x + w + m]
@@ -68,8 +64,6 @@ def text_lines(gray: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int
     Rows without ink separate lines; a band much thinner than the others (a dakuten, an underline
     remnant) joins its nearest neighbour instead of becoming a line of its own.
     """
-    import numpy as np
-
     x, y, w, h = box
     ink = gray[y: y + h, x: x + w] < ink_threshold(gray)
     rows = ink.any(axis=1)
@@ -97,8 +91,6 @@ def text_lines(gray: Any, box: tuple[int, int, int, int]) -> list[tuple[int, int
 
 def wide_gaps(line: Any, min_gap: float) -> list[tuple[int, int]]:
     """Ink-free column runs at least ``min_gap`` pixels wide between inked columns of a line image."""
-    import numpy as np
-
     cols = np.nonzero((line < 128).any(axis=0))[0]
     if cols.size < 2:
         return []
@@ -118,8 +110,6 @@ def squeeze(line: Any, max_gap: int) -> Any:
     Full-width digits (０８３－９２２) stand a character apart; tesseract then doubts whether
     "１２" is one number (confidence 0). For numbers, spacing means nothing, so it is taken out.
     """
-    import numpy as np
-
     empty = ~(line < 128).any(axis=0)
     keep = np.ones(line.shape[1], bool)
     run = 0

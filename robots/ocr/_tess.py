@@ -13,6 +13,10 @@ from __future__ import annotations
 import os
 from typing import Any, NamedTuple
 
+import cv2
+import numpy as np
+import pytesseract
+
 from kyodo.core.errors import ApplicationError
 
 BASE_CONFIG = "--oem 1 -c textord_noise_rejwords=0 -c textord_noise_rejrows=0"
@@ -50,8 +54,6 @@ def _config(psm: int, whitelist: str | None) -> str:
 
 
 def _data(img: Any, lang: str, config: str) -> dict[str, list[Any]]:
-    import pytesseract
-
     # tesseract's OpenMP threads fight the page-level parallelism of read_batch on 2 cores.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     try:
@@ -66,8 +68,6 @@ def _data(img: Any, lang: str, config: str) -> dict[str, list[Any]]:
 
 def read_lines(lines: list[Any], lang: str, whitelist: str | None) -> list[Read]:
     """Text, confidence (0-1, the weakest word's) and words of each line image, in one tesseract call."""
-    import numpy as np
-
     if not lines:
         return []
     width = max(im.shape[1] for im in lines) + 2 * PAD
@@ -100,8 +100,6 @@ def read_lines(lines: list[Any], lang: str, whitelist: str | None) -> list[Read]
 
 def read_one(img: Any, lang: str, whitelist: str | None) -> Read:
     """One short field (a digit or two) on its own: a lone character is no "line" in a stack."""
-    import cv2
-
     padded = cv2.copyMakeBorder(img, PAD, PAD, PAD, PAD, cv2.BORDER_CONSTANT, value=255)
     data = _data(padded, lang, _config(7, whitelist))  # psm 7: a single text line
     words = [Word(int(x) - PAD, int(x) + int(w) - PAD, str(t).strip(), float(c))

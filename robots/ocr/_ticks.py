@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import cv2
+import numpy as np
+
 INK = 140  # grey level below which a pixel is ink
 TICKED = 0.08  # share of the square's inside covered by ink above which it is ticked
 CERTAIN = 0.06  # distance from TICKED at which the decision is fully confident
@@ -18,9 +21,6 @@ CERTAIN = 0.06  # distance from TICKED at which the decision is fully confident
 
 def tick_ink(page: Any, box: tuple[float, float, float, float]) -> float:
     """Share of ink inside the printed square nearest to ``box`` (fractions of the aligned page)."""
-    import cv2
-    import numpy as np
-
     hh, ww = page.shape[:2]
     x, y, w, h = int(box[0] * ww), int(box[1] * hh), max(int(box[2] * ww), 4), max(int(box[3] * hh), 4)
     side = min(w, h)

@@ -6,9 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from kyodo.core.errors import BusinessError, KyodoError
 from kyodo.core.zones import Zone
 from kyodo.robots import RunContext, action
+from kyodo.robots.ocr.reader import SCAN_SUFFIXES, columns, page_row, read_batch
+from kyodo.robots.ocr.review import write_review_workbook
+from kyodo.robots.ocr.templates import check_anchors, load_template
 
 
 @dataclass
@@ -25,33 +30,21 @@ class OcrResult:
 
     @property
     def tables(self) -> dict[str, Any]:
-        import pandas as pd
-
-        from kyodo.robots.ocr.reader import columns
-
         return {t.title: pd.DataFrame(self.batch.rows(t.name), columns=columns(t), dtype=object) for t in self.templates}
 
     @property
     def rows(self) -> Any:
-        import pandas as pd
-
-        from kyodo.robots.ocr.reader import page_row
-
         titles = {t.name: t.title for t in self.templates}
         return pd.DataFrame([{"様式": titles[p.form], **page_row(p)} for p in self.batch.pages], dtype=object)
 
     @property
     def review(self) -> Any:
-        import pandas as pd
-
         cols = ["ファイル", "様式", "項目", "読み取り値", "確信度", "理由"]
         return pd.DataFrame([[i.file, i.form, i.field, i.value, i.confidence, i.reason] for i in self.batch.review],
                             columns=cols, dtype=object)
 
     @property
     def rejected(self) -> Any:
-        import pandas as pd
-
         return pd.DataFrame(self.batch.rejected, columns=["ファイル", "理由"], dtype=object)
 
 
@@ -82,9 +75,6 @@ def read_forms(ctx: RunContext, *, folder: str, templates: list[str]) -> OcrResu
     戻り値: 読み取り結果。``tables``（様式ごとの表）、``rows``（全ページの表）、``review``（要確認の項目）、
       ``rejected``（読めなかったファイル）を持ち、ocr.write_workbook に渡せます。
     """
-    from kyodo.robots.ocr.reader import SCAN_SUFFIXES, read_batch
-    from kyodo.robots.ocr.templates import check_anchors, load_template
-
     base = ctx.input_path(folder)
     if not base.is_dir():
         raise BusinessError(f"フォルダ「{folder}」がありません。", where=folder,
@@ -141,8 +131,6 @@ def write_workbook(ctx: RunContext, *, result: Any, path: str) -> Path:
 
     戻り値: 書き出したファイル。
     """
-    from kyodo.robots.ocr.reader import write_review_workbook
-
     if not isinstance(result, OcrResult):
         raise BusinessError("result には ocr.read_forms の結果（例: ${forms}）を指定してください。", where="result")
     if not path.lower().endswith(".xlsx"):

@@ -24,7 +24,10 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from kyodo.robots.normalize import AmountError, WarekiError, normalize_text, parse_date, parse_yen
+from kyodo.robots.ocr import _prep, _tess
 from kyodo.robots.ocr._tess import Read
+from kyodo.robots.ocr._ticks import decide, tick_ink
 from kyodo.robots.ocr.templates import FormField
 
 LANG_JPN = "jpn"
@@ -96,8 +99,6 @@ def read_fields(page: Any, fields: list[FormField], linked: dict[str, tuple[str,
     ``linked`` names text fields that a group's option opens ({field: (group, option)}): such a
     field is required only when its option is ticked, and written without a tick is a doubt.
     """
-    from kyodo.robots.ocr import _prep
-
     linked = linked or {}
     results: dict[str, FieldResult] = {}
     jobs: list[_Job] = []
@@ -145,8 +146,6 @@ def _missing(link: tuple[str, str] | None) -> str:
 
 def _read_jobs(jobs: list[_Job]) -> None:
     """Every line of every job read at each height; lines of one kind go in one tesseract call."""
-    from kyodo.robots.ocr import _prep, _tess
-
     groups: dict[tuple[str, str | None], list[_Job]] = {}
     for job in jobs:
         lang, wl = job.field.lang or LANG_JPN, job.field.whitelist or _WHITELIST.get(job.field.type)
@@ -171,8 +170,6 @@ def _read_jobs(jobs: list[_Job]) -> None:
 
 def _fitted(job: _Job, line: tuple[int, int, int, int], height: int) -> Any:
     """A line scaled for tesseract (black and white when the scan is noisy); numbers without their spacing."""
-    from kyodo.robots.ocr import _prep
-
     img = _prep.fit_height(job.image, line, height, binarize=job.noisy)
     return img if job.field.type in SPACED or job.field.type == "金額" else _prep.squeeze(img, max(4, height // 5))
 
@@ -192,8 +189,6 @@ def _spaced(read: Read, line: Any, height: int) -> Read:
     over the space after it — but a character's left edge never passes the middle of a real
     space.) Punctuation that tesseract reads inside a gap (an empty space read as 。) is dropped.
     """
-    from kyodo.robots.ocr import _prep
-
     gaps = _prep.wide_gaps(line, SPACE_GAP * height)
     parts: list[list[str]] = [[] for _ in range(len(gaps) + 1)]
     for w in read.words:
@@ -218,8 +213,6 @@ def _spaced(read: Read, line: Any, height: int) -> Read:
 
 def _checkbox(f: FormField, page: Any) -> FieldResult:
     """Ticked or not from the ink inside the printed square; near the threshold the confidence drops."""
-    from kyodo.robots.ocr._ticks import decide, tick_ink
-
     ink = tick_ink(page, f.zone)
     ticked, conf = decide(ink)
     return FieldResult(f.name, f.type, ticked, f"{ink:.3f}", conf, True,
@@ -228,8 +221,6 @@ def _checkbox(f: FormField, page: Any) -> FieldResult:
 
 def _group(f: FormField, page: Any) -> FieldResult:
     """The ticked option(s) of a チェック群, checked against 1つ / 複数 and required."""
-    from kyodo.robots.ocr._ticks import decide, tick_ink
-
     inks = [(o.label, tick_ink(page, o.box)) for o in f.options or []]
     marks = [(label, *decide(ink)) for label, ink in inks]
     ticked = [label for label, on, _ in marks if on]
@@ -306,14 +297,6 @@ def validate(kind: str, raw: str, f: FormField | None = None) -> tuple[Any, bool
 
 
 def _typed(kind: str, raw: str) -> tuple[Any, bool, str]:
-    from kyodo.robots.normalize import (
-        AmountError,
-        WarekiError,
-        normalize_text,
-        parse_date,
-        parse_yen,
-    )
-
     if kind in SPACED:  # words as read, separated by the spaces found in the pixels (see _spaced)
         parts = [re.sub(r"\s+", "", normalize_text(p)) for p in re.split(r"[\s\u3000]+", raw)]
         s = "\u3000".join(p for p in parts if p)

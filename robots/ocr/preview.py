@@ -11,8 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cv2
+from PIL import Image
+
 from kyodo.core.errors import BusinessError
-from kyodo.robots.ocr.fields import FieldResult
+from kyodo.robots.excel import atomic_path
+from kyodo.robots.ocr.align import is_blank
+from kyodo.robots.ocr.fields import FieldResult, read_fields
+from kyodo.robots.ocr.pages import load_pages
+from kyodo.robots.ocr.reader import locate
 from kyodo.robots.ocr.templates import FormTemplate
 
 GREEN, RED, BLUE = (0, 150, 0), (220, 0, 0), (0, 90, 220)
@@ -32,10 +39,6 @@ class Preview:
 
 def preview_scan(path: Path, template: FormTemplate) -> Preview:
     """Align the first page of ``path`` to ``template``, read every field, draw the zones."""
-    from kyodo.robots.ocr.align import is_blank, load_pages
-    from kyodo.robots.ocr.fields import read_fields
-    from kyodo.robots.ocr.reader import locate
-
     gray = load_pages(path, first=1)[0]
     if is_blank(gray):
         raise BusinessError("白紙のページです。", where=path.name, hint="記入済みの様式をスキャンした画像を指定してください。")
@@ -47,8 +50,6 @@ def preview_scan(path: Path, template: FormTemplate) -> Preview:
 
 def draw_zones(page: Any, template: FormTemplate, results: list[FieldResult] | None = None) -> Any:
     """The page in colour with the title zone (blue) and numbered field zones (green / red)."""
-    import cv2
-
     img = cv2.cvtColor(page, cv2.COLOR_GRAY2RGB)
     hh, ww = page.shape[:2]
 
@@ -71,10 +72,6 @@ def draw_zones(page: Any, template: FormTemplate, results: list[FieldResult] | N
 
 def save_png(image: Any, dest: Path) -> Path:
     """Write the preview (atomically, like every output)."""
-    from PIL import Image
-
-    from kyodo.robots.excel import atomic_path
-
     with atomic_path(dest) as tmp:
         Image.fromarray(image).save(tmp, format="PNG")
     return dest

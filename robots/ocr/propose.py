@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import cv2
+import numpy as np
+
 from kyodo.core.errors import BusinessError
+from kyodo.robots.ocr import _prep, _tess
+from kyodo.robots.ocr.pages import find_marks, load_pages, upright
+from kyodo.robots.ocr.reader import _title_text
+from kyodo.robots.ocr.templates import FormTemplate
 
 # label words -> type, first match wins (the label is NFKC-normalised, spaces removed)
 TYPE_WORDS: tuple[tuple[str, str], ...] = (
@@ -66,10 +73,6 @@ class Proposal:
 
 def propose(path: Path, name: str) -> Proposal:
     """Propose a template for the blank form in ``path`` (PNG / JPEG / TIFF / PDF, first page)."""
-    from kyodo.robots.ocr.align import find_marks, load_pages, upright
-    from kyodo.robots.ocr.reader import _title_text
-    from kyodo.robots.ocr.templates import FormTemplate
-
     gray, _ = upright(load_pages(path, first=1)[0])
     hh, ww = gray.shape
     bw = (gray < 160).astype("uint8")
@@ -105,9 +108,6 @@ def propose(path: Path, name: str) -> Proposal:
 
 def _grid(bw: Any, length: int) -> Any:
     """Ruled lines: ink in straight horizontal or vertical runs at least ``length`` pixels long."""
-    import cv2
-    import numpy as np
-
     horiz = cv2.morphologyEx(bw, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
     vert = cv2.morphologyEx(bw, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
     return cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
@@ -115,8 +115,6 @@ def _grid(bw: Any, length: int) -> Any:
 
 def _cells(grid: Any, ww: int, hh: int) -> list[Rect]:
     """Rectangles enclosed by ruled lines (table cells, boxes), inside the page."""
-    import cv2
-
     _, _, stats, _ = cv2.connectedComponentsWithStats(1 - grid, connectivity=4)
     out = []
     for x, y, w, h, area in stats[1:]:
@@ -129,8 +127,6 @@ def _cells(grid: Any, ww: int, hh: int) -> list[Rect]:
 
 def _squares(bw: Any, grid: Any, ww: int) -> list[Rect]:
     """Hollow printed squares (□) between 1.2 % and 4 % of the page width."""
-    import cv2
-
     contours, _ = cv2.findContours(bw & (1 - grid), cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     out: list[Rect] = []
     for c in contours:
@@ -148,11 +144,6 @@ def _squares(bw: Any, grid: Any, ww: int) -> list[Rect]:
 
 def _read_blobs(gray: Any, bw: Any, grid: Any, squares: list[Rect], ww: int) -> list[Rect]:
     """Printed text lines (without ruled lines and squares), each read by tesseract in one call."""
-    import cv2
-    import numpy as np
-
-    from kyodo.robots.ocr import _prep, _tess
-
     ink = bw & (1 - grid)
     for s in squares:
         ink[s.y - 2: s.y + s.h + 3, s.x - 2: s.x + s.w + 3] = 0

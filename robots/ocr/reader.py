@@ -22,10 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kyodo.core.errors import KyodoError
-from kyodo.robots.ocr.align import is_blank, load_pages
+from kyodo.core.errors import BusinessError, KyodoError
+from kyodo.robots.ocr import _prep, _tess
+from kyodo.robots.ocr._tess import TesseractMissing
+from kyodo.robots.ocr.align import align_by_layout, fits_frame, is_blank, orientation_flipped, warp
 from kyodo.robots.ocr.fields import FieldResult, crop, read_fields
-from kyodo.robots.ocr.review import write_review_workbook
+from kyodo.robots.ocr.pages import find_marks, load_pages, upright
 from kyodo.robots.ocr.templates import FormTemplate
 
 SCAN_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".pdf"}
@@ -91,8 +93,6 @@ def page_row(p: PageResult) -> dict[str, Any]:
 
 
 def _title_text(page: Any, box: tuple[float, float, float, float]) -> str:
-    from kyodo.robots.ocr import _prep, _tess
-
     img = crop(page, box, inset=0)
     cleaned, ink = _prep.clean(img)
     if ink is None:
@@ -134,16 +134,6 @@ def locate(gray: Any, templates: list[FormTemplate]) -> Located:
     Templates whose marks are printed in the same places share one warp. A page whose marks carry
     no orientation square and whose title does not read is tried once more turned by 180°.
     """
-    from kyodo.core.errors import BusinessError
-    from kyodo.robots.ocr.align import (
-        align_by_layout,
-        find_marks,
-        fits_frame,
-        orientation_flipped,
-        upright,
-        warp,
-    )
-
     gray, turned = upright(gray)
     try:
         corners, orient = find_marks(gray)
@@ -194,8 +184,6 @@ def _read_file(path: Path, templates: list[FormTemplate], log: Any) -> _FileOutc
     except KyodoError as exc:
         out.rejected.append({"ファイル": path.name, "理由": exc.message})
         return out
-    from kyodo.robots.ocr._tess import TesseractMissing
-
     for n, gray in enumerate(pages, 1):
         label = path.name if len(pages) == 1 else f"{path.name} p{n}"
         try:
@@ -253,4 +241,4 @@ def read_batch(files: list[Path], templates: list[FormTemplate], log: Any = None
     return batch
 
 
-__all__ = ["Batch", "identify", "locate", "read_batch", "write_review_workbook"]
+__all__ = ["Batch", "identify", "locate", "read_batch"]

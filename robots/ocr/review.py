@@ -15,10 +15,20 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.drawing.image import Image as XLImage
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from PIL import Image
+
 from kyodo.core.errors import BusinessError
+from kyodo.robots.excel import atomic_path
 from kyodo.robots.excel._cells import append_row, write_cell
 from kyodo.robots.excel._xlsxcheck import check_workbook_file
+from kyodo.robots.excel.report import FONT_NAME, sheet_name
 from kyodo.robots.ocr.fields import validate
+from kyodo.robots.ocr.reader import columns, page_row
 from kyodo.robots.ocr.templates import FormTemplate
 
 REVIEW_SHEET, FILES_SHEET = "要確認（項目）", "要確認（ファイル）"
@@ -34,13 +44,6 @@ _UNTICKED = {"", "×", "いいえ", "無", "なし", "0", "false", "FALSE"}
 def write_review_workbook(batch: Any, templates: list[FormTemplate], dest: Path) -> Path:
     """Rows per form (doubtful cells yellow, with the reason as a comment), the review list with each
     doubtful field's larger crop, and the files that could not be read."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    from kyodo.robots.excel import atomic_path
-    from kyodo.robots.excel.report import FONT_NAME, sheet_name
-    from kyodo.robots.ocr.reader import columns
-
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
@@ -76,11 +79,6 @@ def write_review_workbook(batch: Any, templates: list[FormTemplate], dest: Path)
 
 
 def _data_sheet(ws: Any, t: FormTemplate, batch: Any, header: list[str], bold: Any) -> None:
-    from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
-
-    from kyodo.robots.ocr.reader import page_row
-
     ws.append(header)
     for c in ws[1]:
         c.font = bold
@@ -104,9 +102,6 @@ def _data_sheet(ws: Any, t: FormTemplate, batch: Any, header: list[str], bold: A
 
 def _picture(ws: Any, image: Any, anchor: str) -> None:
     """The crop, large enough to read a handwritten kanji (up to 720 x 160 px)."""
-    from openpyxl.drawing.image import Image as XLImage
-    from PIL import Image
-
     im = Image.fromarray(image)
     im.thumbnail((720, 160))
     buf = io.BytesIO()
@@ -126,8 +121,6 @@ def _cell(v: Any) -> Any:
 
 
 def _col(i: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return get_column_letter(i + 1)
 
 
@@ -148,10 +141,6 @@ def apply_review(review: Path, data: Path | None = None, *, now: datetime | None
     Every correction is checked first; one bad value stops them all, with the cells to fix.
     The review rows are stamped 反映済み so running it twice changes nothing.
     """
-    from openpyxl import load_workbook
-
-    from kyodo.robots.excel import atomic_path
-
     data = data or review
     rwb = _open(review, load_workbook)
     if REVIEW_SHEET not in rwb.sheetnames:
@@ -248,9 +237,6 @@ def _target(wb: Any, sheet: str, file: Any, name: str) -> tuple[Any, int, int, s
 
 def _write(ws: Any, r: int, c: int, name: str, value: Any, given: Any) -> None:
     """The corrected cell (green, noted), its 原文 beside it, and the row's 要確認項目 updated."""
-    from openpyxl.comments import Comment
-    from openpyxl.styles import PatternFill
-
     header = [x.value for x in ws[1]]
     cell = ws.cell(r, c)
     write_cell(cell, _cell(value), ws.title)  # a clerk's correction is text, never a live formula

@@ -17,7 +17,10 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from kyodo.robots.ocr.sample_forms import FONT, H, W, degrade
+from PIL import Image, ImageDraw, ImageFont
+
+from kyodo.robots.normalize import to_wareki
+from kyodo.robots.ocr.render import FONT, H, W, degrade
 
 NAME = "inkan_toroku"
 TITLE = "印鑑登録申請書"
@@ -44,8 +47,6 @@ TOP = 420
 
 
 def _font(size: int) -> Any:
-    from PIL import ImageFont
-
     return ImageFont.truetype(FONT, size, index=0)
 
 
@@ -55,8 +56,6 @@ def _full(s: str) -> str:
 
 
 def _wareki(d: date) -> str:
-    from kyodo.robots.normalize import to_wareki
-
     return to_wareki(d)
 
 
@@ -105,8 +104,6 @@ def _tick(d: Any, x: int, y: int, side: int, rng: random.Random) -> None:
 
 def render(values: dict[str, Any] | None = None, seed: int = 0) -> Any:
     """The form (blank when ``values`` is None) as a 300-dpi grayscale PIL image."""
-    from PIL import Image, ImageDraw
-
     rng = random.Random(seed)
     values = values or {}
     img = Image.new("L", (W, H), 255)

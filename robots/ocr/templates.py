@@ -28,6 +28,9 @@ from pydantic import (
 )
 
 from kyodo.core.errors import BusinessError
+from kyodo.core.yamlfile import load_yaml
+from kyodo.robots.ocr.pages import marks_of_reference
+from kyodo.robots.ocr.render import KYODO_MARKS
 
 FieldType = Literal["text", "氏名", "住所", "複数行テキスト", "数字", "日付", "電話番号", "郵便番号",
                     "チェックボックス", "チェック群", "金額"]
@@ -41,9 +44,6 @@ DEFAULT_THRESHOLD: dict[str, float] = {
     "text": 0.4, "氏名": 0.4, "住所": 0.4, "複数行テキスト": 0.4, "日付": 0.4, "電話番号": 0.4, "郵便番号": 0.4,
     "数字": 0.4, "金額": 0.4, "チェックボックス": 0.5, "チェック群": 0.5,
 }
-# kyodo's own forms: mark centres 145 px from the edges of a 2480x3508 (A4, 300 dpi) page
-KYODO_MARKS = ((145 / 2480, 145 / 3508), (1 - 145 / 2480, 145 / 3508), (1 - 145 / 2480, 1 - 145 / 3508),
-               (145 / 2480, 1 - 145 / 3508))
 
 
 def _check_box(v: Box) -> Box:
@@ -195,8 +195,6 @@ class FormTemplate(BaseModel):
 
 def load_template(name_or_path: str | Path) -> FormTemplate:
     """A template by name (``scenarios/forms/<name>.yaml``) or path; a Japanese error if invalid."""
-    from kyodo.core.yamlfile import load_yaml
-
     p = Path(name_or_path)
     if not p.suffix:
         if not re.fullmatch(r"[\w\-]+", str(name_or_path)):
@@ -222,8 +220,6 @@ def load_template(name_or_path: str | Path) -> FormTemplate:
             raise BusinessError(f"reference の画像「{t.reference}」がテンプレートと同じフォルダにありません。", where=p.name)
         t = t.model_copy(update={"reference": str(ref)})
         if t.marks is None:  # measured once on the blank form, so boxes stay fractions of the printed page
-            from kyodo.robots.ocr.align import marks_of_reference
-
             t = t.model_copy(update={"marks": marks_of_reference(ref)})
     return t
 

@@ -6,6 +6,8 @@ from dataclasses import fields as dc_fields
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from kyodo.core.errors import BusinessError
 from kyodo.core.zones import Zone
 from kyodo.robots import RunContext, action
@@ -51,8 +53,6 @@ def read_records(ctx: RunContext, *, folder: str, sources: list[dict[str, Any]],
 
     戻り値: 表（職員番号・氏名・所属・年月・時間外時間・ファイル）。
     """
-    import pandas as pd
-
     base = ctx.input_path(folder)
     if not base.is_dir():
         raise BusinessError(f"フォルダ「{folder}」がありません。", hint="所属ごとの勤務簿を入力フォルダに置いてください。")
@@ -122,8 +122,6 @@ def check_limits(ctx: RunContext, *, records: Any, limits: dict[str, Any] | None
 
     戻り値: {一覧: 1人1行の月別表（和暦の月）, 要確認: 上限を超えた人と月の一覧, 所属別: 所属×月の合計, 件数: 要確認の件数}。
     """
-    import pandas as pd
-
     lim = _limits(limits)
     df = records.copy()
     df["年度"] = df["年月"].map(lambda d: fiscal(d, lim.year_start_month))

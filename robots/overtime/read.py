@@ -15,8 +15,11 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from openpyxl.utils import get_column_letter
+
 from kyodo.core.errors import BusinessError
 from kyodo.robots.normalize import WarekiError, normalize_header, normalize_text, parse_date
+from kyodo.robots.workbook import read_values
 
 _HM = re.compile(r"^(\d+)[:：](\d{1,2})$")
 _JP = re.compile(r"^(?:(\d+(?:\.\d+)?)時間)?(?:(\d+)分)?$")
@@ -98,8 +101,6 @@ def _header(rows: list[list[Any]], want: list[str], rename: dict[str, str], wher
 
 
 def _cell(where: str, row: int, col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return f"{where} {get_column_letter(col + 1)}{row + 1}"
 
 
@@ -113,8 +114,6 @@ def _department(spec: SourceSpec, path: Path, names: list[str], row: list[Any]) 
 
 def read_file(path: Path, spec: SourceSpec, fiscal_year: int | None) -> list[dict[str, Any]]:
     """Records (職員番号, 氏名, 所属, 年月, 時間外時間, ファイル) from one department workbook."""
-    from kyodo.robots.workbook import read_values
-
     rows = read_values(path, spec.sheet, fill_merged=True)
     want = ["職員番号", "氏名"] + (["年月", "時間外時間"] if spec.layout is Layout.LONG else [])
     h, names = _header(rows, want, spec.rename, path.name)

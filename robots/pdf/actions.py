@@ -9,6 +9,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pypdfium2 as pdfium
+
 from kyodo.core.errors import BusinessError
 from kyodo.core.zones import Zone
 from kyodo.robots import RunContext, action
@@ -19,8 +21,6 @@ _PDFIUM = threading.Lock()  # pdfium is not thread-safe
 
 def pdf_pages_text(path: Path, pages: list[int] | None = None) -> list[str]:
     """Text of each selected page (1-based numbers), whitespace kept as pdfium gives it."""
-    import pypdfium2 as pdfium
-
     with _PDFIUM:
         try:
             doc = pdfium.PdfDocument(str(path))

@@ -8,6 +8,11 @@ from typing import Any
 from kyodo.core.errors import BusinessError
 from kyodo.core.zones import Zone
 from kyodo.robots import RunContext, action
+from kyodo.robots.reconcile.checks import date_check, sanity_checks
+from kyodo.robots.reconcile.match import explain_unassessed, reconcile
+from kyodo.robots.reconcile.outcome import Reconciliation, debit_summary, failed_debits
+from kyodo.robots.reconcile.report import SHEET_STAGES, write_workbook
+from kyodo.robots.workbook.actions import template_path
 
 
 @action("reconcile.match", title="調定と収納を照合する", zones=(Zone.LGWAN, Zone.MYNUMBER), example="""
@@ -43,10 +48,6 @@ def match(ctx: RunContext, *, assessments: Any, payments: Any, keys: list[str], 
 
     戻り値: 照合結果（区分ごとの表、確認の結果、振替不能の一覧、ファイルごとの件数）。
     """
-    from kyodo.robots.reconcile.checks import date_check, sanity_checks
-    from kyodo.robots.reconcile.match import explain_unassessed, reconcile
-    from kyodo.robots.reconcile.outcome import Reconciliation, debit_summary, failed_debits
-
     if not 0 <= min_match_rate <= 1:
         raise BusinessError(f"min_match_rate は 0〜1 で指定してください（{min_match_rate}）。", hint="例: 0.9（9割）")
     with ctx.steps(3, "段階") as stages:  # stages, not rows: each is one pandas operation over all rows
@@ -98,9 +99,6 @@ def write_report(ctx: RunContext, *, result: Any, path: str, template: str = "te
 
     戻り値: 書き出したファイル。
     """
-    from kyodo.robots.reconcile.report import SHEET_STAGES, write_workbook
-    from kyodo.robots.workbook.actions import template_path
-
     with ctx.steps(SHEET_STAGES, "段階") as stages:
         dest = write_workbook(result, template_path(ctx, template), template, ctx.artifact_path(path),
                               title or f"{ctx.municipality_name or ''}（{ctx.municipality_code or ''}）",

@@ -24,6 +24,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
+from stdnum.jp import cn
+
+from kyodo.robots.normalize import my_number_check_digit
+from kyodo.robots.normalize.wareki import to_wareki
+from kyodo.robots.workbook.template import ERA_DATE
 from kyodo.robots.zengin.writer import write_zengin
 
 TAXES = {"01": ("個人住民税", 4), "02": ("固定資産税", 4), "03": ("軽自動車税", 1)}
@@ -42,16 +48,12 @@ FAIL_CODES = ("1", "1", "1", "1", "2", "3", "4", "8", "9", "E")
 
 def demo_my_number(rng: random.Random) -> str:
     """A fake マイナンバー with a valid check digit (so masking must catch it)."""
-    from kyodo.robots.normalize import my_number_check_digit
-
     first = f"{rng.randint(1, 9)}{rng.randint(0, 10**10 - 1):010d}"
     return first + my_number_check_digit(first)
 
 
 def demo_corporate_number(rng: random.Random, valid: bool = True) -> str:
     """A fake 法人番号 (13 digits, check digit first); ``valid=False`` gives a wrong check digit."""
-    from stdnum.jp import cn
-
     base = f"{rng.randint(1, 9)}{rng.randint(0, 10**11 - 1):011d}"
     check = cn.calc_check_digit(base)
     return (check if valid else str((int(check) + 1 + rng.randint(0, 7)) % 10)) + base
@@ -90,16 +92,12 @@ def _rows(code: str, seed: int, people: int, vendor: Vendor) -> list[dict]:
 
 
 def _cell(ws: Any, row: int, col: int, value: Any, era: bool = False) -> None:
-    from kyodo.robots.workbook.template import ERA_DATE
-
     c = ws.cell(row=row, column=col, value=value)
     if era and isinstance(value, date):
         c.number_format = ERA_DATE
 
 
 def _write_standard(ws: Any, rows: list[dict], code: str, rng: random.Random) -> None:
-    from kyodo.robots.normalize.wareki import to_wareki
-
     ws.title = "調定簿"
     ws["A1"] = f"令和8年度 調定簿（{code}）"
     ws["A2"] = "出力日: 令和8年11月20日"
@@ -121,8 +119,6 @@ def _write_standard(ws: Any, rows: list[dict], code: str, rng: random.Random) ->
 
 def _write_mirai(ws: Any, rows: list[dict], code: str, rng: random.Random) -> None:
     """法人住民税: two title rows, 調定額 merged over 均等割/法人税割 (rows 4–5), a 合計 footer."""
-    from kyodo.robots.normalize.wareki import to_wareki
-
     ws.title = "法人市民税"
     ws["A1"] = "令和8年度 法人市民税 調定一覧"
     ws.merge_cells("A1:I1")
@@ -150,8 +146,6 @@ def _write_mirai(ws: Any, rows: list[dict], code: str, rng: random.Random) -> No
 
 def _write_asahi(ws: Any, rows: list[dict], code: str, rng: random.Random) -> None:
     """個人住民税: other column names, 第1期, amounts as text, 小計 every 40 rows, 総計 footer."""
-    from kyodo.robots.normalize.wareki import to_wareki
-
     ws.title = "調定明細"
     ws["A1"] = "個人住民税（普通徴収）調定明細表　アサヒ電算"
     ws["A2"] = "課税年度: 2026"
@@ -194,8 +188,6 @@ def _write_hikari(ws: Any, rows: list[dict], code: str, rng: random.Random) -> N
 
 def _w(fn: Callable[[Any, list[dict], str, random.Random], None]) -> Callable[[Path, list[dict], str, random.Random], None]:
     def write(path: Path, rows: list[dict], code: str, rng: random.Random) -> None:
-        from openpyxl import Workbook
-
         wb = Workbook()
         fn(wb.active, rows, code, rng)
         wb.save(path)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
 from kyodo.core.errors import BusinessError
 
 CLASSES = ("完納", "一部納付", "過誤納", "重複納付", "未納", "収納のみ")
@@ -27,9 +30,6 @@ def _composite_key(a: Any, p: Any, keys: list[str]) -> tuple[Any, Any, Any]:
     Each key column is factorised once over both tables; joining and grouping on one integer is
     several times faster than on four text columns (see ``bench/bench_reconcile.py``).
     """
-    import numpy as np
-    import pandas as pd
-
     codes, uniques = [], []
     for k in keys:
         c, u = pd.factorize(pd.concat([a[k], p[k]], ignore_index=True), use_na_sentinel=False)
@@ -69,9 +69,6 @@ def reconcile(
     - 収納のみ: a payment with no matching assessment
     Other assessment columns (氏名, 納期限 …) are carried along.
     """
-    import numpy as np
-    import pandas as pd
-
     _require(assessments, [*keys, assessed_column], "調定データ")
     _require(payments, [*keys, paid_column], "収納データ")
     a = assessments
@@ -117,8 +114,6 @@ def explain_unassessed(result: Any, assessments: Any, keys: list[str], note: str
     for another year), ``この宛名番号・年度に調定のない税目（02）``, ``調定のない期別（05）``.
     Values of the first key (宛名番号: personal) are never written into the note.
     """
-    import pandas as pd
-
     only = (result["区分"] == "収納のみ").to_numpy()
     if note not in result.columns:
         result[note] = ""
@@ -148,8 +143,6 @@ def explain_unassessed(result: Any, assessments: Any, keys: list[str], note: str
 
 def summarize(result: Any, *, assessed_column: str = "調定額", paid_column: str = "収納額") -> Any:
     """Counts and amounts per 区分 (all classes listed, zero when absent), plus a total row."""
-    import pandas as pd
-
     g = result.groupby("区分", observed=False).agg(件数=("区分", "size"), 調定額=(assessed_column, "sum"),
                                                    収納額=(paid_column, "sum"), 差額=("差額", "sum"))
     g = g.reindex(list(CLASSES), fill_value=0).reset_index()

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from kyodo.robots.reconcile.checks import Check
 from kyodo.robots.zengin.layouts import REDEBIT, DebitResult
 
@@ -31,8 +33,6 @@ class Reconciliation:
 
 def failed_debits(payments: Any, result: Any, keys: list[str]) -> Any:
     """振替不能 records with their reason, the key's final 区分, and whether to debit again (再振替候補)."""
-    import pandas as pd
-
     if "入金" not in payments.columns:
         return pd.DataFrame(columns=[*keys, *FAILED_COLUMNS])
     f = payments[~payments["入金"].astype(bool) & (payments["収納経路"] == "口座振替")]
@@ -49,8 +49,6 @@ def failed_debits(payments: Any, result: Any, keys: list[str]) -> Any:
 
 def debit_summary(payments: Any) -> Any:
     """件数・金額 per 振替結果 group (all seven listed, zero when absent) and a 合計 row; 口座振替 only."""
-    import pandas as pd
-
     order = [r.value for r in DebitResult]
     if "結果" in payments.columns:
         d = payments[payments["収納経路"] == "口座振替"]

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from kyodo.core.errors import BusinessError
-from kyodo.robots.zengin.layouts import PAID_CODE, debit_result
+from kyodo.robots.zengin.layouts import PAID_CODE, debit_result, is_paid, trailer_totals
 from kyodo.robots.zengin.parser import ZenginFile
 
 PAID = "入金"  # bool column: money actually received
@@ -25,8 +27,6 @@ COLUMNS = ["収納額", "金額", PAID, RESULT, "振替結果コード", PAYER, 
 
 
 def _one_file(zf: ZenginFile, key_layout: dict[str, list[int]], paid_column: str) -> Any:
-    import pandas as pd
-
     df = pd.DataFrame(zf.rows)
     if zf.layout.kind == "91":
         code = df["振替結果コード"].astype(str)
@@ -66,8 +66,6 @@ def _one_file(zf: ZenginFile, key_layout: dict[str, list[int]], paid_column: str
 
 def payments_frame(files: list[ZenginFile], key_layout: dict[str, list[int]], paid_column: str = "収納額") -> Any:
     """One row per data record: keys, 収納額 (0 unless 入金), 金額, 入金, 結果, 名義, 収納日, 収納経路, ファイル, 行."""
-    import pandas as pd
-
     if not key_layout:
         raise BusinessError("key_layout が空です。", hint="例: {宛名番号: [0, 10], 年度: [10, 14], 税目: [14, 16], 期別: [16, 18]}")
     frames = [_one_file(zf, key_layout, paid_column) for zf in files if zf.rows]
@@ -78,8 +76,6 @@ def payments_frame(files: list[ZenginFile], key_layout: dict[str, list[int]], pa
 
 def file_summary(files: list[ZenginFile]) -> list[dict[str, Any]]:
     """Per file: 種類, 日付 (引落日 / 勘定日の範囲), 件数・金額 (入金 and not), and the trailer cross-check."""
-    from kyodo.robots.zengin.layouts import is_paid, trailer_totals
-
     out = []
     for zf in files:
         kind = zf.layout.kind

@@ -7,6 +7,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from kyodo.core.errors import BusinessError
 from kyodo.robots.reconcile.match import CLASSES, FOLLOW_UP, summarize
 from kyodo.robots.reconcile.template import (
@@ -28,8 +30,6 @@ NAME_SOURCES = ("氏名", "法人名", "名称", "名義")  # the first one pres
 
 def detail_frame(table: Any, assessed_column: str, paid_column: str) -> Any:
     """The result with the template's detail columns (氏名・名称 from 氏名 / 法人名 / the bank's 名義)."""
-    import pandas as pd
-
     d = table.rename(columns={assessed_column: "調定額", paid_column: "収納額"})
     name = pd.Series(None, index=d.index, dtype=object)
     for col in NAME_SOURCES:
@@ -52,8 +52,6 @@ def _table_at(ws: Any, label: str, columns: list[str], frame: Any) -> None:
 
 
 def _summary(wb: Any, outcome: Any, detail: Any, title: str) -> None:
-    import pandas as pd
-
     ws = wb["集計"]
     set_cells(ws, {"B3": title, "B4": date.today()})
     fill_table(ws, "A6", SUMMARY_COLUMNS, summarize(detail))

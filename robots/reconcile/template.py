@@ -10,7 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kyodo.robots.workbook.template import ERA_DATE, YEN
+from openpyxl import Workbook
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from kyodo.robots.workbook.template import ERA_DATE, YEN, save_atomic
 
 DETAIL_COLUMNS = ["宛名番号", "氏名・名称", "法人番号", "年度", "税目", "期別", "納期限", "調定額", "収納額", "差額", "収納件数", "区分",
                   "確認事項"]
@@ -28,8 +34,6 @@ __all__ = ["CHECK_COLUMNS", "DEBIT_COLUMNS", "DETAIL_COLUMNS", "ERA_DATE", "FILE
 
 
 def _styles() -> dict[str, Any]:
-    from openpyxl.styles import Border, Font, PatternFill, Side
-
     thin = Side(style="thin", color="808080")
     return {"font": Font(name="游ゴシック", size=10), "bold": Font(name="游ゴシック", size=10, bold=True),
             "border": Border(top=thin, bottom=thin, left=thin, right=thin), "fill": PatternFill("solid", fgColor="FCE4D6")}
@@ -37,8 +41,6 @@ def _styles() -> dict[str, Any]:
 
 def _table(ws: Any, row: int, columns: list[str], st: dict[str, Any]) -> None:
     """A header row at ``row`` and one styled data row under it (the anchor fill_table copies)."""
-    from openpyxl.styles import Alignment
-
     for j, name in enumerate(columns, 1):
         c = ws.cell(row=row, column=j, value=name)
         c.font, c.fill, c.border, c.alignment = st["bold"], st["fill"], st["border"], Alignment(horizontal="center")
@@ -64,9 +66,6 @@ def _print_setup(ws: Any, title_rows: str | None) -> None:
 
 
 def _summary_sheet(ws: Any, st: dict[str, Any]) -> None:
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import Font, PatternFill
-
     ws.title = "集計"
     ws["A1"] = "税務 調定・収納照合 結果"
     ws["A1"].font = Font(name="游ゴシック", size=14, bold=True)
@@ -87,9 +86,6 @@ def _summary_sheet(ws: Any, st: dict[str, Any]) -> None:
 
 
 def _list_sheet(wb: Any, title: str, heading: str, note: str, cols: list[str], widths: list[int], st: dict[str, Any]) -> Any:
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     sh = wb.create_sheet(title)
     sh["A1"] = heading
     sh["A1"].font = Font(name="游ゴシック", size=12, bold=True)
@@ -110,13 +106,6 @@ def build_default_template(path: Path) -> Path:
     Nothing calls it at run time: it is how the committed ``scenarios/templates/tax_reconciliation.xlsx``
     was made and is the only way to regenerate it after a layout change (write to that path, then commit).
     """
-    from openpyxl import Workbook
-    from openpyxl.formatting.rule import FormulaRule
-    from openpyxl.styles import PatternFill
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from kyodo.robots.workbook.template import save_atomic
-
     st = _styles()
     wb = Workbook()
     _summary_sheet(wb.active, st)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
+
+import pandas as pd
 
 from kyodo.core.errors import BusinessError
 from kyodo.robots import RunContext, action
@@ -32,16 +35,12 @@ def concat(ctx: RunContext, *, items: list[Any], table_key: str = "table", label
 
     戻り値: つなげた表。
     """
-    import pandas as pd
-
     frames = []
     for i, it in enumerate(items):
         if it is None:
             continue
         if isinstance(it, dict):
             if table_key not in it:
-                import difflib
-
                 close = difflib.get_close_matches(table_key, [str(k) for k in it], n=1, cutoff=0.5)
                 raise BusinessError(f"items の {i + 1} 番目に「{table_key}」がありません。",
                                     hint=(f"collect で「{close[0]}」と書いていませんか? " if close else "")
@@ -91,8 +90,6 @@ def count(ctx: RunContext, *, table: Any, rows: list[str], columns: str | None =
 
     戻り値: 集計表（行の項目 + 件数の列）。
     """
-    import pandas as pd
-
     missing = [c for c in [*rows, *([columns] if columns else [])] if c not in table.columns]
     if missing:
         raise BusinessError(f"集計に使う列「{'」「'.join(missing)}」が表にありません。",

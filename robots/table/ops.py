@@ -13,8 +13,10 @@ from datetime import date
 from enum import Enum
 from typing import Any
 
+import pandas as pd
+
 from kyodo.core.errors import BusinessError
-from kyodo.robots.normalize import WarekiError, normalize_text, parse_date
+from kyodo.robots.normalize import WarekiError, fiscal_year, normalize_text, parse_date, parse_yen
 
 
 class Op(str, Enum):
@@ -53,8 +55,6 @@ def _norm(series: Any) -> Any:
 
 
 def _numeric(series: Any, column: str) -> Any:
-    import pandas as pd
-
     out = pd.to_numeric(series, errors="coerce")
     bad = out.isna() & _norm(series).ne("")
     if bad.any():
@@ -93,8 +93,6 @@ def condition_mask(df: Any, cond: dict[str, Any], index: int) -> tuple[Any, list
 
 def filter_rows(df: Any, where: list[dict[str, Any]]) -> tuple[Any, list[str]]:
     """Rows meeting every condition, and a note for each looked-up value found nowhere."""
-    import pandas as pd
-
     mask = pd.Series(True, index=df.index)
     notes = []
     for i, cond in enumerate(where, 1):
@@ -182,8 +180,6 @@ class Derive(str, Enum):
 
 def derive_value(kind: Derive, values: list[Any], as_of: date, sep: str = "") -> Any:
     """One derived cell from its source cell(s); raises ``ValueError`` with a Japanese reason."""
-    from kyodo.robots.normalize import fiscal_year, parse_yen
-
     if kind is Derive.CONCAT:
         return sep.join(normalize_text(v) for v in values if v is not None and normalize_text(v) != "")
     if kind is Derive.YEN:

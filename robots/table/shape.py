@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
+import pandas as pd
+
 from kyodo.core.errors import BusinessError
 from kyodo.robots import RunContext, action
 from kyodo.robots.table.ops import (
@@ -24,8 +26,6 @@ from kyodo.robots.table.ops import (
 
 
 def _frame(table: Any, what: str) -> Any:
-    import pandas as pd
-
     if not isinstance(table, pd.DataFrame):
         raise BusinessError(f"{what}の table が表ではありません（{type(table).__name__}）。",
                             hint="表を返すステップの結果を ${ステップのid} の形で指定してください。")
@@ -264,8 +264,6 @@ def group(ctx: RunContext, *, table: Any, by: list[str], sums: list[str] | None 
 
     戻り値: 集計表。
     """
-    import pandas as pd
-
     df = _frame(table, "table.group")
     sums = sums or []
     require_columns(df, [*by, *sums], "集計")

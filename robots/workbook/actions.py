@@ -6,10 +6,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from kyodo.core.errors import BusinessError
 from kyodo.core.settings import STANDARD_SCENARIOS
 from kyodo.core.zones import Zone
 from kyodo.robots import RunContext, action
+from kyodo.robots.workbook.ledger import LEDGER_STAGES, LedgerSpec
+from kyodo.robots.workbook.ledger import read_ledger as _read
+from kyodo.robots.workbook.template import fill_table, open_template, save_atomic, set_cells
 
 
 def template_path(ctx: RunContext, template: str) -> Path:
@@ -89,9 +94,6 @@ def read_ledger(
 
     戻り値: 表（行番号はExcelの行番号のまま）。
     """
-    from kyodo.robots.workbook.ledger import LEDGER_STAGES, LedgerSpec
-    from kyodo.robots.workbook.ledger import read_ledger as _read
-
     p = ctx.input_path(path)
     spec = LedgerSpec(required_columns=required_columns, sheet=sheet if sheet != "" else 0,
                       rename={**(rename or {}), **(column_map or {})},
@@ -141,8 +143,6 @@ def fill_template(
 
     戻り値: 書き出したファイル。
     """
-    from kyodo.robots.workbook.template import open_template, save_atomic, set_cells
-
     wb = open_template(template_path(ctx, template))
 
     def sheet(name: str) -> Any:
@@ -164,10 +164,6 @@ def fill_template(
 
 def _fill_tables(ctx: RunContext, sheet: Callable[[str], Any], tables: list[Any], template: str) -> int:
     """Check every ``tables`` entry first, then write them with one row count for progress."""
-    import pandas as pd
-
-    from kyodo.robots.workbook.template import fill_table
-
     todo = []
     for i, t in enumerate(tables, 1):
         if not isinstance(t, dict) or not {"sheet", "start", "table"} <= set(t):

@@ -9,8 +9,12 @@ that lands nowhere must never look like success.
 from __future__ import annotations
 
 import shutil
+from copy import copy
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
+from openpyxl import load_workbook
 
 from kyodo.core.errors import BusinessError
 from kyodo.core.zones import Zone
@@ -18,6 +22,7 @@ from kyodo.robots import RunContext, action
 from kyodo.robots.excel._cells import check_size, write_cell
 from kyodo.robots.excel._xlsxcheck import check_workbook_file
 from kyodo.robots.normalize import normalize_header, normalize_text
+from kyodo.robots.workbook.template import save_atomic
 
 _HEADER_ROWS = 30
 
@@ -43,12 +48,6 @@ def _header_row(ws: Any, key_column: str, rename: dict[str, str]) -> tuple[int, 
 def write_columns(path: Path, key_column: str, values: dict[str, dict[str, Any]], sheet: str | int = 0,
                   rename: dict[str, str] | None = None) -> tuple[int, list[str]]:
     """Write ``values[key][heading]`` into ``path`` in place; return rows written and keys not found."""
-    from copy import copy
-
-    from openpyxl import load_workbook
-
-    from kyodo.robots.workbook.template import save_atomic
-
     check_workbook_file(path)  # a deflate bomb is refused before openpyxl inflates it
     wb = load_workbook(path)
     try:
@@ -84,8 +83,6 @@ def write_columns(path: Path, key_column: str, values: dict[str, dict[str, Any]]
 
 
 def _as_mapping(values: Any, key_column: str, columns: list[str] | None) -> dict[str, dict[str, Any]]:
-    import pandas as pd
-
     if isinstance(values, pd.DataFrame):
         if key_column not in values.columns:
             raise BusinessError(f"values の表に列「{key_column}」がありません。", hint=f"表の列: {', '.join(map(str, values.columns))}")

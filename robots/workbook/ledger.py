@@ -17,7 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
 from kyodo.core.errors import BusinessError
+from kyodo.core.privacy import register_personal_columns
 from kyodo.robots.normalize import (
     AmountError,
     WarekiError,
@@ -30,6 +34,7 @@ from kyodo.robots.normalize import (
 )
 from kyodo.robots.normalize.codes import is_valid_corporate_number, is_valid_lg_code, is_valid_my_number
 from kyodo.robots.workbook.header import HeaderBlock, find_header_block
+from kyodo.robots.workbook.values import read_sheet, sheet_note
 
 LEDGER_STAGES = 2  # シートの読み込み, 整形・検査: the stages read_ledger announces
 NOTE = "確認事項"  # the column where row-level findings (bad check digits …) are written
@@ -85,8 +90,6 @@ def cell(where: str, col_letter: str, row: int) -> str:
 
 
 def _letters(block: HeaderBlock) -> dict[str, str]:
-    from openpyxl.utils import get_column_letter
-
     return {n: get_column_letter(j + 1) for j, n in enumerate(block.names)}
 
 
@@ -121,8 +124,6 @@ def _body(rows: list[list[Any]], block: HeaderBlock, spec: LedgerSpec) -> tuple[
 
 def _convert(df: Any, col: str, fn: Callable[[Any], Any], what: str, where: str, letter: str, hint: str) -> Any:
     """``fn`` over the distinct values of ``col``; the first bad one raises an error naming its cell."""
-    import pandas as pd
-
     values = df[col]
     mapping: dict[Any, Any] = {}
     for u in pd.unique(values):
@@ -146,11 +147,6 @@ def read_ledger(path: Path, spec: LedgerSpec, stage: Callable[[str], None] = lam
     flagged in ``確认事項``. ``df.attrs["footer"]`` holds the ledger's own 合計 row (checked).
     ``stage(name)`` announces its two stages (``LEDGER_STAGES``) to people watching.
     """
-    import pandas as pd
-
-    from kyodo.core.privacy import register_personal_columns
-    from kyodo.robots.workbook.values import read_sheet, sheet_note
-
     stage("シートの読み込み")
     rows, merged = read_sheet(path, spec.sheet, fill_merged=True)
     where = path.name
@@ -228,8 +224,6 @@ def _pad_keys(df: Any, widths: dict[str, int], where: str, letters: dict[str, st
 
 def _add_parts(df: Any, parts: dict[str, list[str]], where: str, letters: dict[str, str]) -> None:
     """The total column from its parts (均等割 + 法人税割), or a located error where they disagree."""
-    import pandas as pd
-
     for total, cols in parts.items():
         s = sum((df[c].fillna(0) for c in cols), start=pd.Series(0, index=df.index, dtype="Int64"))
         if total not in df.columns:

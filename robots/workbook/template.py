@@ -12,12 +12,18 @@ pandas ``to_excel`` is not used: it overwrites number formats.
 from __future__ import annotations
 
 from collections.abc import Callable
-from copy import copy
+from copy import copy, deepcopy
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from openpyxl import load_workbook
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.utils.exceptions import CellCoordinatesException
+from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
+
 from kyodo.core.errors import BusinessError
+from kyodo.robots.excel import atomic_path
 from kyodo.robots.excel._cells import MAX_COLUMNS, MAX_ROWS, cell_value, check_size, guard_formula, write_cell  # noqa: F401 (cell_value: re-exported by kyodo.robots.workbook)
 from kyodo.robots.excel._xlsxcheck import check_workbook_file
 
@@ -30,8 +36,6 @@ _MAX_ROW, _MAX_COL = MAX_ROWS, MAX_COLUMNS  # Excel's last row and column (XFD)
 
 def open_template(path: Path) -> Any:
     """The template workbook (formats and all), or a Japanese error."""
-    from openpyxl import load_workbook
-
     if not path.is_file():
         raise BusinessError(f"テンプレートが見つかりません: {path.name}", where=str(path.parent.name),
                             hint="様式ファイルの場所（template）を確認してください。")
@@ -60,9 +64,6 @@ def _write(cell: Any, value: Any) -> None:
 
 def _coordinate(ws: Any, coord: Any) -> tuple[int, int]:
     """(row, column) of a cell name such as ``"A5"``, or a Japanese error naming the sheet and the fix."""
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-    from openpyxl.utils.exceptions import CellCoordinatesException
-
     text = str(coord).strip()
     try:
         col_letter, row = coordinate_from_string(text)
@@ -78,8 +79,6 @@ def _coordinate(ws: Any, coord: Any) -> tuple[int, int]:
 
 def _stretch_ranges(ws: Any, start_row: int, last_row: int) -> None:
     """Extend data validation and conditional formatting that start at ``start_row`` down to ``last_row``."""
-    from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
-
     for dv in ws.data_validations.dataValidation:
         ranges = []
         for r in dv.sqref.ranges:
@@ -160,8 +159,6 @@ def copy_sheet(wb: Any, source: Any, title: str) -> Any:
     print titles/area, auto filter, data validation or conditional formatting; a clerk's 明細
     sheet without its frozen header or its print settings is a broken template.
     """
-    from copy import deepcopy
-
     ws = wb.copy_worksheet(source)
     ws.title = title
     ws.freeze_panes = source.freeze_panes
@@ -201,8 +198,6 @@ def set_cells(ws: Any, values: dict[str, Any]) -> None:
 
 def save_atomic(wb: Any, dest: Path) -> Path:
     """Save via a temp file in the same folder + ``os.replace``: no half-written workbook, ever."""
-    from kyodo.robots.excel import atomic_path
-
     with atomic_path(dest) as tmp:
         wb.save(tmp)
     return dest

@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from python_calamine import CalamineWorkbook
+
 from kyodo.core.errors import BusinessError
 from kyodo.robots.excel._xlsxcheck import check_workbook_file
 
@@ -16,8 +18,6 @@ Merged = tuple[tuple[int, int], tuple[int, int]]
 
 
 def _sheet(path: Path, sheet: str | int) -> Any:
-    from python_calamine import CalamineWorkbook
-
     if not path.is_file():
         raise BusinessError(f"ファイルが見つかりません: {path.name}", where=str(path.parent.name or path),
                             hint="入力フォルダにファイルを置いたか、ファイル名を確認してください。")
@@ -69,8 +69,6 @@ def read_sheet(path: Path, sheet: str | int = 0, *, fill_merged: bool = True) ->
 
 def sheet_note(path: Path, sheet: str | int) -> str:
     """``読んだシート: 「表紙」（このファイルのシート: 表紙、台帳）`` — for messages when a sheet held no header."""
-    from python_calamine import CalamineWorkbook
-
     try:
         names = CalamineWorkbook.from_path(str(path)).sheet_names
     except Exception:  # the file was readable a moment ago; a note must never hide the real error

@@ -8,6 +8,9 @@ from typing import Any
 from kyodo.core.errors import BusinessError
 from kyodo.core.zones import Zone
 from kyodo.robots import RunContext, action
+from kyodo.robots.normalize import WarekiError, parse_date
+from kyodo.robots.reconcile.payments import file_summary, payments_frame
+from kyodo.robots.zengin.parser import parse_zengin
 
 
 @action("zengin.read_payments", title="全銀ファイル（収納データ）を読み込む", zones=(Zone.LGWAN, Zone.MYNUMBER), personal_data=True,
@@ -37,9 +40,6 @@ def read_payments(ctx: RunContext, *, paths: list[str], key_layout: dict[str, li
 
     戻り値: 収納データの表（キー、収納額、入金、結果、名義、収納日、収納経路、ファイル、行）。
     """
-    from kyodo.robots.reconcile.payments import file_summary, payments_frame
-    from kyodo.robots.zengin.parser import parse_zengin
-
     reference_date = _reference(reference_date)
     raw = []
     for pattern in paths:
@@ -74,8 +74,6 @@ def read_payments(ctx: RunContext, *, paths: list[str], key_layout: dict[str, li
 
 def _reference(value: date | str | None) -> date | None:
     """The reference_date parameter: a date, ``""`` (none) or a text such as 2024-06-10 / 令和6年6月10日."""
-    from kyodo.robots.normalize import WarekiError, parse_date
-
     if value is None or isinstance(value, date) or not str(value).strip():
         return value or None
     try:

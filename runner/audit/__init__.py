@@ -35,10 +35,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
+from filelock import FileLock
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from kyodo.core.privacy import mask_text
+from kyodo.core.settings import get_settings
+from kyodo.runner.store import RunStore
+from kyodo.runner.store.models import AuditRecord
 
 GENESIS = "0" * 64
 log = logging.getLogger("kyodo.audit")
@@ -47,9 +51,6 @@ _stores: dict[str, Any] = {}
 
 
 def _store(url: str | None = None) -> Any:
-    from kyodo.core.settings import get_settings
-    from kyodo.runner.store import RunStore
-
     url = url or get_settings().db_url
     if url not in _stores:
         _stores[url] = RunStore(url)
@@ -70,8 +71,6 @@ def entry_hash(id_: int, at: str, actor: str, action: str, target: str, detail: 
 
 
 def _head_path(url: str) -> Path:
-    from kyodo.core.settings import get_settings
-
     return get_settings().home / f"audit-head-{hashlib.sha256(url.encode()).hexdigest()[:12]}.json"
 
 
@@ -122,11 +121,6 @@ def _append(actor: str, action: str, target: str, detail_for: Callable[[Any], st
     It sees the chain as the write will extend it, so a check-then-write (see
     :func:`note_scenario`) cannot be raced by another writer; returning ``None`` writes nothing.
     """
-    from filelock import FileLock
-
-    from kyodo.core.settings import get_settings
-    from kyodo.runner.store.models import AuditRecord
-
     store = _store(url)
     home = get_settings().home
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -165,8 +159,6 @@ def note_scenario(name: str, digest: str, actor: str = "system", *, url: str | N
     runs under the same lock and transaction as the write, so runs starting together after an
     edit record the change once.
     """
-    from kyodo.runner.store.models import AuditRecord
-
     if not digest or digest == "-":
         return False
     current = f"sha256={digest}"
@@ -192,8 +184,6 @@ class VerifyResult:
 
 def verify(url: str | None = None) -> VerifyResult:
     """Recompute the chain; report edited entries (hash) and deleted ones (gaps, broken links, lost tail)."""
-    from kyodo.runner.store.models import AuditRecord
-
     store = _store(url)
     with store.session() as s:
         rows = list(s.scalars(select(AuditRecord).order_by(AuditRecord.id)))
@@ -222,7 +212,5 @@ def verify(url: str | None = None) -> VerifyResult:
 
 
 def entries(limit: int = 50, url: str | None = None) -> list[Any]:
-    from kyodo.runner.store.models import AuditRecord
-
     with _store(url).session() as s:
         return list(s.scalars(select(AuditRecord).order_by(AuditRecord.id.desc()).limit(limit)))

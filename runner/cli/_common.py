@@ -100,7 +100,7 @@ def municipality_code(registry: Any, text: str) -> str:
     import difflib
 
     from kyodo.core.errors import BusinessError
-    from kyodo.runner.registry import lg_code_valid
+    from kyodo.core.lgcode import lg_code_valid
 
     value = text.strip()
     towns = [registry.prefecture, *registry.municipalities]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import typer
 
 from kyodo.core.zones import ZONE_JA
 from kyodo.runner.cli._common import console, friendly_errors
-from kyodo.runner.registry import Registry
+
+if TYPE_CHECKING:
+    from kyodo.runner.registry import Registry
 
 app = typer.Typer(help="シナリオカタログ（標準シナリオの一覧と利用状況）。", no_args_is_help=True)
 

@@ -9,12 +9,9 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import typer
-
-from kyodo.core.settings import get_settings
-from kyodo.faq_bot.service import FaqService
-from kyodo.runner.registry import load_registry
 
 app = typer.Typer(help="住民向けFAQチャットボット。", no_args_is_help=True)
 
@@ -28,8 +25,12 @@ def _plain(text: str, keep_newlines: bool = True) -> str:
     return s if keep_newlines else s.replace("\n", " ")
 
 
-def _service() -> FaqService:
-    """The FAQ bot for the municipalities in the registry."""
+def _service() -> Any:
+    """The FAQ bot (a FaqService) for the municipalities in the registry."""
+    from kyodo.core.settings import get_settings
+    from kyodo.faq_bot.service import FaqService
+    from kyodo.runner.registry import load_registry
+
     return FaqService(load_registry(get_settings().registry_path))
 
 

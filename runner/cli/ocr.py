@@ -50,7 +50,7 @@ def check(
         if output is not None:
             import numpy as np
 
-            from kyodo.robots.ocr.align import H, W
+            from kyodo.robots.ocr.render import H, W
 
             save_png(draw_zones(np.full((H, W), 255, dtype=np.uint8), t), output)
             console.print(f"枠の配置図: {output}")
@@ -123,7 +123,7 @@ def _fit(page):  # type: ignore[no-untyped-def]
     """The blank page at the aligned-page size, so the zones are drawn where a scan's will be."""
     import cv2
 
-    from kyodo.robots.ocr.align import H, W
+    from kyodo.robots.ocr.render import H, W
 
     return cv2.resize(page, (W, H), interpolation=cv2.INTER_AREA)
 

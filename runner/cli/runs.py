@@ -13,9 +13,9 @@ import typer
 from rich.markup import escape
 
 from kyodo.core.errors import ERROR_KIND_JA
-from kyodo.core.status import RunStatus
+from kyodo.core.jst import jst
+from kyodo.core.status import STATUS_JA, TRIGGER_JA, RunStatus
 from kyodo.runner.cli._common import console, friendly_errors, load_context
-from kyodo.runner.store import STATUS_JA, TRIGGER_JA, jst
 
 app = typer.Typer(help="実行履歴を見る・再実行する。", no_args_is_help=True)
 

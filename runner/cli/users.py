@@ -49,8 +49,8 @@ def list_() -> None:
     """職員アカウントの一覧（所属・状態・ログイン中のセッション数）。"""
     from rich.table import Table
 
+    from kyodo.core.jst import jst
     from kyodo.runner.dashboard.users import list_users
-    from kyodo.runner.store import jst
 
     _, registry, store = load_context()
     names = registry.names()

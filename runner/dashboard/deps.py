@@ -16,15 +16,17 @@ from fastapi import Form, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from kyodo.core.jst import jst
 from kyodo.core.privacy import mask_text
 from kyodo.core.settings import Settings
+from kyodo.core.status import STATUS_JA, TRIGGER_JA
 from kyodo.runner.dashboard._throttle import LoginThrottle
 from kyodo.runner.dashboard.sessions import close_session, open_session, session_user
 from kyodo.runner.dashboard.users import Staff, get_staff
 from kyodo.runner.notify.send import notify_interrupted_quietly
 from kyodo.runner.registry import Registry
 from kyodo.runner.scenario.titles import action_title, human_result, scenario_title
-from kyodo.runner.store import STATUS_JA, TRIGGER_JA, RunStore, jst
+from kyodo.runner.store import RunStore
 
 TEMPLATES = Path(__file__).parent / "templates"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
 from sqlalchemy import delete, func, select
 
 from kyodo.core.errors import BusinessError
@@ -28,8 +30,6 @@ class Staff:
 
 
 def _hasher():
-    from argon2 import PasswordHasher
-
     return PasswordHasher()
 
 
@@ -116,8 +116,6 @@ def list_users(store: RunStore) -> list[Account]:
 
 def authenticate(store: RunStore, username: str, password: str) -> Staff | None:
     """The staff member, or None for an unknown user or a wrong password (same answer for both)."""
-    from argon2.exceptions import VerificationError
-
     with store.session() as s:
         user = s.get(User, username)
     if user is None or user.disabled_at is not None:

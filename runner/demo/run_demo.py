@@ -16,10 +16,20 @@ from pathlib import Path
 from typing import Any
 
 from kyodo.core.settings import Settings
+from kyodo.robots.browser import shutdown
+from kyodo.robots.ocr.sample_forms import write_sample_forms
+from kyodo.robots.reconcile.demo_data import write_demo_tax_inputs
+from kyodo.runner.demo.catalogue import run_catalogue
+from kyodo.runner.demo.portal.app import create_app
+from kyodo.runner.demo.portal.tenants import tenants_b_from_registry, tenants_from_registry
+from kyodo.runner.demo.portal_b.app import create_app_b
 from kyodo.runner.engine import RunResult
 from kyodo.runner.privatefiles import secure_tree
 from kyodo.runner.registry import Registry
-from kyodo.runner.secrets import env_name
+from kyodo.runner.secrets import env_name, get_secret
+from kyodo.runner.store import open_store
+from kyodo.runner.submit import run_scenario
+from kyodo.runner.webserver import serve_in_thread
 
 
 @dataclass
@@ -57,12 +67,6 @@ def start_portal(registry: Registry) -> Portals:
 
     Sets ``KYODO_PORTAL_URL`` and ``KYODO_PORTAL_B_URL``, which the sample registry's portal URLs use.
     """
-    from kyodo.runner.demo.portal.app import create_app
-    from kyodo.runner.demo.portal.tenants import tenants_b_from_registry, tenants_from_registry
-    from kyodo.runner.demo.portal_b.app import create_app_b
-    from kyodo.runner.secrets import get_secret
-    from kyodo.runner.webserver import serve_in_thread
-
     a = serve_in_thread(create_app(tenants_from_registry(registry, get_secret)))
     b = serve_in_thread(create_app_b(tenants_b_from_registry(registry, get_secret)))
     os.environ["KYODO_PORTAL_URL"] = a.url
@@ -76,36 +80,23 @@ def prepare_inputs(registry: Registry, settings: Settings) -> list[str]:
     Returns the standard scenarios that have sample data and so can run in the demo.
     """
     runnable = ["e_application_aggregation"]
-    try:
-        from kyodo.robots.reconcile.demo_data import write_demo_tax_inputs
-    except ImportError:
-        write_demo_tax_inputs = None  # type: ignore[assignment]
-    try:
-        from kyodo.robots.ocr.sample_forms import write_sample_forms
-    except ImportError:
-        write_sample_forms = None  # type: ignore[assignment]
     for m in registry.all():
         base = settings.data_dir / m.code
-        if write_demo_tax_inputs is not None and not (base / "zengin").exists():
+        if not (base / "zengin").exists():
             # each municipality's 基幹 vendor layout (kyodo.robots.reconcile.demo_data.DEMO_VENDORS); read via its municipality file
             write_demo_tax_inputs(base, m.code, int(m.code))
-    if write_demo_tax_inputs is not None:
-        runnable.append("tax_reconciliation")
-    if write_sample_forms is not None:
-        for m in registry.all()[:3]:
-            forms = settings.data_dir / m.code / "scans"
-            if not forms.exists():
-                write_sample_forms(forms, 4, int(m.code), False)
-        runnable.append("paper_application_ocr")
+    runnable.append("tax_reconciliation")
+    for m in registry.all()[:3]:
+        forms = settings.data_dir / m.code / "scans"
+        if not forms.exists():
+            write_sample_forms(forms, 4, int(m.code), False)
+    runnable.append("paper_application_ocr")
     secure_tree(settings.data_dir, settings.home)  # sample inputs hold (synthetic) My Numbers and names
     return runnable
 
 
 def run_demo(settings: Settings, registry_loader: Callable[[], Registry], progress: Any = None) -> DemoReport:
     """Run the demo end to end and return what happened (the CLI prints it)."""
-    from kyodo.runner.store import open_store
-    from kyodo.runner.submit import run_scenario
-
     registry = registry_loader()
     set_demo_passwords(registry)
     server = start_portal(registry)
@@ -119,14 +110,11 @@ def run_demo(settings: Settings, registry_loader: Callable[[], Registry], progre
             codes = None if name != "paper_application_ocr" else [m.code for m in registry.all()[:3]]
             report.results[name] = run_scenario(name, codes, registry=registry, store=store, settings=settings,
                                                 progress=progress, executor="local")
-        from kyodo.runner.demo.catalogue import run_catalogue  # 転記・時間外・ふるさと納税・施設予約・住民異動
-
+        # 転記・時間外・ふるさと納税・施設予約・住民異動
         report.results.update(run_catalogue(registry, settings, store, progress).results)
         report.seconds = time.monotonic() - started
         return report
     finally:
-        from kyodo.robots.browser import shutdown
-
         shutdown()
         server.stop()
 

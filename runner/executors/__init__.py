@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from kyodo.core.errors import BusinessError
 from kyodo.core.settings import Settings
 from kyodo.runner.executors.base import Executor
+from kyodo.runner.executors.celery import CeleryExecutor
+from kyodo.runner.executors.local import LocalExecutor
 from kyodo.runner.registry import Registry
 from kyodo.runner.store import RunStore
 
@@ -12,15 +15,9 @@ def get_executor(registry: Registry, store: RunStore, settings: Settings, name: 
     """The executor chosen by ``KYODO_EXECUTOR`` (or ``name``)."""
     name = name or settings.executor
     if name == "local":
-        from kyodo.runner.executors.local import LocalExecutor
-
         return LocalExecutor(registry, store, settings)
     if name == "celery":
-        from kyodo.runner.executors.celery import CeleryExecutor
-
         return CeleryExecutor(registry, store, settings)
-    from kyodo.core.errors import BusinessError
-
     raise BusinessError(f"実行方式「{name}」は使えません。", hint="KYODO_EXECUTOR は local か celery です。")
 
 

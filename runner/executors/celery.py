@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+
+from kombu.exceptions import OperationalError
 
 from kyodo import runner
 from kyodo.core.errors import ApplicationError, ErrorKind
@@ -18,7 +21,7 @@ from kyodo.runner.engine import ProgressFn, RunResult
 from kyodo.runner.plan import RunPlan, plan_scenario
 from kyodo.runner.registry import Registry
 from kyodo.runner.store import RunStore, new_run_id
-from kyodo.runner.worker.app import celery_app, queue_for
+from kyodo.runner.worker.app import broker_url, celery_app, queue_for
 
 log = logging.getLogger("kyodo.celery")
 
@@ -42,8 +45,6 @@ class CeleryExecutor:
         self.warnings: list[str] = []
 
     def submit(self, plans: list[RunPlan], *, progress: ProgressFn | None = None) -> list[RunResult]:
-        from kombu.exceptions import OperationalError
-
         app = celery_app()
         served = served_queues() if self.check_workers else None
         results, failed = [], []
@@ -96,13 +97,9 @@ class CeleryExecutor:
 
 
 def _path(p: str) -> Any:
-    from pathlib import Path
-
     return Path(p) if p else Path()
 
 
 def _safe(settings: Settings) -> str:
-    from kyodo.runner.worker.app import broker_url
-
     url = broker_url()
     return url.split("@")[-1] if "@" in url else url

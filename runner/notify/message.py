@@ -9,10 +9,10 @@ from datetime import date
 from typing import Any
 
 from kyodo.core.errors import ErrorKind
+from kyodo.core.jst import jst
 from kyodo.core.privacy import mask_text
-from kyodo.core.status import RERUNNABLE
+from kyodo.core.status import RERUNNABLE, STATUS_JA, TRIGGER_JA
 from kyodo.runner.scenario.titles import scenario_title
-from kyodo.runner.store import STATUS_JA, TRIGGER_JA, jst
 
 HINT_MARK = "→ 対処:"
 GENERIC_HINT = {

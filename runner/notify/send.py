@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from kyodo.core.errors import BusinessError, KyodoError
+from kyodo.core.jst import JST
 from kyodo.core.privacy import mask_text
 from kyodo.core.status import RunStatus
 from kyodo.robots.mail import Mail, parse_smtp_url, post_webhook, send_mail
@@ -22,7 +24,8 @@ from kyodo.runner.notify.channels import (
 )
 from kyodo.runner.notify.message import Message, failure_message, summary_message
 from kyodo.runner.registry import Registry
-from kyodo.runner.store import JST, RunStore
+from kyodo.runner.secrets import get_secret
+from kyodo.runner.store import RunStore
 
 log = logging.getLogger("kyodo.notify")
 Secret = Callable[[str], str]
@@ -46,8 +49,6 @@ class Outcome:
 
 
 def _secret_resolver() -> Secret:
-    from kyodo.runner.secrets import get_secret
-
     return get_secret
 
 
@@ -145,8 +146,6 @@ def notify_interrupted_quietly(run_ids: list[str], store: RunStore, registry: Re
             notify_run_quietly(run_id, store, registry)
 
     if background:
-        import threading
-
         threading.Thread(target=work, name="notify-interrupted", daemon=True).start()
     else:
         work()

@@ -14,6 +14,7 @@ from pathlib import Path
 from kyodo.core.status import RunStatus
 from kyodo.runner.recorder.compose import Composed
 from kyodo.runner.recorder.events import EventKind
+from kyodo.runner.submit import run_scenario
 
 
 class Match(str, Enum):
@@ -54,8 +55,6 @@ def recorded_files(composed: Composed, events: list) -> dict[str, str]:
 
 def replay(path: Path, code: str, recorded: dict[str, str]) -> ReplayReport:
     """Run the written scenario for municipality ``code`` and compare its downloads with ``recorded``."""
-    from kyodo.runner.submit import run_scenario
-
     [result] = run_scenario(str(path), [code], trigger="manual", requested_by="recorder")
     report = ReplayReport(result.run_id, result.status, result.error)
     for name, digest in recorded.items():

@@ -7,17 +7,30 @@ work once (see :func:`effect_rows`).
 
 from __future__ import annotations
 
+import json
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from html import escape
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.chart import BarChart, Reference
+from sqlalchemy import and_, or_, select
 
 from kyodo.core.errors import BusinessError
 from kyodo.core.jst import JST
 from kyodo.core.settings import load_settings
 from kyodo.core.status import DONE
+from kyodo.robots.excel import atomic_path
+from kyodo.robots.excel.report import Sheet, write_workbook
+from kyodo.runner.scenario.titles import scenario_title
 from kyodo.runner.store import RunStore
+from kyodo.runner.store.models import Run
+from kyodo.runner.store.store import jst_day_start
 
 
 @dataclass
@@ -45,8 +58,6 @@ class EffectRow:
 
 def hourly_cost(value: str | float | None = None) -> float | None:
     """円 per staff hour: the given value, else ``KYODO_HOURLY_COST``; None when unset or not a positive number."""
-    import unicodedata
-
     raw = value if value not in (None, "") else (load_settings().hourly_cost or "")
     text = unicodedata.normalize("NFKC", str(raw)).replace(",", "").replace("円", "").strip()
     try:
@@ -58,8 +69,6 @@ def hourly_cost(value: str | float | None = None) -> float | None:
 
 def month_range(month: str) -> tuple[datetime, datetime]:
     """[first instant, first instant of next month) in Japan for ``YYYY-MM``."""
-    import unicodedata
-
     text = unicodedata.normalize("NFKC", str(month)).strip().replace("/", "-")
     try:
         y, m = (int(x) for x in text.split("-"))
@@ -79,8 +88,6 @@ def work_key(r: Any) -> tuple:
     Two runs with the same key did the same work (a manual run after the scheduled one, a re-run
     of a partial run): only the latest counts. Different parameters mean different work.
     """
-    import json
-
     day = r.logical_date or (r.created_at.astimezone(JST).date() if r.created_at else None)
     params = json.dumps(r.params or {}, sort_keys=True, ensure_ascii=False, default=str)
     return r.scenario, r.municipality, tuple(sorted(r.municipalities or [])), day, params
@@ -103,8 +110,6 @@ def effect_rows(store: RunStore, month: str, names: dict[str, str], visible: Ite
     (:func:`work_key`) counts once, by its latest succeeded/partial run: a re-run or a second
     manual run the same day does not count its items twice.
     """
-    from kyodo.runner.scenario.titles import scenario_title
-
     start, end = month_range(month)
     runs = _work_rows(store, start.date(), (end - timedelta(days=1)).date(), visible)
     titles = {name: scenario_title(name) for name in {r.scenario for r in runs}}
@@ -152,11 +157,6 @@ def effect_trend(store: RunStore, month: str, names: dict[str, str], visible: It
 def _work_rows(store: RunStore, first: Any, last: Any, visible: Iterable[str] | None) -> list[Any]:
     """The columns the report needs, for runs whose logical date lies in [first, last] (as
     ``RunStore.runs_for_days``), without building ORM objects: a year of history is 100,000 rows."""
-    from sqlalchemy import and_, or_, select
-
-    from kyodo.runner.store.models import Run
-    from kyodo.runner.store.store import jst_day_start
-
     cols = (Run.id, Run.scenario, Run.municipality, Run.municipalities, Run.logical_date, Run.created_at, Run.params,
             Run.status, Run.items_ok, Run.items_failed, Run.minutes_per_item)
     by_created = and_(Run.logical_date.is_(None), Run.created_at >= jst_day_start(first),
@@ -170,8 +170,6 @@ def _work_rows(store: RunStore, first: Any, last: Any, visible: Iterable[str] | 
 
 def svg_trend(trend: list[MonthTotal], width: int = 560, height: int = 180) -> str:
     """Hours saved per month as columns (server-rendered SVG, scales to the box on a phone)."""
-    from html import escape
-
     if not trend or not any(t.hours for t in trend):
         return ""
     top = max(t.hours for t in trend) or 1
@@ -196,8 +194,6 @@ YEN = "削減額(円)"
 
 def effect_frame(rows: list[EffectRow], hourly: float | None = None) -> Any:
     """The report as a DataFrame (one line per municipality × scenario; 削減額 when an hourly cost is set)."""
-    import pandas as pd
-
     cols = COLUMNS + ([YEN] if hourly else []) + ["シナリオID"]
     return pd.DataFrame([{"自治体コード": r.municipality, "自治体": r.name, "シナリオ": r.title or r.scenario, "実行回数": r.runs,
                           "処理件数": r.items, "要手作業(件)": r.items_failed, "1件あたり手作業(分)": r.minutes_per_item,
@@ -211,12 +207,6 @@ def write_effect_workbook(rows: list[EffectRow], month: str, dest: Path, hourly:
     Sheets: 効果 (municipality × scenario), 自治体別 and シナリオ別 (totals, each with a chart).
     Written atomically: an existing report at ``dest`` stays intact if anything fails.
     """
-    from openpyxl import load_workbook
-    from openpyxl.chart import BarChart, Reference
-
-    from kyodo.robots.excel import atomic_path
-    from kyodo.robots.excel.report import Sheet, write_workbook
-
     df = effect_frame(rows, hourly)
     sums = ["実行回数", "処理件数", "要手作業(件)", "削減時間(時間)"] + ([YEN] if hourly else [])
     by_town = df.groupby(["自治体コード", "自治体"], sort=False)[sums].sum().reset_index().drop(columns="自治体コード")
@@ -233,8 +223,6 @@ def write_effect_workbook(rows: list[EffectRow], month: str, dest: Path, hourly:
     sheets = [Sheet("効果", df, notes), Sheet("自治体別", by_town, [f"自治体別 削減時間（{month}）"]),
               Sheet("シナリオ別", by_scenario, [f"シナリオ別 削減時間（{month}）"])]
     if trend:
-        import pandas as pd
-
         sheets.append(Sheet("月別推移", pd.DataFrame([{"月": t.month, "処理件数": t.items, "削減時間(時間)": t.hours} for t in trend]),
                             [f"月別の削減時間（{trend[0].month}〜{trend[-1].month}）"]))
     with atomic_path(dest) as tmp:
@@ -259,8 +247,6 @@ def write_effect_workbook(rows: list[EffectRow], month: str, dest: Path, hourly:
 
 def svg_bars(rows: list[EffectRow], width: int = 560) -> str:
     """A server-rendered horizontal bar chart (no JavaScript) of hours saved per municipality."""
-    from html import escape
-
     totals: dict[str, float] = {}
     for r in rows:
         totals[r.name] = totals.get(r.name, 0) + r.minutes / 60

@@ -9,9 +9,14 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from kyodo.core.jst import jst
 from kyodo.core.privacy import mask_text
+from kyodo.core.status import STATUS_JA, TRIGGER_JA
+from kyodo.robots.excel._cells import is_formula_like
+from kyodo.robots.excel.report import Sheet, write_workbook
 from kyodo.runner.scenario.titles import scenario_title
-from kyodo.runner.store import STATUS_JA, TRIGGER_JA, jst
 
 COLUMNS = ["開始（日本時間）", "終了（日本時間）", "自治体", "自治体コード", "シナリオ", "起動", "状態", "処理件数", "エラー件数",
            "対象日", "内容", "実行ID"]
@@ -39,11 +44,6 @@ def history_rows(runs: Iterable[Any], names: dict[str, str]) -> list[dict[str, A
 
 def _cell_text(value: Any) -> Any:
     """CSV has no cell types: text a spreadsheet would run as a formula gets Excel's quote prefix."""
-    try:
-        from kyodo.robots.excel._cells import is_formula_like
-    except ImportError:  # pragma: no cover - older robots
-        def is_formula_like(text: str) -> bool:
-            return text[:1] in ("=", "+", "-", "@", "\t", "\r")
     return "'" + value if isinstance(value, str) and is_formula_like(value) else value
 
 
@@ -59,10 +59,6 @@ def history_csv(rows: list[dict[str, Any]]) -> bytes:
 
 def history_xlsx(rows: list[dict[str, Any]], notes: list[str]) -> bytes:
     """A formatted workbook (header, filters, frozen panes) written by the Excel robot's safe writer."""
-    import pandas as pd
-
-    from kyodo.robots.excel.report import Sheet, write_workbook
-
     with tempfile.TemporaryDirectory(prefix="kyodo-history-") as tmp:
         path = Path(tmp) / "history.xlsx"
         write_workbook(path, [Sheet("実行履歴", pd.DataFrame(rows, columns=COLUMNS), notes)])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import inspect
 import typing
 
+from kyodo.robots import all_actions
+
 
 def _type_name(annotation: typing.Any) -> str:
     if annotation is inspect.Parameter.empty:
@@ -14,8 +16,6 @@ def _type_name(annotation: typing.Any) -> str:
 
 
 def actions_markdown() -> str:
-    from kyodo.robots import all_actions
-
     lines = ["# アクション一覧（Step reference）", "",
              "シナリオの `action:` に書けるアクションです。`kyodo actions 名前` でも同じ説明を見られます。",
              "このファイルは `kyodo scenario docs` がコードから生成します（手で編集しないでください）。", ""]

@@ -13,7 +13,7 @@ from kyodo.core.errors import BusinessError, KyodoError
 from kyodo.core.settings import Settings
 from kyodo.robots import RunContext
 from kyodo.runner.engine import municipality_view
-from kyodo.runner.plan import RunPlan
+from kyodo.runner.plan import RunPlan, effective_params
 from kyodo.runner.registry import Registry
 from kyodo.runner.scenario.expr import render
 from kyodo.runner.scenario.inputs import input_roots
@@ -50,8 +50,6 @@ def _show(value: Any) -> str:
 
 def describe(plan: RunPlan, scenario: Scenario, registry: Registry, settings: Settings) -> list[str]:
     """Human-readable lines: one per step (per municipality in loops)."""
-    from kyodo.runner.plan import effective_params
-
     owner = registry.get(plan.owner)
     munis = [registry.get(c) for c in plan.municipalities]
     views = [municipality_view(m, scenario, settings, plan.params) for m in munis]

@@ -16,8 +16,10 @@ import operator
 import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import quote
 
 from kyodo.core.errors import BusinessError
+from kyodo.robots.normalize.datetimes import format_date
 
 VAR = re.compile(r"\$\{([^{}]+)\}")
 
@@ -48,8 +50,6 @@ def _first(*values: Any) -> Any:
 
 def _date_text(value: Any, fmt: str = "iso") -> str:
     """``date_text(params.date_from, m.profile.dates.format)``: a date the way a portal's form wants it."""
-    from kyodo.robots.normalize.datetimes import format_date
-
     try:
         return format_date(value, fmt)
     except ValueError as exc:
@@ -58,8 +58,6 @@ def _date_text(value: Any, fmt: str = "iso") -> str:
 
 def _with_query(url: str, name: str, value: Any) -> str:
     """``with_query(url, name, value)``: ``url`` with ``?name=value`` (URL-encoded); unchanged if either is empty."""
-    from urllib.parse import quote
-
     if not name or value in (None, ""):
         return str(url)
     return f"{url}{'&' if '?' in str(url) else '?'}{quote(str(name))}={quote(str(value))}"
@@ -67,8 +65,6 @@ def _with_query(url: str, name: str, value: Any) -> str:
 
 def _period(start: Any, end: Any) -> str:
     """``period(from, to)``: ``_20260701-20260930`` for file names ("" when neither is given)."""
-    from kyodo.robots.normalize.datetimes import format_date
-
     if start in (None, "") and end in (None, ""):
         return ""
     return f"_{format_date(start, 'yyyymmdd')}-{format_date(end, 'yyyymmdd')}"

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from kyodo.core.errors import BusinessError
 from kyodo.core.settings import get_settings
+from kyodo.core.yamlfile import YamlProblems, read_yaml_text
 from kyodo.runner.scenario.model import Scenario
+from kyodo.runner.scenario.validate import validate_file, validate_text
 
 
 def scenario_path(name_or_path: str | Path) -> Path:
@@ -43,8 +45,6 @@ def available_scenarios() -> dict[str, Path]:
 
 def load_scenario(name_or_path: str | Path) -> Scenario:
     """Load and validate a scenario; every problem is reported at once, with its location."""
-    from kyodo.runner.scenario.validate import validate_file
-
     path = scenario_path(name_or_path)
     scenario, problems = validate_file(path)  # validated once: the checked model is the one returned
     return _checked(scenario, problems, path)
@@ -52,8 +52,6 @@ def load_scenario(name_or_path: str | Path) -> Scenario:
 
 def read_scenario_text(path: str | Path) -> str:
     """The text of a scenario file exactly as it will be validated (UTF-8, BOM removed)."""
-    from kyodo.core.yamlfile import YamlProblems, read_yaml_text
-
     try:
         return read_yaml_text(path)
     except YamlProblems as exc:
@@ -62,8 +60,6 @@ def read_scenario_text(path: str | Path) -> str:
 
 def load_scenario_text(text: str, where: str | Path) -> Scenario:
     """Validate a scenario carried as text (a DX leader's own file sent to a worker); ``where`` names it in errors."""
-    from kyodo.runner.scenario.validate import validate_text
-
     scenario, problems = validate_text(text, where)
     return _checked(scenario, problems, where)
 

@@ -27,13 +27,20 @@ import difflib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from kyodo.runner.registry import Municipality, Registry
+from kyodo.core.errors import BusinessError
+from kyodo.core.lgcode import lg_code_valid
+from kyodo.core.messages import japanese_message
+from kyodo.core.yamlfile import YamlProblems, expand_env, parse_yaml, read_yaml_text
 from kyodo.runner.scenario.model import Scenario
 from kyodo.runner.scenario.params import coerce_param
+from kyodo.runner.scenario.positions import layout, locate
+
+if TYPE_CHECKING:  # the registry loads overlays, so the overlay only names its types
+    from kyodo.runner.registry import Municipality, Registry
 
 log = logging.getLogger("kyodo.registry")
 SCENARIO_DEFAULT = "シナリオ既定値"
@@ -74,8 +81,6 @@ class _OverlayFile:
 
     def at(self, loc: tuple) -> str:
         """``file:line:col`` of ``loc``; the (pure-Python) YAML walk runs only once something is reported."""
-        from kyodo.runner.scenario.positions import layout, locate
-
         if self._positions is None:
             self._positions = layout(self.text).positions
         return "{}:{}:{}".format(self.path, *locate(self._positions, loc))
@@ -86,9 +91,6 @@ def _parse_overlay(path: Path) -> _OverlayFile:
 
     ``${env:NAME}`` is expanded as in the registry itself (``kyodo.runner.registry.load_registry``).
     """
-    from kyodo.core.yamlfile import YamlProblems, expand_env, parse_yaml, read_yaml_text
-    from kyodo.runner.scenario.validate import _ja
-
     f = _OverlayFile(path)
     try:
         f.text = expand_env(read_yaml_text(path))
@@ -107,7 +109,7 @@ def _parse_overlay(path: Path) -> _OverlayFile:
         except ValidationError as exc:
             for e in exc.errors():
                 loc = (name, *e["loc"])
-                msg = _ja(e)
+                msg = japanese_message(e)
                 if e["type"] == "extra_forbidden":
                     msg = f"項目「{loc[-1]}」はありません（書けるのは params だけです）。"
                 f.problems.append(f"{f.at(loc)}: {'.'.join(map(str, loc))}: {msg}")
@@ -116,8 +118,6 @@ def _parse_overlay(path: Path) -> _OverlayFile:
 
 def read_overlay(path: Path) -> dict[str, ScenarioOverlay]:
     """Scenario name → overlay from one municipality file; problems become one BusinessError."""
-    from kyodo.core.errors import BusinessError
-
     f = _parse_overlay(path)
     if f.problems:
         raise BusinessError("自治体ファイルに誤りがあります:\n" + "\n".join(f"  - {p}" for p in f.problems), where=str(path),
@@ -127,8 +127,6 @@ def read_overlay(path: Path) -> dict[str, ScenarioOverlay]:
 
 def check_overlay(path: Path, scenarios: dict[str, Scenario]) -> list[str]:
     """Every problem in a municipality file: its name, its shape, unknown scenarios and parameters."""
-    from kyodo.runner.registry import lg_code_valid
-
     problems = []
     if not lg_code_valid(path.stem):
         problems.append(f"{path}:1:1: ファイル名は自治体コード（検査数字付きの6桁、例: 352021.yaml）にしてください。")
@@ -153,8 +151,6 @@ def apply_overlay_files(registry: Registry, registry_path: str | Path) -> Regist
     folder = overlay_dir(registry_path)
     if not folder.is_dir():
         return registry
-    from kyodo.core.errors import BusinessError
-
     for m in [registry.prefecture, *registry.municipalities]:
         f = folder / f"{m.code}.yaml"
         if f.is_file():

@@ -14,6 +14,13 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from kyodo.core.settings import STANDARD_SCENARIOS
+from kyodo.robots import all_actions
+from kyodo.runner.profiles import Profile
+from kyodo.runner.registry import Registry
+from kyodo.runner.scenario.loader import load_scenario
+from kyodo.runner.scenario.model import Scenario
+
 DRAFT7 = "http://json-schema.org/draft-07/schema#"
 _EXPR = {"type": "string", "pattern": r"\$\{", "description": "${...} で変数や前のステップの結果を使えます"}
 
@@ -115,9 +122,6 @@ def _japanese(schema: dict[str, Any], root: str) -> dict[str, Any]:
 
 
 def scenario_schema() -> dict[str, Any]:
-    from kyodo.robots import all_actions
-    from kyodo.runner.scenario.model import Scenario
-
     schema = _japanese(_draft7(Scenario.model_json_schema(by_alias=True)), "Scenario")
     schema["title"] = "kyodo シナリオ"
     actions = all_actions()
@@ -137,16 +141,12 @@ def scenario_schema() -> dict[str, Any]:
 
 def profile_schema() -> dict[str, Any]:
     """The schema of one portal profile (``config/profiles/<name>.yaml``)."""
-    from kyodo.runner.profiles import Profile
-
     schema = _japanese(_draft7(Profile.model_json_schema(by_alias=True)), "Profile")
     schema["title"] = "kyodo 電子申請システムのプロファイル"
     return schema
 
 
 def registry_schema() -> dict[str, Any]:
-    from kyodo.runner.registry import Registry
-
     schema = _japanese(_draft7(Registry.model_json_schema(by_alias=True)), "Registry")
     schema["title"] = "kyodo 自治体台帳"
     profile = profile_schema()
@@ -167,9 +167,6 @@ _PARAM_JSON = {"str": "string", "path": "string", "int": "integer", "float": "nu
 
 def overlay_properties() -> dict[str, Any]:
     """Per standard scenario, the parameters a municipality may override (completion in the registry)."""
-    from kyodo.core.settings import STANDARD_SCENARIOS
-    from kyodo.runner.scenario.loader import load_scenario
-
     out: dict[str, Any] = {}
     for f in sorted(STANDARD_SCENARIOS.glob("*.yaml")):
         sc = load_scenario(f)

@@ -11,21 +11,21 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from kyodo.core.privacy import mask_text
+from kyodo.robots import all_actions
+from kyodo.runner.scenario.loader import load_scenario, scenario_path
+
 log = logging.getLogger("kyodo.scenario")
 
 
 @lru_cache(maxsize=256)
 def _loaded(name: str, path: str, mtime: float) -> Any:
-    from kyodo.runner.scenario.loader import load_scenario
-
     return load_scenario(name)
 
 
 def _scenario(name: str) -> Any | None:
     """The scenario (cached per file version), or None when it is missing or broken."""
     try:
-        from kyodo.runner.scenario.loader import scenario_path
-
         path = scenario_path(name)
         return _loaded(name, str(path), path.stat().st_mtime)
     except Exception:  # a renamed or broken scenario must not break a page that only needs its name
@@ -43,8 +43,6 @@ def scenario_titles(names: Iterable[str]) -> dict[str, str]:
 
 
 def action_title(action: str | None) -> str:
-    from kyodo.robots import all_actions
-
     spec = all_actions().get(action or "")
     return spec.title if spec is not None else (action or "")
 
@@ -73,7 +71,5 @@ def step_title(scenario: str, label: str, action: str | None) -> str:
 
 def human_result(message: str | None) -> str:
     """A step's stored result as people read it: no 「True」/「None」, personal data masked."""
-    from kyodo.core.privacy import mask_text
-
     text = mask_text(str(message)) if message is not None else ""
     return {"True": "完了", "False": "該当なし", "None": "", "[]": "0 件", "{}": "0 項目"}.get(text.strip(), text)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import difflib
 import re
+import typing
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,10 +26,13 @@ from typing import Any
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
 from kyodo.core.errors import BusinessError
+from kyodo.core.messages import japanese_message
 from kyodo.core.yamlfile import Problem, YamlProblems, parse_yaml_problems, read_yaml_text
 from kyodo.core.zones import DEFAULT_ZONE, ZONES
+from kyodo.robots import all_actions
+from kyodo.runner.profiles import Profile
 from kyodo.runner.scenario.expr import VAR, names_in
-from kyodo.runner.scenario.model import Scenario, Step
+from kyodo.runner.scenario.model import Param, Retry, Scenario, Step
 from kyodo.runner.scenario.params import coerce_param
 from kyodo.runner.scenario.pathcheck import path_problems
 from kyodo.runner.scenario.positions import Layout, layout, locate
@@ -59,47 +63,8 @@ _SECRET_VALUE = re.compile(
 _PASSWORD_FIELD = re.compile(r"pass|\bpw\b|#pw|pwd|パスワード|暗証", re.I)
 
 
-_PYDANTIC_JA = {
-    "missing": "必須の項目がありません",
-    "extra_forbidden": "この項目はありません",
-    "string_type": "文字列で書いてください",
-    "int_type": "整数で書いてください",
-    "int_parsing": "整数で書いてください",
-    "int_from_float": "整数で書いてください（小数は使えません）",
-    "float_parsing": "数値で書いてください",
-    "float_type": "数値で書いてください",
-    "bool_type": "true か false で書いてください",
-    "bool_parsing": "true か false で書いてください",
-    "list_type": "リスト（- で始まる行、または [a, b]）で書いてください",
-    "dict_type": "「名前: 値」の形で書いてください",
-    "date_type": "日付（例: 2024-04-01）で書いてください",
-    "date_parsing": "日付（例: 2024-04-01）で書いてください",
-    "date_from_datetime_parsing": "日付（例: 2024-04-01）で書いてください",
-    "path_type": "ファイルのパス（文字列）で書いてください",
-    "literal_error": "使える値は {expected} です",
-    "enum": "使える値は {expected} です",
-    "string_pattern_mismatch": "使えない文字が含まれています（半角英数字と _ ）",
-    "too_short": "1つ以上必要です",
-    "greater_than_equal": "{ge} 以上にしてください",
-    "less_than_equal": "{le} 以下にしてください",
-    "greater_than": "{gt} より大きくしてください",
-    "less_than": "{lt} より小さくしてください",
-    "model_type": "「名前: 値」の形で書いてください",
-    "is_instance_of": "前のステップの結果（${ステップid}）を指定してください",
-}
 
 
-def _ja(err: dict[str, Any]) -> str:
-    tmpl = _PYDANTIC_JA.get(err["type"])
-    if tmpl is None:
-        return str(err.get("msg", ""))
-    ctx = dict(err.get("ctx") or {})
-    if "expected" in ctx:  # "'a', 'b' or 'c'" → "a / b / c"
-        ctx["expected"] = " / ".join(re.findall(r"'([^']*)'", str(ctx["expected"]))) or ctx["expected"]
-    try:
-        return tmpl.format(**ctx)
-    except (KeyError, IndexError):
-        return tmpl
 
 
 # ── text level: encoding, YAML syntax, tabs (explained by kyodo.core.yamlfile) ─────────────────
@@ -166,8 +131,6 @@ def _check(data: Any, path: Path | str, text: str | None) -> tuple[Scenario | No
             if not (err["type"] == "missing" and err["loc"] in meant):  # "titel" already says "title ですか?"
                 _structure_problem(c, err)
     # Semantic checks run on whatever is well formed, so one typo does not hide the rest.
-    from kyodo.robots import all_actions
-
     c.actions = all_actions()
     c.zone = data.get("zone", DEFAULT_ZONE.value) if data.get("zone", DEFAULT_ZONE.value) in ZONES else None
     params = data.get("params") if isinstance(data.get("params"), dict) else {}
@@ -202,7 +165,7 @@ def _structure_problem(c: _Checker, err: dict[str, Any]) -> None:
     elif err["type"] == "missing":
         msg = f"必須の項目「{loc[-1]}」がありません。"
     else:
-        msg = _ja(err)
+        msg = japanese_message(err)
     c.add(loc, f"{_dotted(loc)}: {msg}")
 
 
@@ -218,8 +181,6 @@ def _dotted(loc: tuple) -> str:
 
 
 def _model_for(loc: tuple) -> type | None:
-    from kyodo.runner.scenario.model import Param, Retry
-
     if not loc:
         return Scenario
     if loc[-1] == "retry":
@@ -373,8 +334,6 @@ def _check_text(c: _Checker, p: tuple, t: str, label: str, sid: str | None, know
 
 def _check_profile_path(c: _Checker, p: tuple, label: str, head: str, path: list[str]) -> None:
     """``m.profile.login.pth`` → 「login.path」ですか? (the profile's own fields, kyodo.runner.profiles.Profile)."""
-    from kyodo.runner.profiles import Profile
-
     model: Any = Profile
     for depth, name in enumerate(path):
         fields = {f.alias or n: f for n, f in model.model_fields.items() if n != "extends"}
@@ -447,7 +406,7 @@ def _check_action(c: _Checker, step: Step, loc: tuple, label: str) -> None:
             if check is not None:
                 for err in check(step.with_[arg]):
                     sub = tuple(_alias(x) for x in err["loc"])
-                    c.add((*loc, "with", arg, *sub), f"{label}: {step.action} の引数「{arg}」: {_ja(err)}。")
+                    c.add((*loc, "with", arg, *sub), f"{label}: {step.action} の引数「{arg}」: {japanese_message(err)}。")
     for pname, p in params.items():
         if p.default is p.empty and pname not in step.with_ and pname not in meant:
             c.add((*loc, "with"), f"{label}: {step.action} の必須引数「{pname}」がありません。")
@@ -476,10 +435,6 @@ def _guess_action(written: str, actions: dict[str, Any]) -> str | None:
 @lru_cache(maxsize=512)
 def _arg_checker(action: str, arg: str) -> Callable[[Any], list[dict[str, Any]]] | None:
     """Validate a literal argument the way the engine will (pydantic, lax), without running anything."""
-    import typing
-
-    from kyodo.robots import all_actions
-
     spec = all_actions().get(action)
     try:
         hint = typing.get_type_hints(spec.func).get(arg) if spec else None

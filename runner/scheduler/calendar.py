@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 
+import jpholiday
+
 
 @lru_cache(maxsize=4096)
 def _holiday(d: date) -> bool:
-    import jpholiday
-
     return jpholiday.is_holiday(d)
 
 

@@ -9,6 +9,8 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
+import jpholiday
+
 from kyodo.runner.scheduler.calendar import is_year_end
 from kyodo.runner.scheduler.triggers import TZ
 
@@ -48,8 +50,6 @@ class Day:
 
 
 def day_kind(d: date, closures: Iterable[date] = ()) -> tuple[DayKind, str]:
-    import jpholiday
-
     name = jpholiday.is_holiday_name(d)
     if is_year_end(d):
         return DayKind.YEAR_END, "年末年始"

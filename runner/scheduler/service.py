@@ -21,8 +21,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from filelock import FileLock, Timeout
+
 from kyodo.core.errors import BusinessError, KyodoError
+from kyodo.core.privacy import mask_text
+from kyodo.core.settings import get_settings
 from kyodo.runner.registry import Registry
+from kyodo.runner.scenario.loader import available_scenarios
 from kyodo.runner.scheduler.control import paused
 from kyodo.runner.scheduler.triggers import TZ, parse_schedule
 
@@ -84,8 +91,6 @@ def plan_jobs(registry: Registry, known_scenarios: Iterable[str]) -> tuple[list[
 def next_fire_times(registry: Registry, now: datetime | None = None, known_scenarios: Iterable[str] | None = None) -> tuple[list[Row], list[Problem]]:
     """Next fire time per job, computed from the triggers without starting a scheduler."""
     if known_scenarios is None:
-        from kyodo.runner.scenario.loader import available_scenarios
-
         known_scenarios = available_scenarios()
     now = (now or datetime.now(TZ)).astimezone(TZ)
     jobs, problems = plan_jobs(registry, known_scenarios)
@@ -99,23 +104,17 @@ def next_fire_times(registry: Registry, now: datetime | None = None, known_scena
 def _fire(submit: Submit, scenario: str, code: str, params: dict) -> None:
     """A job's body: submit the run (unless paused since); errors are logged and never stop the scheduler."""
     try:
-        from kyodo.core.settings import get_settings
-
         if scenario in paused(get_settings().registry_path, code):  # read at fire time: a pause takes effect at once
             log.info("一時停止中のためスキップ: %s %s", code, scenario)
             return
         submit(scenario, code, dict(params), "schedule", datetime.now(TZ))
     except Exception as exc:  # one municipality's failure must not stop the others
-        from kyodo.core.privacy import mask_text
 
         log.error("スケジュール実行の投入に失敗: %s %s: %s", code, scenario, mask_text(str(exc)))
 
 
 def build_scheduler(registry: Registry, submit: Submit, known_scenarios: Iterable[str], *, background: bool = False) -> tuple[Any, list[Problem]]:
     """A configured (not started) APScheduler 3 scheduler and the entries it skipped."""
-    from apscheduler.schedulers.background import BackgroundScheduler
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
     cls = BackgroundScheduler if background else BlockingScheduler
     sched = cls(timezone=TZ, job_defaults=JOB_DEFAULTS)
     jobs, problems = plan_jobs(registry, known_scenarios)
@@ -131,15 +130,11 @@ class SchedulerLock:
     """Exactly one scheduler per kyodo home (an OS-level lock, released if the process dies)."""
 
     def __init__(self, home: Path) -> None:
-        from filelock import FileLock
-
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.path = home / "scheduler.lock"
         self._lock = FileLock(str(self.path))
 
     def __enter__(self) -> SchedulerLock:
-        from filelock import Timeout
-
         try:
             self._lock.acquire(timeout=0)
         except Timeout:

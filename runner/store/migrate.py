@@ -10,11 +10,16 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
+from alembic import command
+from alembic.config import Config
+from filelock import FileLock
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
@@ -23,8 +28,6 @@ _PG_LOCK_KEY = 0x6B796F646F  # "kyodo"
 
 
 def _config(connection: Connection | None):
-    from alembic.config import Config
-
     cfg = Config()
     cfg.set_main_option("script_location", str(SCRIPTS))
     cfg.attributes["connection"] = connection
@@ -39,9 +42,6 @@ def heads() -> frozenset[str]:
     importing Alembic costs ~0.1 s, and every ``kyodo`` command opens the store. A test checks
     that this agrees with Alembic's own ``ScriptDirectory.get_heads()``.
     """
-    import ast
-    import re
-
     line = re.compile(r"^(revision|down_revision)\s*(?::[^=]+)?=\s*(.+?)\s*$", re.M)
     revs: set[str] = set()
     downs: set[str] = set()
@@ -68,8 +68,6 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
         with engine.connect() as conn:
             if current_heads(conn) == heads():
                 return
-    from alembic import command
-
     with _migration_lock(engine), engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
@@ -82,8 +80,6 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Step the schema back (operators only, e.g. before reinstalling an older kyodo)."""
-    from alembic import command
-
     with _migration_lock(engine), engine.begin() as conn:
         command.downgrade(_config(conn), revision)
 
@@ -101,7 +97,5 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
     if not db or db == ":memory:":
         yield
         return
-    from filelock import FileLock
-
     with FileLock(str(Path(db).with_name(Path(db).name + ".migrate.lock")), timeout=120):
         yield

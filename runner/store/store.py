@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
+import re
 import threading
+import time as _time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,17 +16,19 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import String, and_, cast, create_engine, event, func, or_, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from kyodo.core.errors import ApplicationError, BusinessError, ErrorKind
 from kyodo.core.jst import JST
 from kyodo.core.privacy import mask_data
-from kyodo.core.status import ACTIVE, STATUS_JA, STATUSES, TERMINAL, RunStatus
+from kyodo.core.status import ACTIVE, RunStatus
+from kyodo.robots.normalize import normalize_text, parse_date
 from kyodo.runner.store._process import is_alive, process_tag
+from kyodo.runner.store.migrate import upgrade
 from kyodo.runner.store.models import Artifact, Run, StepLog
 
-TRIGGER_JA = {"schedule": "予定", "manual": "手動", "rerun": "再実行"}
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -96,21 +101,12 @@ def db_error(url: str, exc: BaseException) -> ApplicationError:
     )
 
 
-def jst(d: datetime | None, fmt: str = "%Y-%m-%d %H:%M", empty: str = "-") -> str:
-    """A stored (UTC) time as Japanese local time for staff; ``empty`` when there is none."""
-    return d.astimezone(JST).strftime(fmt) if d else empty
-
-
 def parse_day(value: str) -> date:
     """A calendar day typed by staff: ``2026-10-01``, ``2026/10/1``, ``20261001``, ``令和8年10月1日``, 全角 too.
 
     Raises ``ValueError`` (Japanese message). A bare 5-digit number is refused rather than read
     as an Excel serial, so a typo such as ``20261`` is an error, not a day in 1955.
     """
-    import re
-
-    from kyodo.robots.normalize import normalize_text, parse_date
-
     if re.fullmatch(r"\d{5}(\.\d+)?", normalize_text(value)):
         raise ValueError(f"「{value}」を日付として読めません（例: 2026-10-01, 令和8年10月1日）")
     return parse_date(value)
@@ -174,8 +170,6 @@ class RunStore:
 
     def _ensure_schema(self) -> None:
         try:
-            from kyodo.runner.store.migrate import upgrade
-
             upgrade(self.engine)
         except DatabaseError as exc:
             raise db_error(self.url, exc) from None
@@ -232,8 +226,6 @@ class RunStore:
     def reap_crashed(self, every: float = 15.0) -> list[str]:
         """:meth:`mark_interrupted`, at most once per ``every`` seconds: the dashboard calls it on each
         page so a run whose process died shows 中断 without waiting for a CLI command."""
-        import time as _time
-
         with self._reap_lock:
             if _time.monotonic() - self._reaped_at < every:
                 return []
@@ -421,8 +413,6 @@ def _artifact_kind(rel: str) -> str:
 
 def _owner_only(db: str) -> None:
     """The SQLite file holds password hashes and run history: readable by its owner only."""
-    import os
-
     if not db or db == ":memory:":
         return
     for suffix in ("", "-wal", "-shm", ".migrate.lock"):
@@ -442,8 +432,6 @@ def _sha256(path: Path) -> str:
 
 def _safe_url(url: str) -> str:
     """The URL without its password, for messages."""
-    from sqlalchemy.engine import make_url
-
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
@@ -460,5 +448,5 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-__all__ = ["RerunInProgress", "RunStore", "RunFilter", "TERMINAL", "STATUSES", "STATUS_JA", "TRIGGER_JA", "JST", "new_run_id", "IntegrityError",
-           "db_error", "jst", "jst_day_start", "parse_day"]
+__all__ = ["RerunInProgress", "RunStore", "RunFilter", "new_run_id", "IntegrityError",
+           "db_error", "jst_day_start", "parse_day"]

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from celery import Celery
+
 from kyodo.core.settings import load_settings
 
 QUEUE_PREFIX = "kyodo"
@@ -35,8 +37,6 @@ def queue_for(zone: str, municipality: str | None = None) -> str:
 
 @lru_cache(maxsize=1)
 def celery_app():
-    from celery import Celery
-
     env = load_settings()
     app = Celery("kyodo", broker=broker_url(), include=["kyodo.runner.worker.tasks"])
     app.conf.update(

@@ -5,11 +5,22 @@ from __future__ import annotations
 import logging
 import socket
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import ValidationError
 
+from kyodo import runner
 from kyodo.core.errors import ErrorKind, KyodoError
+from kyodo.core.settings import get_settings
 from kyodo.core.status import RunStatus
+from kyodo.runner.engine import execute
+from kyodo.runner.notify.send import notify_run_quietly
+from kyodo.runner.plan import RunPlan, carried_scenario
+from kyodo.runner.progress import StoreProgress
+from kyodo.runner.registry import load_registry
+from kyodo.runner.scenario.loader import load_scenario, scenario_path
+from kyodo.runner.scenario.overlay import overlay_dir
+from kyodo.runner.store import open_store
 from kyodo.runner.worker.app import celery_app
 
 log = logging.getLogger("kyodo.worker")
@@ -17,8 +28,6 @@ app = celery_app()
 
 
 def _mtime(path) -> float:
-    from pathlib import Path
-
     try:
         return Path(path).stat().st_mtime
     except OSError:
@@ -28,15 +37,11 @@ def _mtime(path) -> float:
 @lru_cache(maxsize=4)
 def _store(url: str):
     """One store (engine and connection pool) per worker process, migrated once."""
-    from kyodo.runner.store import open_store
-
     return open_store(url)
 
 
 def _registry_version(path) -> tuple:
     """The registry file's and every municipality file's (``municipalities/<code>.yaml``) mtimes."""
-    from kyodo.runner.scenario.overlay import overlay_dir
-
     folder = overlay_dir(path)
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
     return (_mtime(path), *((f.name, _mtime(f)) for f in files))
@@ -45,23 +50,17 @@ def _registry_version(path) -> tuple:
 @lru_cache(maxsize=8)
 def _registry(path: str, version: tuple):
     """Parsed once per version of its files: a 1,741-municipality registry takes a while to validate."""
-    from kyodo.runner.registry import load_registry
-
     return load_registry(path)
 
 
 @lru_cache(maxsize=256)
 def _scenario(name: str, path: str, mtime: float):
-    from kyodo.runner.scenario.loader import load_scenario
-
     return load_scenario(name)
 
 
 @lru_cache(maxsize=64)
 def _carried(name: str, text: str, sha256: str | None, where: str | None):
     """A scenario carried as text: hash checked and validated once per distinct payload."""
-    from kyodo.runner.plan import carried_scenario
-
     return carried_scenario(name, text, sha256, where)
 
 
@@ -69,8 +68,6 @@ def _plan_scenario(plan):
     """The scenario the plan names: its carried text (a DX leader's own file), else this worker's file of that name."""
     if plan.scenario_text is not None:
         return _carried(plan.scenario, plan.scenario_text, plan.scenario_sha256, plan.scenario_file)
-    from kyodo.runner.scenario.loader import scenario_path
-
     spath = scenario_path(plan.scenario)
     return _scenario(plan.scenario, str(spath), _mtime(spath))
 
@@ -78,10 +75,6 @@ def _plan_scenario(plan):
 @app.task(name="kyodo.run", bind=True, max_retries=2, acks_late=True)
 def run_plan(self, payload: dict) -> dict:
     """Validate the payload, refuse a different kyodo version, execute, retry application errors."""
-    from kyodo import runner
-    from kyodo.core.settings import get_settings
-    from kyodo.runner.engine import execute
-    from kyodo.runner.plan import RunPlan
     settings = get_settings()
     store = _store(settings.db_url)
     try:
@@ -104,15 +97,11 @@ def run_plan(self, payload: dict) -> dict:
             store.update_run(plan.run_id, status=RunStatus.FAILED, error_class=exc.kind, error_message=str(exc))
         return {"status": "rejected", "reason": exc.message}
     registry = _registry(str(settings.registry_path), _registry_version(settings.registry_path))
-    from kyodo.runner.progress import StoreProgress
-
     result = execute(plan, scenario, registry, store, settings, worker=f"{socket.gethostname()}:{self.request.hostname}",
                      progress=StoreProgress(store))
     if result.status == RunStatus.FAILED and result.error_class == ErrorKind.APPLICATION and self.request.retries < self.max_retries:
         store.release_key(result.run_id)
         raise self.retry(countdown=5 * 2 ** self.request.retries, kwargs={"payload": {**payload, "run_id": None}})
     if not plan.dry_run and result.status != RunStatus.SKIPPED:
-        from kyodo.runner.notify.send import notify_run_quietly
-
         notify_run_quietly(result.run_id, store, registry)  # after the last attempt only; never raises
     return {"status": result.status, "run_id": result.run_id}

@@ -1,13 +1,13 @@
 """Dashboard pages without the browser world: users CLI, graceful degradation, clear errors."""
 
 import sqlite3
-import sys
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from kyodo.runner.cli import app as kyodo
+from kyodo.runner.dashboard.routes import schedule as schedule_routes
 from tests.dashboard.conftest import login
 
 
@@ -43,13 +43,17 @@ def test_users_cli_stores_only_an_argon2_hash(client, monkeypatch):
     assert "ube-pass-12345" not in user.password_hash
 
 
-def test_schedule_page_degrades_when_the_scheduler_is_missing(client, monkeypatch):
+def test_schedule_page_degrades_when_the_schedule_cannot_be_computed(client, monkeypatch):
     c, _ = client
     login(c, "pref")
     assert c.get("/schedule").status_code == 200
-    monkeypatch.setitem(sys.modules, "kyodo.runner.scheduler.service", None)  # as if the module were not installed
+
+    def broken(registry):
+        raise RuntimeError("cron式を読めません")
+
+    monkeypatch.setattr(schedule_routes, "next_fire_times", broken)
     page = c.get("/schedule")
-    assert page.status_code == 200 and "実行予定を表示できません" in page.text
+    assert page.status_code == 200 and "実行予定を計算できませんでした: cron式を読めません" in page.text
     assert c.get("/").status_code == 200
 
 

@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 
 from kyodo.core.errors import BusinessError
-from kyodo.runner.registry import lg_code_valid, load_registry
+from kyodo.core.lgcode import lg_code_valid
+from kyodo.runner.registry import load_registry
 
 YAMAGUCHI = {
     "352012": "下関市", "352021": "宇部市", "352039": "山口市", "352047": "萩市", "352063": "防府市", "352071": "下松市",

@@ -32,7 +32,7 @@ from kyodo.core.settings import (
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "configuration.md"
-CODE_DIRS = ("robots", "runner", "faq_bot", "scenarios", "bench")
+CODE_DIRS = ("core", "robots", "runner", "faq_bot", "scenarios", "bench")
 YAML_DIRS = ("config", "scenarios")
 NAME = re.compile(r"KYODO_[A-Z0-9_]*[A-Z0-9]")
 SECRET_ROW = "KYODO_SECRET_<NAME>"
@@ -189,13 +189,13 @@ def test_secrets_stay_out_of_the_model_and_out_of_sight(clean_env):
 
 
 def test_no_module_reads_a_kyodo_variable_behind_the_models_back():
-    """``os.environ`` / ``os.getenv`` reads of a ``KYODO_`` name belong in robots/settings.py (secrets aside).
+    """``os.environ`` / ``os.getenv`` reads of a ``KYODO_`` name belong in core/settings.py (secrets aside).
 
     bench/ is left out: benchmarks prepare the environment of the kyodo processes they measure.
     """
     offenders = []
-    for path in _python_files(("robots", "runner", "faq_bot", "scenarios")):
-        if path == REPO / "robots" / "settings.py":
+    for path in _python_files(("core", "robots", "runner", "faq_bot", "scenarios")):
+        if path == REPO / "core" / "settings.py":
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             arg = None
@@ -210,7 +210,8 @@ def test_no_module_reads_a_kyodo_variable_behind_the_models_back():
 
 
 def test_the_settings_model_sits_below_the_runner():
-    """robots (and faq_bot) read settings without importing the runner."""
-    code = "import sys, kyodo.core.settings; bad = sorted(m for m in sys.modules if m.split('.')[0] in ('runner', 'faq_bot')); print(bad)"
+    """robots and faq_bot read settings from the core, which loads nothing above it."""
+    code = ("import sys, kyodo.core.settings; "
+            "print(sorted(m for m in sys.modules if m.startswith(('kyodo.robots', 'kyodo.runner', 'kyodo.faq_bot'))))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

@@ -15,7 +15,8 @@ from kyodo.robots.context import RunContext
 from kyodo.robots.normalize import parse_date
 from kyodo.robots.ocr.fields import validate
 from kyodo.robots.ocr.reader import read_batch
-from kyodo.robots.ocr.sample_forms import FONT, render, write_sample_forms
+from kyodo.robots.ocr.render import FONT, render
+from kyodo.robots.ocr.sample_forms import write_sample_forms
 from kyodo.robots.ocr.templates import FormField, all_templates, load_template
 
 pytestmark = pytest.mark.ocr

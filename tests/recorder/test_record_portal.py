@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kyodo.runner.cli.record import after_recording, record_to_file
+from kyodo.runner.cli.recording import after_recording, record_to_file
 from kyodo.runner.recorder.verify import Match, recorded_files, replay
 from kyodo.runner.scenario.loader import load_scenario
 

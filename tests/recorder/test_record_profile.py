@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from kyodo.core.settings import reset_settings
-from kyodo.runner.cli.record import record_profile
+from kyodo.runner.cli.recording import record_profile
 from kyodo.runner.profiles import Profile
 from kyodo.runner.registry import load_registry
 from kyodo.runner.submit import run_scenario

@@ -11,6 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from kyodo.core.jst import JST
 from kyodo.runner.audit import record_quietly
 from kyodo.runner.dashboard.deps import XLSX, get_dash, page, require_staff, visible_codes
 from kyodo.runner.dashboard.users import Staff
@@ -23,7 +24,6 @@ from kyodo.runner.report.effect import (
     svg_trend,
     write_effect_workbook,
 )
-from kyodo.runner.store import JST
 
 router = APIRouter()
 

@@ -13,8 +13,11 @@ from urllib.parse import quote, urlencode
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from kyodo.core.status import RunStatus
+from kyodo.core.jst import JST
+from kyodo.core.status import STATUSES, RunStatus
+from kyodo.robots.browser import shutdown
 from kyodo.runner import rerun as rerun_rule
+from kyodo.runner.artifacts import decrypt_bytes
 from kyodo.runner.audit import record_quietly
 from kyodo.runner.dashboard.deps import (
     XLSX,
@@ -26,10 +29,12 @@ from kyodo.runner.dashboard.deps import (
     visible_codes,
 )
 from kyodo.runner.dashboard.users import Staff
+from kyodo.runner.executors import get_executor
 from kyodo.runner.report.history import history_csv, history_rows, history_xlsx
 from kyodo.runner.run_parts import is_multi, part_of, parts
+from kyodo.runner.scenario.loader import available_scenarios
 from kyodo.runner.scenario.titles import scenario_title, step_titles
-from kyodo.runner.store import JST, STATUSES, RunFilter
+from kyodo.runner.store import RunFilter
 from kyodo.runner.store.store import parse_day
 
 log = logging.getLogger("kyodo.dashboard")
@@ -74,8 +79,6 @@ def reruns_of(dash: Dashboard, run: Any) -> list[Any]:
 
 def scenario_names() -> set[str]:
     try:
-        from kyodo.runner.scenario.loader import available_scenarios
-
         return set(available_scenarios())
     except Exception:  # a broken scenario folder must not take the history page down
         return set()
@@ -187,11 +190,7 @@ def rerun(request: Request, run_id: str, who: Staff = Depends(require_staff)) ->
 
 def submit_in_background(dash: Dashboard, plan: Any, name: str) -> None:
     """Hand the run to the configured executor without holding the page (a local run takes minutes)."""
-    from kyodo.runner.executors import get_executor
-
     def work() -> None:
-        from kyodo.robots.browser import shutdown
-
         executor, results = None, []
         try:
             executor = get_executor(dash.registry, dash.store, dash.settings)
@@ -227,8 +226,6 @@ def artifact(request: Request, run_id: str, path: str, who: Staff = Depends(requ
         raise HTTPException(404, "ファイルが見つかりません。")
     record_quietly(who.username, "artifact.download", f"{run.id}/{path}", run.municipality)
     if target.suffix == ".enc":
-        from kyodo.runner.artifacts import decrypt_bytes
-
         name = target.name.removesuffix(".enc")
         return Response(decrypt_bytes(target.read_bytes()), media_type="application/octet-stream",
                         headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"})

@@ -10,15 +10,20 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from kyodo.core.errors import KyodoError
-from kyodo.core.jst import WEEKDAYS_JA
+from kyodo.core.jst import JST, WEEKDAYS_JA
 from kyodo.core.privacy import mask_text
 from kyodo.runner.audit import record_quietly
 from kyodo.runner.dashboard.deps import csrf_form, get_dash, page, require_staff
 from kyodo.runner.dashboard.routes.runs import submit_in_background
 from kyodo.runner.dashboard.users import Staff
+from kyodo.runner.plan import plan_runs
 from kyodo.runner.registry import Registry
+from kyodo.runner.report.effect import month_range
+from kyodo.runner.scenario.loader import available_scenarios, load_scenario
 from kyodo.runner.scenario.titles import scenario_title
-from kyodo.runner.store import JST
+from kyodo.runner.scheduler.control import paused, set_paused
+from kyodo.runner.scheduler.month import month_weeks
+from kyodo.runner.scheduler.service import next_fire_times, plan_jobs
 
 log = logging.getLogger("kyodo.dashboard")
 router = APIRouter()
@@ -26,10 +31,6 @@ router = APIRouter()
 
 def next_runs(registry: Registry) -> tuple[list[Any], list[Any], str | None]:
     """Next fire times from the scheduler module; the page still works when it is missing or fails."""
-    try:
-        from kyodo.runner.scheduler.service import next_fire_times
-    except ImportError:
-        return [], [], "スケジューラが組み込まれていないため、実行予定を表示できません。"
     try:
         rows, problems = next_fire_times(registry)  # checked against the scenarios available now
     except Exception as exc:  # noqa: BLE001 - shown to staff, logged for operators
@@ -41,20 +42,12 @@ def next_runs(registry: Registry) -> tuple[list[Any], list[Any], str | None]:
 def _calendar(registry: Registry, who: Staff, code: str, month: str) -> tuple[str, list[Any], str | None]:
     """(normalised month, weeks, problem) for the municipality ``code`` (or every visible one)."""
     try:
-        from kyodo.runner.report.effect import month_range
-        from kyodo.runner.scenario.loader import available_scenarios
-        from kyodo.runner.scheduler.control import paused
-        from kyodo.runner.scheduler.month import month_weeks
-        from kyodo.runner.scheduler.service import plan_jobs
-
         start = month_range(month or datetime.now(JST).strftime("%Y-%m"))[0]
         jobs, _ = plan_jobs(registry, available_scenarios())
         jobs = [j for j in jobs if who.can_see(j.code) and (not code or j.code == code)]
         closures = registry.get(code).closure_days if code else []
         held = {(j.code, j.scenario) for j in jobs if j.scenario in paused(registry.source or "", j.code)}
         return start.strftime("%Y-%m"), month_weeks(start.year, start.month, closures, jobs, dict.fromkeys(held)), None
-    except ImportError:
-        return datetime.now(JST).strftime("%Y-%m"), [], "スケジューラが組み込まれていないため、カレンダーを表示できません。"
     except KyodoError as exc:
         return datetime.now(JST).strftime("%Y-%m"), [], exc.message
 
@@ -107,8 +100,6 @@ def resume(request: Request, code: str = Form(...), scenario: str = Form(...), w
 
 
 def _set(request: Request, who: Staff, code: str, scenario: str, pause_it: bool) -> Response:
-    from kyodo.runner.scheduler.control import set_paused
-
     m, _ = _entry(request, who, code, scenario)
     changed = set_paused(get_dash(request).registry.source or "", m.code, scenario, pause_it, f"dashboard:{who.username}")
     title = scenario_title(scenario)
@@ -122,9 +113,6 @@ def _set(request: Request, who: Staff, code: str, scenario: str, pause_it: bool)
 @router.post("/schedule/run", dependencies=[Depends(csrf_form)])
 def run_now(request: Request, code: str = Form(...), scenario: str = Form(...), who: Staff = Depends(require_staff)) -> Response:
     """Start the scheduled scenario now, with the schedule's parameters (a manual run for today)."""
-    from kyodo.runner.plan import plan_runs
-    from kyodo.runner.scenario.loader import load_scenario
-
     dash = get_dash(request)
     m, entry = _entry(request, who, code, scenario)
     plans = plan_runs(load_scenario(scenario), dash.registry, [m.code], dict(entry.params), trigger="manual",

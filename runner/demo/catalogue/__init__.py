@@ -8,9 +8,11 @@ demo and used only by ``tests/catalogue`` (configured there, never tuned on).
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import time
-from dataclasses import dataclass, field
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +21,11 @@ from kyodo.runner.demo.catalogue.facility import write_facility
 from kyodo.runner.demo.catalogue.furusato import write_furusato
 from kyodo.runner.demo.catalogue.overtime import write_overtime
 from kyodo.runner.demo.catalogue.residents import write_residents
+from kyodo.runner.demo.intake.app import IntakeOptions
 from kyodo.runner.demo.intake.data import write_workbook
+from kyodo.runner.demo.intake.serve import start_intake
 from kyodo.runner.registry import Registry
+from kyodo.runner.submit import run_scenario
 
 ENTRY = "child_allowance_entry"
 FILE_SCENARIOS = ("overtime_aggregation", "furusato_donations", "facility_usage", "resident_change_notice")
@@ -63,10 +68,6 @@ class CatalogueRuns:
 
 def _run_file_scenarios(names: list[str]) -> list[tuple[str, Any, float]]:
     """Worker process: run ``names`` for every municipality (settings and secrets come from the environment)."""
-    from dataclasses import replace
-
-    from kyodo.runner.submit import run_scenario
-
     out = []
     for name in names:
         started = time.monotonic()
@@ -78,13 +79,6 @@ def _run_file_scenarios(names: list[str]) -> list[tuple[str, Any, float]]:
 def run_catalogue(registry: Registry, settings: Settings, store: Any, progress: Any = None) -> CatalogueRuns:
     """Write the inputs, then run the five scenarios: the four file scenarios in two worker processes
     while this process drives the browser through the 転記 sample against the demo 基幹 system."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    from kyodo.runner.demo.intake.app import IntakeOptions
-    from kyodo.runner.demo.intake.serve import start_intake
-    from kyodo.runner.submit import run_scenario
-
     for m in registry.all():
         write_inputs(settings.data_dir / m.code, m.code, m.name)
     out = CatalogueRuns()

@@ -15,6 +15,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+import jaconv
+
 from kyodo.robots.normalize import to_wareki
 
 SURNAMES = (("髙橋", "高橋", "タカハシ"), ("山﨑", "山崎", "ヤマサキ"), ("佐藤", "佐藤", "サトウ"), ("渡邊", "渡辺", "ワタナベ"),
@@ -51,8 +53,6 @@ def _write(path: Path, header: list[str], rows: list[list], encoding: str) -> No
 
 
 def _halfwidth(text: str) -> str:
-    import jaconv
-
     return jaconv.z2h(text, kana=True, digit=False, ascii=False)
 
 
@@ -69,8 +69,6 @@ def write_portal(path: Path, fmt: str, ds: list[dict]) -> None:
                  d["zip"].replace("-", ""), f"{d['pref']}{d['city']}", f"{d['chome']}丁目{d['ban']}番{d['go']}号",
                  f"{d['amount']:,}円", 1 if d["onestop"] else 0] for d in ds], "cp932")
     else:
-        import jaconv
-
         _write(path, ["受付番号", "申込日", "寄附者", "フリガナ", "郵便番号", "都道府県", "市区町村以下", "金額", "ワンストップ"],
                [[f"C{d['id']}", to_wareki(d["date"]), d["kanji"], jaconv.kata2hira(d["kana"]), d["zip"], d["pref"],
                  f"{d['city']}{d['chome']}-{d['ban']}-{d['go']}", f"￥{d['amount']:,}", "○" if d["onestop"] else ""] for d in ds],
@@ -79,8 +77,6 @@ def write_portal(path: Path, fmt: str, ds: list[dict]) -> None:
 
 def write_applications(path: Path, ds: list[dict]) -> list[str]:
     """ワンストップ特例 applications for most donors who asked for it; returns the 申請番号 that cannot match."""
-    import jaconv
-
     rows, bad = [], []
     wished = [d for d in ds if d["onestop"]]
     for i, d in enumerate(wished[: max(3, len(wished) * 4 // 5)]):

@@ -15,6 +15,8 @@ import random
 from datetime import date
 from pathlib import Path
 
+from openpyxl import Workbook
+
 from kyodo.robots.normalize import to_wareki
 
 FY = 2025
@@ -45,8 +47,6 @@ def _jp(h: float) -> str:
 
 
 def write_department(path: Path, dept: str, layout: str, staff: list[tuple[str, str, list[float]]]) -> None:
-    from openpyxl import Workbook
-
     wb = Workbook()
     ws = wb.active
     ws.title = "時間外"

@@ -18,6 +18,9 @@ import random
 from datetime import date
 from pathlib import Path
 
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
 from kyodo.robots.normalize import to_wareki
 
 SURNAMES = ("山本", "田中", "中村", "藤井", "河村", "松田", "岡本", "原田", "林", "吉田", "村上", "石川")
@@ -65,9 +68,6 @@ def _zen(text: str) -> str:
 def write_workbook(path: Path, code: str, name: str, *, n: int = 5, layout: str = "standard", seed: int = 1,
                    problems: bool = True) -> list[tuple]:
     """Write the staff's workbook of applications; return the rows (standard order)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill
-
     rows = applications(code, n, seed, problems)
     wb = Workbook()
     ws = wb.active

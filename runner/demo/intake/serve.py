@@ -7,6 +7,8 @@ from typing import Any
 
 from kyodo.runner.demo.intake.app import IntakeOptions, IntakeTenant, create_intake_app
 from kyodo.runner.registry import Registry
+from kyodo.runner.secrets import get_secret
+from kyodo.runner.webserver import serve_in_thread
 
 
 def intake_tenants(registry: Registry, secret: Callable[[str], str]) -> list[IntakeTenant]:
@@ -17,7 +19,4 @@ def intake_tenants(registry: Registry, secret: Callable[[str], str]) -> list[Int
 
 def start_intake(registry: Registry, options: IntakeOptions | None = None) -> Any:
     """Serve the demo system alone on a free loopback port (``server.url`` + ``/<code>/kikan``)."""
-    from kyodo.runner.secrets import get_secret
-    from kyodo.runner.webserver import serve_in_thread
-
     return serve_in_thread(create_intake_app(intake_tenants(registry, get_secret), options))

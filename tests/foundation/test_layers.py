@@ -1,0 +1,69 @@
+"""The shape of the code: imports at the top, a fast command line, and the kyodo namespace.
+
+Which layer may import which (core < robots < faq_bot < runner) is checked by import-linter
+(``lint-imports``, [tool.importlinter] in pyproject.toml), which ``make test`` runs before pytest.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+LIBRARY = ("core", "robots", "runner", "faq_bot")
+# Command modules import their work inside the command (runner/cli/__init__.py says why, with figures).
+LAZY_BY_DESIGN = (REPO / "runner" / "cli",)
+HEAVY = ("sklearn", "sqlalchemy", "playwright", "pandas", "cv2", "onnxruntime", "celery")
+
+
+def _function_level_imports(path: Path) -> list[int]:
+    """Line numbers of imports inside functions, leaving out ``if TYPE_CHECKING:`` blocks."""
+    found: list[int] = []
+
+    def walk(node: ast.AST, in_function: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                continue
+            if in_function and isinstance(child, (ast.Import, ast.ImportFrom)):
+                found.append(child.lineno)
+            walk(child, in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)))
+
+    walk(ast.parse(path.read_text(encoding="utf-8")), False)
+    return found
+
+
+def test_library_modules_import_at_the_top():
+    """The graph a reader sees at the top of a module is the real one (no hidden imports in functions)."""
+    offenders = []
+    for folder in LIBRARY:
+        for path in sorted((REPO / folder).rglob("*.py")):
+            if "alembic" in path.parts or any(path.is_relative_to(d) for d in LAZY_BY_DESIGN):
+                continue
+            offenders += [f"{path.relative_to(REPO)}:{line}" for line in _function_level_imports(path)]
+    assert not offenders, "move these imports to the top of the module: " + ", ".join(offenders)
+
+
+def test_the_check_finds_an_import_inside_a_function(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import os\n\n"
+                      "def f():\n    import json\n    return json\n", encoding="utf-8")
+    assert _function_level_imports(module) == [6]
+
+
+def test_the_command_line_starts_without_the_heavy_libraries():
+    """``kyodo --help`` and tab completion load every command module: none may pull in the engine's libraries."""
+    code = f"import sys, kyodo.runner.cli; print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))"
+    out = subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", f"loaded at start-up: {out.strip()}"
+
+
+def test_the_folders_install_under_the_kyodo_namespace_only():
+    """No generic top-level name (robots, runner, ...) is importable; kyodo.<folder> is this checkout's folder."""
+    code = ("import importlib.util, kyodo.robots, kyodo.runner, kyodo.faq_bot, kyodo.core; "
+            "print([n for n in ('robots', 'runner', 'faq_bot', 'core', 'scenarios') if importlib.util.find_spec(n)]); "
+            "print(kyodo.robots.__file__)")
+    out = subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0] == "[]", f"importable under a generic name: {out[0]}"
+    assert Path(out[1]) == REPO / "robots" / "__init__.py"
