@@ -57,7 +57,8 @@ class Feedback(BaseModel):
 
 class _RateLimiter:
     def __init__(self, per_minute: int) -> None:
-        self.per_minute, self.hits, self.lock = per_minute, defaultdict(deque), threading.Lock()
+        self.per_minute, self.lock = per_minute, threading.Lock()
+        self.hits: defaultdict[str, deque[float]] = defaultdict(deque)
 
     def allow(self, key: str) -> bool:
         now = time.monotonic()
@@ -235,6 +236,8 @@ def create_app(service: FaqService, store: QuestionStore | None = None, rate_per
         if r.kind == Kind.NOT_SURE.value:
             out["log_id"] = _store(lambda: store.add(m.code, body.question, r.kind, r.suggestions[0]["id"] if r.suggestions else None, r.confidence))
         elif r.kind == Kind.ANSWER.value:
+            if r.answer is None:  # reply() always attaches the entry to an answer
+                raise RuntimeError("an answer reply without its FAQ entry")
             out["feedback_token"] = signer.dumps({"m": m.code, "q": mask_question(body.question)[:500], "t": r.answer["id"], "c": r.confidence})
         return JSONResponse(out)
 

@@ -50,7 +50,8 @@ class OnnxEncoder:
     def _ids(self, text: str) -> list[int]:
         if not self.vocab:
             return [ord(c) % self.vocab_size for c in text[:MAX_TOKENS]] or [0]
-        ids, i = [], 0
+        ids: list[int] = []
+        i = 0
         unk = self.vocab.get("[UNK]", 0)
         while i < len(text) and len(ids) < MAX_TOKENS:
             for n in range(min(self._longest, len(text) - i), 0, -1):

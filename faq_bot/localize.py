@@ -236,9 +236,9 @@ def _demo_value(p: placeholders.Placeholder, text: str, name: str, code: str, e:
     if inner in ("地区名", "地域名"):
         return "中央町"
     if t.startswith("（"):
-        example = _EXAMPLE.search(inner)
-        if example:  # （子どもが遊べる施設等（例「AA緑地、BB公園」）） → 中央緑地、北部公園
-            return _demo_fill(example.group(1), name, code, e, office, depth)
+        example_match = _EXAMPLE.search(inner)
+        if example_match:  # （子どもが遊べる施設等（例「AA緑地、BB公園」）） → 中央緑地、北部公園
+            return _demo_fill(example_match.group(1), name, code, e, office, depth)
         body = re.sub(r"^(自治体|市|所在する都道府県)(の|が|で実施されている|が開催する|が実施する|が行う|が定める|が設置する)?", "", inner)
         body = re.sub(r"(等の名称|の名称|等)$", "", body)
         filled = _numbers(body, name)

@@ -8,7 +8,6 @@ municipalities use ``faq_bot/data/offices_demo.yaml`` (fictional offices and num
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -51,14 +50,15 @@ class OfficeDirectory:
 
     def for_categories(self, ranked: Sequence[str]) -> OfficeInfo:
         """The office most of the best candidates belong to (earlier ranks weigh more)."""
-        votes: Counter[str] = Counter()
+        votes: dict[str, float] = {}
         for rank, cat in enumerate(ranked):
             office = self.for_category(cat)
             if office:
-                votes[office.name] += 1.0 / (rank + 1)
+                votes[office.name] = votes.get(office.name, 0.0) + 1.0 / (rank + 1)
         if not votes:
             return self.general
-        return self.by_name(votes.most_common(1)[0][0]) or self.general
+        # max() keeps the first of equal votes, as Counter.most_common(1) did
+        return self.by_name(max(votes, key=votes.__getitem__)) or self.general
 
 
 def _office(raw: Any, where: str) -> OfficeInfo:

@@ -41,6 +41,8 @@ MODEL_FILE = Path(__file__).resolve().parent / "data" / "model.json"
 DEFAULT_WEIGHTS = {"bm25f": 1.0, "sif": 1.0, "char": 1.0, "word": 1.0, "encoder": 1.0}
 # Confidence needed to answer directly until ``kyodo faq tune`` writes the tuned one into MODEL_FILE.
 DEFAULT_THRESHOLD = 0.5
+# The confidence model's coefficients until ``kyodo faq tune`` fits them (one per feature, intercept last).
+DEFAULT_CONF_COEF: tuple[float, ...] = (0.3, 0.3, 3.0, 1.0, 1.0, 2.0, -6.0)
 # The question field counts 4x the answer: chosen on the tuning sets (BM25F alone: mean of SR@1 and
 # MRR .69 at 2x, .71 at 4x); answers mention many topics in passing.
 K1, B_Q, B_A, W_Q, W_A = 1.2, 0.5, 0.75, 4.0, 1.0
@@ -62,7 +64,7 @@ class Model:
 
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     # one coefficient per feature of ``features()``, intercept last
-    conf_coef: tuple[float, ...] = (0.3, 0.3, 3.0, 1.0, 1.0, 2.0, -6.0)
+    conf_coef: tuple[float, ...] = DEFAULT_CONF_COEF
     threshold: float = DEFAULT_THRESHOLD
 
     @classmethod
@@ -79,7 +81,7 @@ class Model:
     def confidence(self, features: Sequence[float]) -> float:
         *coef, intercept = self.conf_coef
         if len(coef) != len(features):  # a model file from an older version: refit with `kyodo faq tune`
-            coef, intercept = list(Model.__dataclass_fields__["conf_coef"].default[:-1]), Model.__dataclass_fields__["conf_coef"].default[-1]
+            coef, intercept = list(DEFAULT_CONF_COEF[:-1]), DEFAULT_CONF_COEF[-1]
         x = sum(a * f for a, f in zip(coef, features)) + intercept
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
 
@@ -100,7 +102,9 @@ class _Bm25f:
         n = len(q_terms)
         avg_q = max(1e-9, sum(map(len, q_terms)) / max(n, 1))
         avg_a = max(1e-9, sum(map(len, a_terms)) / max(n, 1))
-        rows, cols, vals = [], [], []
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
         df: Counter[int] = Counter()
         for d, (qt, at) in enumerate(zip(q_terms, a_terms)):
             tf: dict[int, float] = {}
@@ -110,7 +114,9 @@ class _Bm25f:
                     col = self.vocab[t]
                     tf[col] = tf.get(col, 0.0) + w * c / norm
             for col, x in tf.items():
-                rows.append(d), cols.append(col), vals.append(x / (K1 + x))
+                rows.append(d)
+                cols.append(col)
+                vals.append(x / (K1 + x))
                 df[col] += 1
         idf = np.zeros(len(self.vocab), dtype=np.float32)
         for col, f in df.items():
@@ -180,28 +186,35 @@ class Retriever:
 
     def _build_vectors(self, q_an: list, a_an: list) -> None:
         """Vocabulary vectors for neighbour expansion and SIF document vectors."""
-        self.vocab_vectors = self.sif_docs = self._pc = None
-        if self.vectors is None or not self.entries:
+        self.vocab_vectors: np.ndarray | None = None
+        self.sif_docs: np.ndarray | None = None
+        self._pc: np.ndarray | None = None
+        vectors = self.vectors
+        if vectors is None or not self.entries:
             return
-        terms = sorted(self.bm25f.vocab, key=self.bm25f.vocab.get)
-        rows = np.array([self.vectors.row(t) for t in terms])
+        terms = sorted(self.bm25f.vocab, key=self.bm25f.vocab.__getitem__)
+        rows = np.array([vectors.row(t) for t in terms])
         self._vocab_cols = np.flatnonzero(rows >= 0)
-        self.vocab_vectors = self.vectors.unit[rows[self._vocab_cols]]
+        self.vocab_vectors = vectors.unit[rows[self._vocab_cols]]
         counts = Counter(f for an in (*q_an, *a_an) for f, _ in an)
         total = max(1, sum(counts.values()))
         self._prob = {w: c / total for w, c in counts.items()}
         self._min_prob = 1 / total
         docs = np.vstack([self._sif([f for f, _ in q] + [f for f, _ in a]) for q, a in zip(q_an, a_an)])
         _, vecs = np.linalg.eigh(docs.T @ docs)  # first principal direction (300x300: fast)
-        self._pc = vecs[:, -1].astype(np.float32)
-        self.sif_docs = self._unit(docs - np.outer(docs @ self._pc, self._pc))
+        pc = vecs[:, -1].astype(np.float32)
+        self._pc = pc
+        self.sif_docs = self._unit(docs - np.outer(docs @ pc, pc))
 
     def _sif(self, words: list[str]) -> np.ndarray:
-        vec = np.zeros(self.vectors.dim, dtype=np.float32)
+        vectors = self.vectors
+        if vectors is None:  # only called once _build_vectors had word vectors
+            raise RuntimeError("SIF vectors need word vectors")
+        vec = np.zeros(vectors.dim, dtype=np.float32)
         for w in words:
-            r = self.vectors.row(w)
+            r = vectors.row(w)
             if r >= 0:
-                vec += (SIF_A / (SIF_A + self._prob.get(w, self._min_prob))) * self.vectors.unit[r]
+                vec += (SIF_A / (SIF_A + self._prob.get(w, self._min_prob))) * vectors.unit[r]
         return vec / max(1, len(words))
 
     @staticmethod
@@ -210,7 +223,8 @@ class Retriever:
 
     def _query_weights(self, terms: tuple[tuple[str, tuple[int, ...]], ...]) -> dict[int, float]:
         """Query term weights: the words themselves 1.0, synonym-group and chiVe neighbours 0.5."""
-        vocab, weights = self.bm25f.vocab, {}
+        vocab = self.bm25f.vocab
+        weights: dict[int, float] = {}
         for form, _ in terms:
             if form in vocab:
                 weights[vocab[form]] = weights.get(vocab[form], 0.0) + 1.0
@@ -219,15 +233,18 @@ class Retriever:
             for g in gids:
                 for col in self._groups.get(g, ()):
                     extra[col] = max(extra.get(col, 0.0), EXPANSION_WEIGHT)
-        rows = [r for r in (self.vectors.row(f) for f, _ in terms) if r >= 0] if self.vocab_vectors is not None and len(self._vocab_cols) else []
-        if rows:
-            sims = self.vectors.unit[rows] @ self.vocab_vectors.T  # every query word against the corpus words at once
-            n = min(NEIGHBOURS + 1, sims.shape[1])
-            for row in sims:
-                for i in np.argpartition(-row, n - 1)[:n]:
-                    if row[i] >= MIN_SIMILARITY:
-                        col = int(self._vocab_cols[i])
-                        extra[col] = max(extra.get(col, 0.0), EXPANSION_WEIGHT * float(row[i]))
+        vectors, vocab_vectors = self.vectors, self.vocab_vectors
+        # vocab_vectors is set only together with the word vectors
+        if vectors is not None and vocab_vectors is not None and len(self._vocab_cols):
+            rows = [r for r in (vectors.row(f) for f, _ in terms) if r >= 0]
+            if rows:
+                sims = vectors.unit[rows] @ vocab_vectors.T  # every query word against the corpus words at once
+                n = min(NEIGHBOURS + 1, sims.shape[1])
+                for row in sims:
+                    for i in np.argpartition(-row, n - 1)[:n]:
+                        if row[i] >= MIN_SIMILARITY:
+                            col = int(self._vocab_cols[i])
+                            extra[col] = max(extra.get(col, 0.0), EXPANSION_WEIGHT * float(row[i]))
         for col, w in extra.items():
             weights.setdefault(col, w)
         return weights
@@ -238,18 +255,21 @@ class Retriever:
         terms = analyse(q)
         # a kana-only question is compared by readings (じどうてあて meets 児童手当)
         char = self._read if mostly_kana(query) else self._char
+        if char is None or self._word is None:  # an empty index: rank() returns before scoring
+            raise RuntimeError("an empty FAQ index has no scores")
         out = {"bm25f": self.bm25f.score(self._query_weights(terms)), "char": char.score(q), "word": self._word.score(q)}
-        if self.sif_docs is not None:
+        if self.sif_docs is not None and self._pc is not None:  # set together in _build_vectors
             v = self._sif([f for f, _ in terms])
             v = self._unit(v - (v @ self._pc) * self._pc)
             out["sif"] = self.sif_docs @ v
-        if self.doc_embeddings is not None:
+        if self.doc_embeddings is not None and self.encoder is not None:  # embeddings come from the encoder
             out["encoder"] = self.doc_embeddings @ self.encoder.encode([q])[0]
         return out
 
     def fuse(self, parts: dict[str, np.ndarray], weights: dict[str, float] | None = None) -> np.ndarray:
         w = weights or self.model.weights
-        return sum(w.get(k, 1.0) * zscore(np.asarray(v, dtype=np.float64)) for k, v in parts.items()) / max(1, len(parts))
+        # asarray: the sum is an array for any non-empty parts (an empty one would give a bare 0.0)
+        return np.asarray(sum(w.get(k, 1.0) * zscore(np.asarray(v, dtype=np.float64)) for k, v in parts.items()) / max(1, len(parts)))
 
     def rank(self, query: str, k: int = 10) -> tuple[list[Hit], list[float]]:
         """Top ``k`` hits and the confidence features: fused top score, margin, raw char, SIF and

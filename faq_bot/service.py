@@ -67,10 +67,13 @@ class FaqService:
 
     def _raw(self, code: str) -> list[FaqEntry]:
         m = self.registry.get(code)
-        shared = _find(self.faq_dir, "prefecture")
-        own = _find(self.faq_dir, m.code)
+        faq_dir = self.faq_dir
+        if faq_dir is None:  # both callers check this first (the demo set needs no FAQ folder)
+            raise BusinessError("KYODO_FAQ_DIR が設定されていません。", hint="FAQファイルのフォルダを KYODO_FAQ_DIR に設定してください。")
+        shared = _find(faq_dir, "prefecture")
+        own = _find(faq_dir, m.code)
         if shared is None and own is None:
-            raise BusinessError(f"{m.name} のFAQファイルがありません。", where=str(self.faq_dir),
+            raise BusinessError(f"{m.name} のFAQファイルがありません。", where=str(faq_dir),
                                 hint=f"prefecture.csv か {m.code}.csv を置いてください。")
         return merge(load_faq(shared) if shared else [], load_faq(own) if own else [])
 

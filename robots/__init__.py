@@ -4,8 +4,9 @@ Public surface: the :func:`action` decorator, :class:`RunContext` handed to ever
 the two error classes, and :func:`all_actions` for the engine and docs.
 """
 
-from kyodo.core.actions import ZONES, ActionSpec, action
+from kyodo.core.actions import ActionSpec, action
 from kyodo.core.errors import ApplicationError, BusinessError, KyodoError, error_kind
+from kyodo.core.zones import ZONES
 from kyodo.robots._catalogue import get_action
 from kyodo.robots._catalogue import load_all as all_actions
 from kyodo.robots.context import RunContext

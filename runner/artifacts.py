@@ -91,6 +91,7 @@ def purge_expired(now: datetime | None = None, *, dry_run: bool = False, actor: 
         runs = list(s.query(Run).filter(Run.finished_at.is_not(None), Run.artifact_dir != ""))
     for r in runs:
         days = retention.get(r.scenario)
+        assert r.finished_at is not None  # the query keeps finished runs only
         finished = r.finished_at if r.finished_at.tzinfo else r.finished_at.replace(tzinfo=UTC)
         if not days or finished > now - timedelta(days=days) or not Path(r.artifact_dir).exists():
             continue

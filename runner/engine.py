@@ -446,9 +446,9 @@ class _StepRunner:
             sub_ctx = ctx.scoped(municipality_code=value["code"], municipality_name=value["name"]) if is_muni else ctx
             sub_scope = {**scope, step.as_: value}
             self._emit("item_start", item=label, n=n, total=len(items), depth=depth)
-            kept = is_muni and step.id and depth == 0 and self.checkpoints is not None
-            if kept:
-                found, result = self.checkpoints.load(step.id, value["code"])
+            checkpoints = self.checkpoints if is_muni and depth == 0 else None  # only the outermost loop keeps results
+            if checkpoints is not None and step.id:
+                found, result = checkpoints.load(step.id, value["code"])
                 if found:
                     results.append(result)
                     ctx.log.info("前回の結果を使います: %s", label)
@@ -459,8 +459,8 @@ class _StepRunner:
                 self.run(step.steps or [], sub_scope, sub_where, sub_ctx, label)
                 results.append(render(getattr(step, "collect", None), sub_scope) if getattr(step, "collect", None) is not None
                                else {k: v for k, v in sub_scope.items() if k not in scope or k == step.as_})
-                if kept:
-                    self.checkpoints.save(step.id, value["code"], results[-1])
+                if checkpoints is not None and step.id:
+                    checkpoints.save(step.id, value["code"], results[-1])
                 self._emit("item_done", item=label, ok=True, depth=depth)
             except (_SkipItem, KyodoError) as exc:
                 cause = exc.cause if isinstance(exc, _SkipItem) else exc

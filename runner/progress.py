@@ -11,6 +11,7 @@ report their own units (``ctx.steps``: OCR files, 転記 items, table pages) as 
 from __future__ import annotations
 
 import time
+from types import TracebackType
 from typing import Any
 
 from rich.markup import escape
@@ -94,8 +95,8 @@ class ProgressBars:
         self.progress.__enter__()
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.progress.__exit__(*exc)
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.progress.__exit__(exc_type, exc, tb)
 
     def __call__(self, event: str, data: dict[str, Any]) -> None:
         def esc(value: Any) -> str:

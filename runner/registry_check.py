@@ -169,7 +169,7 @@ def _as_problem(text: str) -> Problem:
 
 def _valid_entries(data: dict) -> list[tuple[tuple, Municipality]]:
     """Each well-formed entry (prefecture and municipalities) with its location; broken ones are already reported."""
-    raw = [(("prefecture",), data.get("prefecture"))]
+    raw: list[tuple[tuple, Any]] = [(("prefecture",), data.get("prefecture"))]
     if isinstance(data.get("municipalities"), list):
         raw += [(("municipalities", i), m) for i, m in enumerate(data["municipalities"])]
     out = []

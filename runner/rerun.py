@@ -86,9 +86,10 @@ def start_rerun(store: RunStore, run: Any, *, runs_dir: Path, requested_by: str 
     plan = rerun_plan(run, requested_by=requested_by)
     if part is not None:  # only this municipality, from scratch: its share of the earlier run failed
         plan = plan.model_copy(update={"owner": part, "municipalities": [part], "resume_from": None})
-    plan = plan.model_copy(update={"run_id": new_run_id()})
-    claimed = store.claim_rerun(plan, run_id=plan.run_id, version=run.scenario_version,
-                                artifact_dir=str(runs_dir / plan.owner / plan.run_id), minutes_per_item=run.minutes_per_item)
+    run_id = new_run_id()
+    plan = plan.model_copy(update={"run_id": run_id})
+    claimed = store.claim_rerun(plan, run_id=run_id, version=run.scenario_version,
+                                artifact_dir=str(runs_dir / plan.owner / run_id), minutes_per_item=run.minutes_per_item)
     if claimed is None:  # another request won the race
         raise RerunRefused("この実行の再実行は既に動いています。終わるまでお待ちください。", hint=HINT)
     _free_the_day(store, run, plan, force)

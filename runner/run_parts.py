@@ -27,7 +27,7 @@ def is_multi(run: Any) -> bool:
 
 
 def _mine(item: str | None, code: str) -> bool:
-    return bool(item) and f"({code})" in item
+    return item is not None and f"({code})" in item
 
 
 def part_of(run: Any, code: str, name: str) -> Part:

@@ -39,7 +39,7 @@ def serve_in_thread(app: Any, host: str = "127.0.0.1", port: int = 0, timeout: f
     port = port or free_port(host)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
-    server.install_signal_handlers = lambda: None  # type: ignore[method-assign]  # not the main thread
+    # no signal handlers to switch off: uvicorn (>=0.29) installs none outside the main thread
     thread = threading.Thread(target=server.run, name=f"uvicorn-{port}", daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout

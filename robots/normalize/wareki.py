@@ -86,8 +86,8 @@ def parse_date(value: object) -> date:
             raise WarekiError(f"「{value}」の曜日が日付と合いません（{d:%Y/%m/%d} は{WEEKDAYS_JA[d.weekday()]}曜日です）")
         return d
     if m := _ERA_RE.match(s):
-        era, y, mo, d = m.groups()
-        return era_date(era, 1 if y == "元" else int(y), int(mo), int(d))
+        era, y, mo, day = m.groups()
+        return era_date(era, 1 if y == "元" else int(y), int(mo), int(day))
     if (m := _ISO_RE.match(s)) or (m := _COMPACT_RE.match(s)):
         try:
             return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))

@@ -43,7 +43,7 @@ def tick_ink(page: Any, box: tuple[float, float, float, float]) -> float:
     right = _nearest(cols, cx, below=False, limit=0.9 * side, default=x - x0 + w)
     pad = max(2, int(0.08 * side))
     inside = region[top + pad: bottom - pad + 1, left + pad: right - pad + 1]
-    lines = (horiz | vert)[top + pad: bottom - pad + 1, left + pad: right - pad + 1]
+    lines = np.bitwise_or(horiz, vert)[top + pad: bottom - pad + 1, left + pad: right - pad + 1]
     if inside.size == 0:
         return 0.0
     return float((inside & (1 - lines)).mean())

@@ -59,7 +59,7 @@ def warp(gray: Any, corners: list[tuple[float, float]], marks: Any, flipped: boo
     """The scan mapped onto the printed page (W x H): scan marks -> the template's mark positions."""
     if flipped:
         corners = [corners[2], corners[3], corners[0], corners[1]]
-    m = cv2.getPerspectiveTransform(np.float32(corners), np.float32(frame_points(marks)))
+    m = cv2.getPerspectiveTransform(np.array(corners, dtype=np.float32), np.array(frame_points(marks), dtype=np.float32))
     return cv2.warpPerspective(gray, m, (W, H), flags=cv2.INTER_LINEAR, borderValue=255)
 
 
@@ -86,7 +86,7 @@ def _reference(template_json: str) -> Any:
     else:
         ref = np.asarray(render(t, {}))
     small = cv2.resize(ref, (LAYOUT_WIDTH, int(LAYOUT_WIDTH * H / W)), interpolation=cv2.INTER_AREA)
-    orb = cv2.ORB_create(nfeatures=4000)
+    orb = cv2.ORB.create(nfeatures=4000)
     return orb.detectAndCompute(small, None)
 
 
@@ -96,7 +96,7 @@ def align_by_layout(gray: Any, templates: list[Any]) -> tuple[Any, bool] | None:
         return None
     s = LAYOUT_WIDTH / gray.shape[1]
     small = cv2.resize(gray, None, fx=s, fy=s, interpolation=cv2.INTER_AREA)
-    orb = cv2.ORB_create(nfeatures=4000)
+    orb = cv2.ORB.create(nfeatures=4000)
     kp, des = orb.detectAndCompute(small, None)
     if des is None or len(kp) < MIN_INLIERS:
         return None
@@ -109,8 +109,8 @@ def align_by_layout(gray: Any, templates: list[Any]) -> tuple[Any, bool] | None:
         pairs = [m for m, n in (p for p in matcher.knnMatch(des, rdes, k=2) if len(p) == 2) if m.distance < 0.8 * n.distance]
         if len(pairs) < MIN_INLIERS:
             continue
-        src = np.float32([kp[m.queryIdx].pt for m in pairs])
-        dst = np.float32([rkp[m.trainIdx].pt for m in pairs])
+        src = np.array([kp[m.queryIdx].pt for m in pairs], dtype=np.float32)
+        dst = np.array([rkp[m.trainIdx].pt for m in pairs], dtype=np.float32)
         # A similarity (shift, rotation, scale) is what a scanner does; a full homography would
         # also "fit" an unrelated page by collapsing it onto a few matching characters.
         sim, inl = cv2.estimateAffinePartial2D(src, dst, method=cv2.RANSAC, ransacReprojThreshold=4.0)
@@ -119,7 +119,7 @@ def align_by_layout(gray: Any, templates: list[Any]) -> tuple[Any, bool] | None:
         n = int(inl.sum())
         zoom = math.hypot(sim[0, 0], sim[1, 0])  # both sides are at LAYOUT_WIDTH: a same-size form is ~1
         pts = dst[inl.ravel() > 0]
-        spread = np.ptp(pts, axis=0) / np.float32([LAYOUT_WIDTH, LAYOUT_WIDTH * H / W]) if n else np.zeros(2)
+        spread = np.ptp(pts, axis=0) / np.array([LAYOUT_WIDTH, LAYOUT_WIDTH * H / W], dtype=np.float32) if n else np.zeros(2)
         # matches must come from the whole sheet: a lone title shares glyphs with any Japanese form
         if n >= MIN_INLIERS and n >= 0.4 * len(pairs) and 0.7 < zoom < 1.4 and spread.min() > 0.4 \
                 and (best is None or n > best[0]):

@@ -110,7 +110,7 @@ def _grid(bw: Any, length: int) -> Any:
     """Ruled lines: ink in straight horizontal or vertical runs at least ``length`` pixels long."""
     horiz = cv2.morphologyEx(bw, cv2.MORPH_OPEN, np.ones((1, length), np.uint8))
     vert = cv2.morphologyEx(bw, cv2.MORPH_OPEN, np.ones((length, 1), np.uint8))
-    return cv2.dilate(horiz | vert, np.ones((3, 3), np.uint8))
+    return cv2.dilate(np.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
 
 
 def _cells(grid: Any, ww: int, hh: int) -> list[Rect]:

@@ -72,7 +72,7 @@ def render(t: FormTemplate, values: dict[str, Any]) -> Any:
 def degrade(img: Any, rng: random.Random) -> Any:
     """A realistic bad scan: 1-3 degree rotation, shift, noise, blur and JPEG artefacts."""
     angle = rng.uniform(1, 3) * rng.choice([-1, 1])
-    out = img.rotate(angle, resample=Image.BICUBIC, expand=False, fillcolor=255,
+    out = img.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False, fillcolor=255,
                      translate=(rng.randint(-25, 25), rng.randint(-25, 25)))
     out = out.filter(ImageFilter.GaussianBlur(radius=rng.uniform(0.6, 1.2)))
     arr = np.asarray(out).astype(np.int16) + np.random.default_rng(rng.randint(0, 10**6)).normal(0, 14, out.size[::-1]).astype(np.int16)

@@ -140,6 +140,7 @@ def render(values: dict[str, Any] | None = None, seed: int = 0) -> Any:
 def _options(d: Any, kind: str, values: dict[str, Any], y: int, h: int, font: Any, rng: random.Random) -> None:
     """□ + label for each option of a group row; ticked ones as the values say."""
     side = 52
+    ticked: list[Any]
     if kind == "who":
         opts, ticked = ["本人", "代理人", "その他"], [values.get("申請者")]
     else:

@@ -26,6 +26,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
 from kyodo.core.errors import BusinessError
 from kyodo.core.yamlfile import load_yaml
@@ -242,9 +243,10 @@ _MESSAGES: dict[str, str] = {
 }
 
 
-def _describe(err: dict, data: Any = None) -> str:
+def _describe(err: ErrorDetails, data: Any = None) -> str:
     """``fields.3番目（氏名）.box: 領域…``: position counted from 1, the field's name, Japanese text."""
-    loc, node = [], data
+    loc: list[str] = []
+    node = data
     for x in err["loc"]:
         if isinstance(x, int):
             name = node[x].get("name") if isinstance(node, list) and x < len(node) and isinstance(node[x], dict) else None
@@ -252,7 +254,7 @@ def _describe(err: dict, data: Any = None) -> str:
         else:
             loc.append(str(x))
         try:
-            node = node[x]  # type: ignore[index]
+            node = node[x]
         except (KeyError, IndexError, TypeError):
             node = None
     kind = str(err.get("type", ""))

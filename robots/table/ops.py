@@ -81,7 +81,15 @@ def condition_mask(df: Any, cond: dict[str, Any], index: int) -> tuple[Any, list
         mask = text.eq("")
         return (mask if op is Op.EMPTY else ~mask), []
     if op in (Op.GT, Op.GE, Op.LT, Op.LE):
-        num, v = _numeric(df[col], col), float(value)
+        num = _numeric(df[col], col)
+        if value is None:
+            raise BusinessError(f"条件の {index} 番目（op「{op.value}」）に value がありません。",
+                                hint="数値で比べる条件（> >= < <=）には比べる数値を value に書いてください。")
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise BusinessError(f"条件の {index} 番目の value「{value}」は数値ではありません。",
+                                hint="数値で比べる条件（> >= < <=）には比べる数値を value に書いてください。") from None
         return {Op.GT: num > v, Op.GE: num >= v, Op.LT: num < v, Op.LE: num <= v}[op].fillna(False), []
     wanted = [normalize_text(v) for v in _as_list(value)]
     if op is Op.CONTAINS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -181,7 +182,7 @@ def _fill_tables(ctx: RunContext, sheet: Callable[[str], Any], tables: list[Any]
     with ctx.steps(sum(len(t[3]) for t in todo), "行") as tick:
         for ws, start, columns, table in todo:
             try:
-                written += fill_table(ws, start, columns, table, tick=lambda n, name=ws.title: tick(n, item=name))
+                written += fill_table(ws, start, columns, table, tick=partial(tick, item=ws.title))
             except BusinessError as exc:
                 raise exc.located(template) from None
     return written

@@ -74,7 +74,8 @@ def resolve_names(paths: list[str], wanted: list[str], aliases: dict[str, str]) 
     counts: dict[str, int] = {}
     for leaf in leaves:
         counts[leaf] = counts.get(leaf, 0) + 1
-    names, seen = [], {}
+    names: list[str] = []
+    seen: dict[str, int] = {}
     for j, (path, leaf) in enumerate(zip(paths, leaves)):
         if path in aliases:
             name = aliases[path]

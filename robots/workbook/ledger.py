@@ -107,7 +107,8 @@ def _footer_kind(row: list[Any], words: tuple[str, ...]) -> str | None:
 def _body(rows: list[list[Any]], block: HeaderBlock, spec: LedgerSpec) -> tuple[list[list[Any]], list[int], int | None]:
     """Data rows (with their Excel row numbers) and the grand-total row's Excel number, if any."""
     width = len(block.names)
-    body, index = [], []
+    body: list[list[Any]] = []
+    index: list[int] = []
     for i in range(block.body_start, len(rows)):
         r = (rows[i] + [""] * width)[:width]
         if all(v in (None, "") for v in r):

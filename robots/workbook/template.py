@@ -141,7 +141,7 @@ def fill_table(ws: Any, anchor: str | tuple[int, int], columns: list[str], table
             if tick is not None and n % TICK_ROWS == 0:
                 tick(TICK_ROWS)
     except AttributeError:  # a MergedCell's value is read-only
-        if type(cell).__name__ != "MergedCell":
+        if cell is None or type(cell).__name__ != "MergedCell":
             raise
         raise BusinessError(f"表を書く範囲のセル {cell.coordinate} が結合セルの途中です。", where=ws.title,
                             hint="様式の表の部分のセル結合を解除するか、表の左上のセル（start）を変えてください。") from None

@@ -74,8 +74,10 @@ def read_payments(ctx: RunContext, *, paths: list[str], key_layout: dict[str, li
 
 def _reference(value: date | str | None) -> date | None:
     """The reference_date parameter: a date, ``""`` (none) or a text such as 2024-06-10 / 令和6年6月10日."""
-    if value is None or isinstance(value, date) or not str(value).strip():
-        return value or None
+    if value is None or isinstance(value, date):
+        return value
+    if not str(value).strip():  # blank text means none (whitespace used to come back as the text itself)
+        return None
     try:
         return parse_date(value)
     except WarekiError as exc:

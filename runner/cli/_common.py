@@ -64,7 +64,7 @@ def store_failure(exc: BaseException) -> KyodoError:
     if isinstance(exc, PermissionError):
         return ApplicationError("ファイルまたはフォルダに書き込む権限がありません。", where=getattr(exc, "filename", None) or "",
                                 hint="kyodo を動かすユーザーの権限と KYODO_HOME の場所を確認してください。")
-    return ApplicationError(f"ファイルの読み書きに失敗しました（{exc.strerror or exc.__class__.__name__}）。",  # type: ignore[attr-defined]
+    return ApplicationError(f"ファイルの読み書きに失敗しました（{exc.strerror or exc.__class__.__name__}）。",
                             where=getattr(exc, "filename", None) or "", hint="ディスクとフォルダの状態を確認してください。")
 
 

@@ -22,12 +22,12 @@ TYPE_JA = {"str": "文字", "int": "整数", "float": "数値", "Path": "パス"
            "TEXT": "文字", "INTEGER": "整数", "FLOAT": "数値", "PATH": "パス", "FILE": "ファイル", "BOOLEAN": ""}
 
 
-def _type_ja(param: Any, ctx: Any) -> str | None:
-    """The value type in words staff know (``文字（複数可）``), nothing for on/off flags."""
-    if getattr(param, "metavar", None):
-        return param.metavar
-    desc = getattr(param, "type_descriptor", None)
-    if getattr(param, "is_flag", False) or getattr(desc, "annotation", None) is bool:
+def _type_ja(self: Any, ctx: Any) -> str | None:
+    """The value type in words staff know (``文字（複数可）``), nothing for on/off flags (installed as a method)."""
+    if getattr(self, "metavar", None):
+        return self.metavar
+    desc = getattr(self, "type_descriptor", None)
+    if getattr(self, "is_flag", False) or getattr(desc, "annotation", None) is bool:
         return None
     if desc is not None and desc.is_choice:
         return "|".join(str(c) for c in desc.choices or ())
@@ -38,7 +38,7 @@ def _type_ja(param: Any, ctx: Any) -> str | None:
     if isinstance(annotation, type) and issubclass(annotation, Path):
         return "パス"
     label = TYPE_JA.get(getattr(annotation, "__name__", "str"), "値")
-    return (label + "…") if getattr(param, "nargs", 1) != 1 and label else (label or None)
+    return (label + "…") if getattr(self, "nargs", 1) != 1 and label else (label or None)
 
 
 def _help_option(original: Any) -> Any:
@@ -119,13 +119,13 @@ def install() -> None:
     typer.core.TyperArgument.display_type_rich = _type_ja  # type: ignore[method-assign]
     base = tclick.core.Command
     base.get_help_option = _help_option(base.get_help_option)  # type: ignore[method-assign]
-    for cls in {base, typer.core.TyperCommand, typer.core.TyperGroup}:
+    for cls in (base, typer.core.TyperCommand, typer.core.TyperGroup):
         cls.collect_usage_pieces = _usage(cls.collect_usage_pieces)  # type: ignore[method-assign]
     tformatting.HelpFormatter.write_usage = _write_usage(tformatting.HelpFormatter.write_usage)  # type: ignore[method-assign]
     from typer import exceptions as typer_exc
     from typer._click import exceptions as texc
 
-    for cls in (typer_exc.TyperException, texc.BadParameter, texc.MissingParameter, texc.NoSuchOption, texc.FileError):
-        if "format_message" in vars(cls):
-            cls.format_message = _format_message(vars(cls)["format_message"])  # type: ignore[method-assign]
+    for exc_cls in (typer_exc.TyperException, texc.BadParameter, texc.MissingParameter, texc.NoSuchOption, texc.FileError):
+        if "format_message" in vars(exc_cls):
+            exc_cls.format_message = _format_message(vars(exc_cls)["format_message"])  # type: ignore[method-assign]
     base._kyodo_ja = True  # type: ignore[attr-defined]

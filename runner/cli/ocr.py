@@ -45,7 +45,7 @@ def check(
     if image is None:
         table = Table("#", "項目", "種類", "枠 [x, y, 幅, 高さ]")
         for i, f in enumerate(t.fields, 1):
-            table.add_row(str(i), escape(f.name), f.type, ", ".join(f"{v:.3f}" for v in f.box))
+            table.add_row(str(i), escape(f.name), f.type, ", ".join(f"{v:.3f}" for v in f.zone))
         console.print(table)
         if output is not None:
             import numpy as np
@@ -119,7 +119,7 @@ def new_template(
         console.print(f"枠の配置図: {escape(str(preview))}", highlight=False)
 
 
-def _fit(page):  # type: ignore[no-untyped-def]
+def _fit(page):
     """The blank page at the aligned-page size, so the zones are drawn where a scan's will be."""
     import cv2
 

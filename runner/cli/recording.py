@@ -140,8 +140,13 @@ def _wait_for_person(recorder: Any, page: Any) -> None:
     """Wait until the person presses Enter here or closes the browser, keeping events flowing."""
     console.print(INSTRUCTIONS)
     done = threading.Event()
+
+    def read_line() -> None:
+        sys.stdin.readline()
+        done.set()
+
     if sys.stdin is not None:  # a line (or the end of a piped input) ends the recording
-        threading.Thread(target=lambda: (sys.stdin.readline(), done.set()), daemon=True).start()
+        threading.Thread(target=read_line, daemon=True).start()
     while not done.is_set() and not page.is_closed():
         try:
             recorder.pump(page, 0.25)

@@ -18,6 +18,7 @@ def validate(files: list[Path] = typer.Argument(..., help="シナリオファイ
     """シナリオの誤りを、行・列と直し方つきで全部表示します。"""
     files = [g for f in files for g in (sorted(f.glob("*.yaml")) if f.is_dir() else [f])]
     from kyodo.core.errors import KyodoError
+    from kyodo.core.yamlfile import Problem
     from kyodo.runner.scenario.loader import scenario_path
     from kyodo.runner.scenario.overlay import check_overlay
     from kyodo.runner.scenario.validate import validate_file
@@ -35,7 +36,7 @@ def validate(files: list[Path] = typer.Argument(..., help="シナリオファイ
             if _is_overlay_file(path):
                 if scenarios is None:
                     scenarios = _valid_scenarios()
-                problems = check_overlay(path, scenarios)
+                problems: list[str] | list[Problem] = check_overlay(path, scenarios)
             else:
                 _, problems = validate_file(path)
         except KyodoError as exc:

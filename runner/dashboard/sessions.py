@@ -12,8 +12,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 
 from kyodo.runner.store import RunStore
 from kyodo.runner.store.models import StaffSession, User
@@ -67,4 +68,4 @@ def close_session(store: RunStore, token: str | None) -> None:
 def close_all(store: RunStore, username: str) -> int:
     """End every session of ``username`` (e.g. a lost laptop); returns how many ended."""
     with store.session() as s, s.begin():
-        return s.execute(delete(StaffSession).where(StaffSession.username == username)).rowcount or 0
+        return cast(CursorResult, s.execute(delete(StaffSession).where(StaffSession.username == username))).rowcount or 0

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 
 from kyodo.core.errors import BusinessError
 from kyodo.runner.store import RunStore
@@ -86,7 +86,7 @@ def set_password(store: RunStore, username: str, password: str) -> int:
     _check_password(password)
     with store.session() as s, s.begin():
         _user(s, username).password_hash = _hasher().hash(password)
-        return s.execute(delete(StaffSession).where(StaffSession.username == username)).rowcount or 0
+        return cast(CursorResult, s.execute(delete(StaffSession).where(StaffSession.username == username))).rowcount or 0
 
 
 def set_disabled(store: RunStore, username: str, disabled: bool = True) -> int:
@@ -95,7 +95,7 @@ def set_disabled(store: RunStore, username: str, disabled: bool = True) -> int:
         _user(s, username).disabled_at = datetime.now(UTC) if disabled else None
         if not disabled:
             return 0
-        return s.execute(delete(StaffSession).where(StaffSession.username == username)).rowcount or 0
+        return cast(CursorResult, s.execute(delete(StaffSession).where(StaffSession.username == username))).rowcount or 0
 
 
 def remove_user(store: RunStore, username: str) -> None:

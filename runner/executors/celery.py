@@ -60,13 +60,14 @@ class CeleryExecutor:
                     continue
                 if done is not None:
                     self.store.release_key(done.id)
-            plan = plan.model_copy(update={"run_id": plan.run_id or new_run_id(), "kyodo_version": runner.__version__})
-            artifact_dir = self.settings.runs_dir / plan.owner / plan.run_id
-            claimed = self.store.get_run(plan.run_id)  # a dashboard re-run records itself as queued first
+            run_id = plan.run_id or new_run_id()
+            plan = plan.model_copy(update={"run_id": run_id, "kyodo_version": runner.__version__})
+            artifact_dir = self.settings.runs_dir / plan.owner / run_id
+            claimed = self.store.get_run(run_id)  # a dashboard re-run records itself as queued first
             if claimed is not None and claimed.status == RunStatus.QUEUED:
-                self.store.update_run(plan.run_id, artifact_dir=str(artifact_dir), process=None)
+                self.store.update_run(run_id, artifact_dir=str(artifact_dir), process=None)
             else:
-                self.store.create_run(run_id=plan.run_id, scenario=scenario.name, version=scenario.version, municipality=plan.owner,
+                self.store.create_run(run_id=run_id, scenario=scenario.name, version=scenario.version, municipality=plan.owner,
                                       municipalities=plan.municipalities, trigger=plan.trigger, params=plan.params,
                                       artifact_dir=str(artifact_dir), minutes_per_item=scenario.minutes_per_item,
                                       idempotency_key=plan.idempotency_key, rerun_of=plan.rerun_of, status=RunStatus.QUEUED,
@@ -81,13 +82,13 @@ class CeleryExecutor:
                               soft_time_limit=limit, time_limit=limit + 60, retry=True,
                               retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5})
             except OperationalError as exc:
-                self.store.update_run(plan.run_id, status=RunStatus.NOT_SUBMITTED, error_class=ErrorKind.APPLICATION,
+                self.store.update_run(run_id, status=RunStatus.NOT_SUBMITTED, error_class=ErrorKind.APPLICATION,
                                       error_message=f"ブローカーに接続できず投入できませんでした（{exc.__class__.__name__}）。"
-                                                    f"kyodo runs rerun {plan.run_id} で再投入できます。",
+                                                    f"kyodo runs rerun {run_id} で再投入できます。",
                                       finished_at=datetime.now(UTC))
-                failed.append(plan.run_id)
+                failed.append(run_id)
                 continue
-            results.append(RunResult(plan.run_id, scenario.name, plan.owner, RunStatus.QUEUED, artifact_dir))
+            results.append(RunResult(run_id, scenario.name, plan.owner, RunStatus.QUEUED, artifact_dir))
         for w in sorted(set(self.warnings)):
             log.warning(w)
         if failed:

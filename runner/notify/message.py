@@ -15,7 +15,7 @@ from kyodo.core.status import RERUNNABLE, STATUS_JA, TRIGGER_JA
 from kyodo.runner.scenario.titles import scenario_title
 
 HINT_MARK = "→ 対処:"
-GENERIC_HINT = {
+GENERIC_HINT: dict[str, str] = {
     ErrorKind.BUSINESS: "入力データや設定を確認し、直してから再実行してください。",
     ErrorKind.APPLICATION: "一時的な障害の可能性があります。ダッシュボードの「同じ条件で再実行する」で再実行してください。"
                    "続けて失敗するときはシステム担当にご連絡ください。",

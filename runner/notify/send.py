@@ -107,7 +107,7 @@ def notify_run(run_id: str, store: RunStore, registry: Registry, defaults: Defau
     if run is None or run.status not in {o.value for o in NotifyOn}:
         return out
     parts = _failed_parts(run) if len(run.municipalities or []) > 1 else {}
-    audiences = [(code, parts[code]) for code in parts] or [(run.municipality, None)]
+    audiences: list[tuple[str, str | None]] = [(code, parts[code]) for code in parts] or [(run.municipality, None)]
     operators_told = False
     for code, part in audiences:
         name, ch = _channels(registry, code)

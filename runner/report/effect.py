@@ -145,13 +145,14 @@ def effect_trend(store: RunStore, month: str, names: dict[str, str], visible: It
     labels.reverse()
     first = month_range(labels[0])[0].date()
     runs = _work_rows(store, first, (end - timedelta(days=1)).date(), visible)
-    totals = {label: [0, 0.0] for label in labels}
+    items: dict[str, int] = dict.fromkeys(labels, 0)
+    minutes: dict[str, float] = dict.fromkeys(labels, 0.0)
     for r in counted(runs):
         label = work_key(r)[3].strftime("%Y-%m")
-        if label in totals:
-            totals[label][0] += r.items_ok
-            totals[label][1] += r.items_ok * (r.minutes_per_item or 0)
-    return [MonthTotal(label, items, round(minutes / 60, 1)) for label, (items, minutes) in totals.items()]
+        if label in items:
+            items[label] += r.items_ok
+            minutes[label] += r.items_ok * (r.minutes_per_item or 0)
+    return [MonthTotal(label, items[label], round(minutes[label] / 60, 1)) for label in items]
 
 
 def _work_rows(store: RunStore, first: Any, last: Any, visible: Iterable[str] | None) -> list[Any]:

@@ -14,7 +14,7 @@ import ast
 import difflib
 import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -70,8 +70,8 @@ def _period(start: Any, end: Any) -> str:
     return f"_{format_date(start, 'yyyymmdd')}-{format_date(end, 'yyyymmdd')}"
 
 
-_FUNCS = {"len": len, "str": str, "int": int, "merge": _merge, "pick": _pick, "first": _first, "date_text": _date_text,
-          "with_query": _with_query, "period": _period}
+_FUNCS: dict[str, Callable[..., Any]] = {"len": len, "str": str, "int": int, "merge": _merge, "pick": _pick, "first": _first,
+                                          "date_text": _date_text, "with_query": _with_query, "period": _period}
 
 
 class UndefinedVariable(BusinessError):

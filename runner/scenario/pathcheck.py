@@ -22,7 +22,8 @@ _PARAM_ONLY = re.compile(r"^\$\{\s*params\.([A-Za-z_][A-Za-z0-9_]*)\s*\}$")
 
 def path_problems(data: dict[str, Any], lay: Layout, file: str) -> list[Problem]:
     """Every literal read path outside the input folders and every write path with a folder in it."""
-    params = data.get("params") if isinstance(data.get("params"), dict) else {}
+    raw_params = data.get("params")
+    params: dict[Any, Any] = raw_params if isinstance(raw_params, dict) else {}
     out: list[Problem] = []
 
     def add(where: tuple, message: str) -> None:

@@ -23,7 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import ConfigDict, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic_core import ErrorDetails
 
 from kyodo.core.errors import BusinessError
 from kyodo.core.messages import japanese_message
@@ -125,7 +126,7 @@ def _check(data: Any, path: Path | str, text: str | None) -> tuple[Scenario | No
     try:
         model = Scenario.model_validate(data)
     except ValidationError as exc:
-        errors = [{**e, "loc": tuple(_alias(x) for x in e["loc"])} for e in exc.errors()]
+        errors: list[dict[str, Any]] = [{**e, "loc": tuple(_alias(x) for x in e["loc"])} for e in exc.errors()]
         meant = {(*e["loc"][:-1], s) for e in errors if e["type"] == "extra_forbidden" for s in _close_field(e["loc"])}
         for err in errors:
             if not (err["type"] == "missing" and err["loc"] in meant):  # "titel" already says "title ですか?"
@@ -133,7 +134,8 @@ def _check(data: Any, path: Path | str, text: str | None) -> tuple[Scenario | No
     # Semantic checks run on whatever is well formed, so one typo does not hide the rest.
     c.actions = all_actions()
     c.zone = data.get("zone", DEFAULT_ZONE.value) if data.get("zone", DEFAULT_ZONE.value) in ZONES else None
-    params = data.get("params") if isinstance(data.get("params"), dict) else {}
+    raw_params = data.get("params")
+    params: dict[Any, Any] = raw_params if isinstance(raw_params, dict) else {}
     c.declared = {str(k) for k in params}
     _check_params(c, params)
     steps = data.get("steps")
@@ -180,7 +182,7 @@ def _dotted(loc: tuple) -> str:
     return out or "(先頭)"
 
 
-def _model_for(loc: tuple) -> type | None:
+def _model_for(loc: tuple) -> type[BaseModel] | None:
     if not loc:
         return Scenario
     if loc[-1] == "retry":
@@ -256,7 +258,7 @@ def _check_steps(c: _Checker, steps: list[Any], where: tuple, known: set[str], s
                     inner_shapes[step.as_] = item_shape
                 _check_steps(c, nested, (*loc, "steps"), known | {step.as_}, inner_shapes,
                              step.steps if models is not None else None)
-                inner = known | {step.as_} | {s.get("id") for s in nested if isinstance(s, dict) and isinstance(s.get("id"), str)}
+                inner = known | {step.as_} | {s["id"] for s in nested if isinstance(s, dict) and isinstance(s.get("id"), str)}
                 for p, t in _strings(step.collect, (*loc, "collect")):
                     for name in sorted(names_in(t) - inner):
                         close = meant(name, sorted(inner - BUILTIN_NAMES))
@@ -358,10 +360,11 @@ def _check_param_name(c: _Checker, p: tuple, label: str, name: str) -> None:
 def _attr_chains(tree: ast.AST) -> list[list[str]]:
     """``a.b.c`` → ["a", "b", "c"] for every outermost attribute chain rooted at a name."""
     inner = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
-    chains = []
+    chains: list[list[str]] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and id(node) not in inner:
-            parts, cur = [], node
+            parts: list[str] = []
+            cur: ast.expr = node
             while isinstance(cur, ast.Attribute):
                 parts.append(cur.attr)
                 cur = cur.value
@@ -433,7 +436,7 @@ def _guess_action(written: str, actions: dict[str, Any]) -> str | None:
 
 
 @lru_cache(maxsize=512)
-def _arg_checker(action: str, arg: str) -> Callable[[Any], list[dict[str, Any]]] | None:
+def _arg_checker(action: str, arg: str) -> Callable[[Any], list[ErrorDetails]] | None:
     """Validate a literal argument the way the engine will (pydantic, lax), without running anything."""
     spec = all_actions().get(action)
     try:
@@ -444,7 +447,7 @@ def _arg_checker(action: str, arg: str) -> Callable[[Any], list[dict[str, Any]]]
     except Exception:  # an annotation pydantic cannot handle: the engine will judge at run time
         return None
 
-    def check(value: Any) -> list[dict[str, Any]]:
+    def check(value: Any) -> list[ErrorDetails]:
         try:
             adapter.validate_python(value)
         except ValidationError as exc:

@@ -139,8 +139,8 @@ def parse_schedule(text: str, closures: frozenset[date] = frozenset(), *, where:
     fields = s.split()
     if len(fields) == 5:
         try:
-            minute, hour, day, month, dow = fields
-            return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=cron_weekdays(dow), timezone=TZ)
+            minute, hour, dom, month, dow = fields
+            return CronTrigger(minute=minute, hour=hour, day=dom, month=month, day_of_week=cron_weekdays(dow), timezone=TZ)
         except ValueError as exc:
             raise BusinessError(f"cron式「{text}」に誤りがあります（{exc}）。", where=where,
                                 hint="「分 時 日 月 曜日」の5項目です。例: 0 9 * * 1-5（平日9:00）") from None

@@ -350,9 +350,9 @@ class RunStore:
                 row = out.setdefault((code, scenario), {"municipality": code, "scenario": scenario, "counts": {}, "last": None})
                 row["counts"][status] = n
             for run in s.scalars(last_runs):
-                row = out.get((run.municipality, run.scenario))
-                if row is not None and (row["last"] is None or run.id > row["last"].id):
-                    row["last"] = run
+                entry = out.get((run.municipality, run.scenario))
+                if entry is not None and (entry["last"] is None or run.id > entry["last"].id):
+                    entry["last"] = run
         return [out[k] for k in sorted(out)]
 
     @_db_errors

@@ -12,6 +12,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
 from kyodo.robots import BusinessError, RunContext, all_actions
+from kyodo.robots.table.ops import condition_mask
 
 
 @pytest.fixture()
@@ -165,3 +166,13 @@ def test_pdf_read_text(ctx, tmp_path):
 def test_date_value_objects_are_accepted(ctx):
     df = pd.DataFrame({"d": [date(2025, 4, 1)]})
     assert act("table.derive")(ctx, table=df, columns={"m": {"from": "d", "kind": "month"}})["m"].tolist() == ["2025-04"]
+
+
+@pytest.mark.parametrize(("value", "said"), [(None, "value がありません"), ("たくさん", "数値ではありません")])
+def test_a_numeric_condition_without_a_number_is_a_business_error(value, said):
+    """A DX leader's filter `{column: 件数, op: '>'}` with no or a non-numeric value: a Japanese message, not a crash."""
+    df = pd.DataFrame({"件数": ["1", "5"]})
+    with pytest.raises(BusinessError, match=said) as info:
+        condition_mask(df, {"column": "件数", "op": ">", "value": value}, 1)
+    assert "value に書いてください" in info.value.hint
+    assert condition_mask(df, {"column": "件数", "op": ">", "value": "2"}, 1)[0].tolist() == [False, True]

@@ -254,7 +254,6 @@ def test_spoofed_forwarded_for_does_not_skip_the_rate_limit_on_the_real_server(f
 
     port = free_port()
     server = uvicorn.Server(server_config(create_app(faq_service, store, rate_per_minute=3, trusted_proxies=trusted), "127.0.0.1", port))
-    server.install_signal_handlers = lambda: None
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:

@@ -67,3 +67,16 @@ def test_the_folders_install_under_the_kyodo_namespace_only():
     out = subprocess.run([sys.executable, "-c", code], cwd="/", capture_output=True, text=True, check=True).stdout.splitlines()
     assert out[0] == "[]", f"importable under a generic name: {out[0]}"
     assert Path(out[1]) == REPO / "robots" / "__init__.py"
+
+
+def test_no_library_function_is_over_80_lines():
+    """A function longer than a screen does several jobs: split it into stages (see engine.execute)."""
+    long = []
+    for folder in LIBRARY:
+        for path in sorted((REPO / folder).rglob("*.py")):
+            if "alembic" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 80:
+                    long.append(f"{path.relative_to(REPO)}:{node.lineno} {node.name} ({node.end_lineno - node.lineno + 1} lines)")
+    assert not long, long

@@ -97,7 +97,7 @@ def test_every_kyodo_name_in_the_code_is_declared_and_documented():
     declared, documented = set(variable_names()), set(doc_rows())
     undeclared = {n: w for n, w in used.items() if n not in declared}
     undocumented = {n: w for n, w in used.items() if n not in documented}
-    assert not undeclared, f"add these to Settings in robots/settings.py: {undeclared}"
+    assert not undeclared, f"add these to Settings in core/settings.py: {undeclared}"
     assert not undocumented, f"add these to the table in docs/configuration.md: {undocumented}"
 
 

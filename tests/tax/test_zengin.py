@@ -4,6 +4,7 @@ import pytest
 
 from kyodo.core.errors import BusinessError
 from kyodo.robots.zengin import parse_zengin, write_zengin
+from kyodo.robots.zengin.actions import _reference
 
 REF = date(2026, 11, 23)
 FURIKAE_ROWS = [
@@ -128,3 +129,9 @@ def test_writer_and_parser_agree_on_trailer_totals():
 
     z = parse_zengin(furikae(), "f.txt", REF)
     assert {k: z.trailer[k] for k in trailer_totals("91", z.rows)} == trailer_totals("91", FURIKAE_ROWS)
+
+
+@pytest.mark.parametrize("blank", ["", "  ", "\u3000", None])
+def test_a_blank_reference_date_means_none(blank):
+    assert _reference(blank) is None
+    assert _reference(" 令和6年6月10日 ").isoformat() == "2024-06-10"

@@ -99,7 +99,7 @@ def write_applications(path: Path, ds: list[dict]) -> list[str]:
 def write_furusato(base: Path, code: str, *, formats: tuple[str, ...] = ("A", "B"), per_portal: int = 12) -> dict[str, list]:
     """Portal exports and applications under ``base`` (寄附/ and ワンストップ/); returns the donors per format."""
     ds = donors(code, per_portal * len(formats))
-    out = {}
+    out: dict[str, list] = {}
     for k, fmt in enumerate(formats):
         part = ds[k * per_portal:(k + 1) * per_portal]
         for d in part:

@@ -202,7 +202,7 @@ def _form_routes(app: FastAPI, v: _Views) -> None:
             return _register(v, request, t, s)
         if page not in (1, 2) or (page == 2 and "page1" not in s.draft):
             return RedirectResponse(f"/{code}/kikan/new/1", status_code=303)
-        values = {k: (x.filename if isinstance(x, UploadFile) else str(x).strip()) for k, x in form.multi_items()}
+        values = {k: ((x.filename or "") if isinstance(x, UploadFile) else str(x).strip()) for k, x in form.multi_items()}
         values["public_servant"] = "はい" if "public_servant" in form else "いいえ"
         if page == 1:
             values.pop("public_servant")

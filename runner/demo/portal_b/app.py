@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi import APIRouter, FastAPI, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
@@ -70,62 +70,74 @@ def export_csv_b(apps: list[Application]) -> bytes:
     return buf.getvalue().encode("cp932")
 
 
-def create_app_b(tenants: list[TenantB], *, session_secret: str | None = None) -> FastAPI:
-    """Product B for ``tenants``."""
-    app = FastAPI(title="e-Shinsei クラウド（デモ）", docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(SessionMiddleware, secret_key=session_secret or secrets.token_hex(16), same_site="lax",
-                       session_cookie="eshinsei")
-    tpl = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-    by_code = {t.code: t for t in tenants}
+class _Site:
+    """What every page of product B shares: the tenants, the templates, the session's CSRF token and login."""
 
-    def tenant(code: str) -> TenantB:
-        if code not in by_code:
+    def __init__(self, tenants: list[TenantB]) -> None:
+        self.by_code = {t.code: t for t in tenants}
+        self.tpl = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+    def tenant(self, code: str) -> TenantB:
+        if code not in self.by_code:
             raise HTTPException(404, "団体が見つかりません")
-        return by_code[code]
+        return self.by_code[code]
 
+    @staticmethod
     def csrf(request: Request) -> str:
         request.session.setdefault("csrf", secrets.token_urlsafe(16))
-        return request.session["csrf"]
+        return str(request.session["csrf"])
 
+    @staticmethod
     def check_csrf(request: Request, token: str) -> None:
         if not hmac.compare_digest(token, request.session.get("csrf", "")):
             raise HTTPException(403, "不正な画面遷移です（CSRFトークン不一致）")
 
-    def signed_in(request: Request, t: TenantB) -> None:
+    def signed_in(self, request: Request, code: str) -> TenantB:
+        t = self.tenant(code)
         if request.session.get("org") != t.code:
             raise HTTPException(303, headers={"Location": f"/e-shinsei/{t.code}/auth/signin"})
+        return t
 
-    def page(request: Request, name: str, t: TenantB, status: int = 200, **extra: object) -> HTMLResponse:
-        return tpl.TemplateResponse(request, name, {"t": t, "csrf": csrf(request), **extra}, status_code=status)
+    def page(self, request: Request, name: str, t: TenantB, status: int = 200, **extra: object) -> HTMLResponse:
+        return self.tpl.TemplateResponse(request, name, {"t": t, "csrf": self.csrf(request), **extra}, status_code=status)
 
-    @app.get("/e-shinsei/{code}/auth/signin", response_class=HTMLResponse)
+
+def _auth_routes(site: _Site) -> APIRouter:
+    """Sign in (with a CSRF token), sign out, and the menu."""
+    r = APIRouter(prefix="/e-shinsei/{code}")
+
+    @r.get("/auth/signin", response_class=HTMLResponse)
     def signin_form(request: Request, code: str) -> HTMLResponse:
-        return page(request, "signin.html", tenant(code), error=None)
+        return site.page(request, "signin.html", site.tenant(code), error=None)
 
-    @app.post("/e-shinsei/{code}/auth/signin", response_class=HTMLResponse)
+    @r.post("/auth/signin", response_class=HTMLResponse)
     def signin(request: Request, code: str, loginId: str = Form(""), passwd: str = Form(""), csrf_token: str = Form("", alias="_csrf")) -> Response:
-        t = tenant(code)
-        check_csrf(request, csrf_token)
+        t = site.tenant(code)
+        site.check_csrf(request, csrf_token)
         if not (hmac.compare_digest(loginId, t.user) & hmac.compare_digest(passwd.encode(), t.password.encode())):
-            return page(request, "signin.html", t, 401, error="ログインIDまたはパスワードに誤りがあります。")
+            return site.page(request, "signin.html", t, 401, error="ログインIDまたはパスワードに誤りがあります。")
         request.session["org"] = t.code
         return RedirectResponse(f"/e-shinsei/{t.code}/menu", status_code=303)
 
-    @app.get("/e-shinsei/{code}/auth/signout")
+    @r.get("/auth/signout")
     def signout(request: Request, code: str) -> Response:
         request.session.clear()
         return RedirectResponse(f"/e-shinsei/{code}/auth/signin", status_code=303)
 
-    @app.get("/e-shinsei/{code}/menu", response_class=HTMLResponse)
+    @r.get("/menu", response_class=HTMLResponse)
     def menu(request: Request, code: str) -> HTMLResponse:
-        t = tenant(code)
-        signed_in(request, t)
-        return page(request, "menu.html", t, procedures=PROCEDURE_CODES)
+        return site.page(request, "menu.html", site.signed_in(request, code), procedures=PROCEDURE_CODES)
 
-    @app.get("/e-shinsei/{code}/shinsei/ichiran", response_class=HTMLResponse)
+    return r
+
+
+def _application_routes(site: _Site) -> APIRouter:
+    """The list, paged only by an opaque 次へ link, and the CSV export by a form POST with date fields."""
+    r = APIRouter(prefix="/e-shinsei/{code}/shinsei")
+
+    @r.get("/ichiran", response_class=HTMLResponse)
     def ichiran(request: Request, code: str, tetsuzuki: str = "", c: str = "") -> HTMLResponse:
-        t = tenant(code)
-        signed_in(request, t)
+        t = site.signed_in(request, code)
         cursors = request.session.setdefault("cursors", {})
         offset = cursors.get(c, 0) if c else 0
         rows = select(t.apps(), tetsuzuki)
@@ -135,31 +147,41 @@ def create_app_b(tenants: list[TenantB], *, session_secret: str | None = None) -
             nxt = secrets.token_urlsafe(6)  # opaque: the only way to the next page is the 次へ link
             cursors[nxt] = offset + PAGE_SIZE
             request.session["cursors"] = cursors
-        return page(request, "ichiran.html", t, rows=shown, columns=LIST_COLUMNS, total=len(rows), tetsuzuki=tetsuzuki,
-                    next=nxt)
+        return site.page(request, "ichiran.html", t, rows=shown, columns=LIST_COLUMNS, total=len(rows), tetsuzuki=tetsuzuki,
+                         next=nxt)
 
-    @app.get("/e-shinsei/{code}/shinsei/csv", response_class=HTMLResponse)
-    def csv_form(request: Request, code: str) -> HTMLResponse:
-        t = tenant(code)
-        signed_in(request, t)
+    def exporting(request: Request, code: str) -> TenantB:
+        t = site.signed_in(request, code)
         if not t.export:
             raise HTTPException(404, "この契約ではCSV出力は使えません")
-        return page(request, "csv.html", t, procedures=PROCEDURE_CODES, error=None, form={})
+        return t
 
-    @app.post("/e-shinsei/{code}/shinsei/csv")
+    @r.get("/csv", response_class=HTMLResponse)
+    def csv_form(request: Request, code: str) -> HTMLResponse:
+        return site.page(request, "csv.html", exporting(request, code), procedures=PROCEDURE_CODES, error=None, form={})
+
+    @r.post("/csv")
     def csv_download(request: Request, code: str, csrf_token: str = Form("", alias="_csrf"), tetsuzukiCd: str = Form(""),
                      uketsukeFrom: str = Form(""), uketsukeTo: str = Form("")) -> Response:
-        t = tenant(code)
-        signed_in(request, t)
-        if not t.export:
-            raise HTTPException(404, "この契約ではCSV出力は使えません")
-        check_csrf(request, csrf_token)
+        t = exporting(request, code)
+        site.check_csrf(request, csrf_token)
         form = {"tetsuzukiCd": tetsuzukiCd, "uketsukeFrom": uketsukeFrom, "uketsukeTo": uketsukeTo}
         if any(v and not DATE_RE.match(v) for v in (uketsukeFrom, uketsukeTo)):
-            return page(request, "csv.html", t, 400, procedures=PROCEDURE_CODES, error=DATE_ERROR, form=form)
+            return site.page(request, "csv.html", t, 400, procedures=PROCEDURE_CODES, error=DATE_ERROR, form=form)
         day = (lambda v: date(*map(int, v.split("/"))) if v else None)
         body = export_csv_b(select(t.apps(), tetsuzukiCd, day(uketsukeFrom), day(uketsukeTo)))
         return Response(body, media_type="text/csv; charset=Shift_JIS",
                         headers={"Content-Disposition": f"attachment; filename=shinsei_{t.code}.csv"})
 
+    return r
+
+
+def create_app_b(tenants: list[TenantB], *, session_secret: str | None = None) -> FastAPI:
+    """Product B for ``tenants``."""
+    app = FastAPI(title="e-Shinsei クラウド（デモ）", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(SessionMiddleware, secret_key=session_secret or secrets.token_hex(16), same_site="lax",
+                       session_cookie="eshinsei")
+    site = _Site(tenants)
+    app.include_router(_auth_routes(site))
+    app.include_router(_application_routes(site))
     return app
