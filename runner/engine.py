@@ -29,7 +29,7 @@ from kyodo.core.jst import JST
 from kyodo.core.messages import japanese_message
 from kyodo.core.privacy import mask_text, personal_scope, register_personal_columns
 from kyodo.core.settings import Settings
-from kyodo.core.status import DONE, RunStatus
+from kyodo.core.status import DONE, RunStatus, Trigger
 from kyodo.robots import ActionSpec, RunContext, all_actions
 from kyodo.robots.excel import atomic_path
 from kyodo.robots.progress import ProgressEvent, ProgressReporter, Tick
@@ -44,6 +44,7 @@ from kyodo.runner.scenario.expr import render
 from kyodo.runner.scenario.inputs import input_roots
 from kyodo.runner.scenario.loader import scenario_path
 from kyodo.runner.scenario.model import Retry, Scenario, Step
+from kyodo.runner.scenario.scope import RUN_FIELDS
 from kyodo.runner.secrets import get_secret
 from kyodo.runner.store import RunStore, new_run_id
 
@@ -81,7 +82,7 @@ class _SkipItem(Exception):
 
 
 def municipality_view(m: Municipality, scenario: Scenario, settings: Settings, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The ``${municipality}`` / loop item seen by a scenario: registry data plus its own params."""
+    """The ``${municipality}`` / loop item seen by a scenario (MUNICIPALITY_FIELDS): registry data plus its own params."""
     return {
         "code": m.code,
         "name": m.name,
@@ -203,13 +204,10 @@ def _guarded(run: _Run, name: str, fn: Callable[..., Any], *args: Any) -> None:
 def _begin(plan: RunPlan, scenario: Scenario, registry: Registry, store: RunStore, settings: Settings,
            worker: str | None) -> _Run | RunResult:
     """Idempotency checks and the run record (created, or a queued/redelivered one taken over)."""
-    if plan.idempotency_key:
-        done = store.find_by_key(plan.idempotency_key)
-        if done is not None and done.status in DONE:
-            return RunResult(done.id, done.scenario, done.municipality, RunStatus.SKIPPED, Path(done.artifact_dir),
-                             error="同じ実行（シナリオ・自治体・日付）は完了済みです")
-        if done is not None and done.id != plan.run_id:
-            store.release_key(done.id)  # a failed or interrupted attempt must not block its re-run
+    done = store.duplicate_of(plan.idempotency_key, DONE, own_id=plan.run_id)
+    if done is not None:
+        return RunResult(done.id, done.scenario, done.municipality, RunStatus.SKIPPED, Path(done.artifact_dir),
+                         error="同じ実行（シナリオ・自治体・日付）は完了済みです")
     if scenario.encrypt_artifacts and not plan.dry_run:
         require_key()  # fail before anything is written in plain text
     run_id = plan.run_id or new_run_id()
@@ -236,12 +234,9 @@ def _begin(plan: RunPlan, scenario: Scenario, registry: Registry, store: RunStor
             fields["idempotency_key"] = plan.idempotency_key
         store.update_run(run_id, **fields)
     else:
-        store.create_run(
-            run_id=run_id, scenario=scenario.name, version=scenario.version, municipality=owner.code,
-            municipalities=plan.municipalities, trigger=plan.trigger, params=plan.params, artifact_dir=str(artifact_dir),
-            minutes_per_item=scenario.minutes_per_item, idempotency_key=plan.idempotency_key, rerun_of=plan.rerun_of,
-            logical_date=today,
-        )
+        store.record_plan(plan, run_id=run_id, scenario=scenario.name, version=scenario.version, artifact_dir=str(artifact_dir),
+                          minutes_per_item=scenario.minutes_per_item, status=RunStatus.RUNNING, key=plan.idempotency_key,
+                          logical_date=today)
     run = _Run(run_id, owner, artifact_dir, today, munis=munis)
     if worker:
         with _stage(run, "ワーカー名の記録"):
@@ -267,8 +262,8 @@ def _prepare(run: _Run, plan: RunPlan, scenario: Scenario, store: RunStore, sett
         "params": params,
         "municipality": owner_view,
         "municipalities": views,
-        "run": {"id": run.id, "date": run.today.isoformat(), "yyyymmdd": run.today.strftime("%Y%m%d"),
-                "artifact_dir": str(artifact_dir), "trigger": plan.trigger},
+        "run": dict(zip(RUN_FIELDS, (run.id, run.today.isoformat(), run.today.strftime("%Y%m%d"), str(artifact_dir),
+                                     plan.trigger), strict=True)),
     })
     runner = _StepRunner(run.ctx, store, run.id, progress, scenario)
     if progress is not None:  # nobody watching: actions' ticks cost one ``is None`` check
@@ -286,7 +281,7 @@ def _audit_start(plan: RunPlan, scenario: Scenario, run: _Run) -> None:
         note_scenario(scenario.name, digest)  # only written when the file's hash changed
     except Exception:  # an audit failure never hides the run's outcome
         log.warning("監査ログへの記録に失敗しました", exc_info=True)
-    actor = plan.requested_by or ("system" if plan.trigger == "schedule" else "staff")
+    actor = plan.requested_by or ("system" if plan.trigger == Trigger.SCHEDULE else "staff")
     record_quietly(actor, "run.start", f"{scenario.name}/{run.owner.code}",
                    f"run={run.id} trigger={plan.trigger} scenario_sha256={digest}")
 

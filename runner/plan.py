@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from kyodo.core.errors import ApplicationError, BusinessError
 from kyodo.core.privacy import has_masks
-from kyodo.core.status import RunStatus
+from kyodo.core.status import RunStatus, Trigger
 from kyodo.runner.registry import Municipality, Registry
 from kyodo.runner.scenario.loader import load_scenario, load_scenario_text
 from kyodo.runner.scenario.model import Scenario
@@ -30,7 +30,7 @@ class RunPlan(BaseModel):
     owner: str = Field(description="municipality code that owns the run (prefecture code for multi-town runs)")
     municipalities: list[str]
     params: dict[str, Any] = Field(default_factory=dict)
-    trigger: str = "manual"
+    trigger: Trigger = Trigger.MANUAL
     logical_date: date | None = None
     dry_run: bool = False
     rerun_of: str | None = None
@@ -123,7 +123,7 @@ def plan_runs(
     codes: list[str] | None,
     params: dict[str, Any] | None = None,
     *,
-    trigger: str = "manual",
+    trigger: Trigger = Trigger.MANUAL,
     logical_date: date | None = None,
     dry_run: bool = False,
     requested_by: str | None = None,
@@ -159,7 +159,7 @@ def rerun_plan(run: Any, *, requested_by: str | None = None) -> RunPlan:
                             "同じ値で再実行できません。",
                             hint=f"kyodo run {run.scenario} --municipality {run.municipality} --param 名前=値 で値を指定し直して実行してください。")
     plan = RunPlan(scenario=run.scenario, owner=run.municipality, municipalities=list(run.municipalities or [run.municipality]),
-                   params=dict(run.params or {}), trigger="rerun", rerun_of=run.id, logical_date=run.logical_date,
+                   params=dict(run.params or {}), trigger=Trigger.RERUN, rerun_of=run.id, logical_date=run.logical_date,
                    requested_by=requested_by,
                    # municipalities the earlier run finished are taken over; only the others run again
                    resume_from=run.id if run.status in (RunStatus.PARTIAL, RunStatus.FAILED, RunStatus.INTERRUPTED) else None)

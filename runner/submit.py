@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kyodo.core.settings import Settings, get_settings
+from kyodo.core.status import Trigger
 from kyodo.runner.engine import ProgressFn, RunResult
 from kyodo.runner.executors import get_executor
 from kyodo.runner.plan import attach_scenario_file, plan_runs
@@ -25,7 +26,7 @@ def run_scenario(
     codes: list[str] | None = None,
     params: dict[str, Any] | None = None,
     *,
-    trigger: str = "manual",
+    trigger: Trigger = Trigger.MANUAL,
     logical_date: date | None = None,
     dry_run: bool = False,
     registry: Registry | None = None,
@@ -48,6 +49,6 @@ def run_scenario(
     return get_executor(registry, store, settings, executor).submit(plans, progress=progress)
 
 
-def submit_run(scenario: str, municipality_code: str, params: dict[str, Any], trigger: str, logical_date: datetime) -> None:
+def submit_run(scenario: str, municipality_code: str, params: dict[str, Any], trigger: Trigger, logical_date: datetime) -> None:
     """Scheduler callback: run ``scenario`` for one municipality on the configured executor."""
     run_scenario(scenario, [municipality_code], params, trigger=trigger, logical_date=logical_date.date())

@@ -52,14 +52,11 @@ class CeleryExecutor:
         for plan in plans:
             key = (plan.scenario, plan.scenario_sha256)  # a DX leader's own file travels as text, checked here like on the worker
             scenario = scenarios.get(key) or scenarios.setdefault(key, plan_scenario(plan))
-            if plan.idempotency_key:
-                done = self.store.find_by_key(plan.idempotency_key)
-                if done is not None and done.status in (*DONE, *ACTIVE):
-                    results.append(RunResult(done.id, done.scenario, done.municipality, RunStatus.SKIPPED, _path(done.artifact_dir),
-                                             error="同じ実行（シナリオ・自治体・日付）は投入済みです"))
-                    continue
-                if done is not None:
-                    self.store.release_key(done.id)
+            done = self.store.duplicate_of(plan.idempotency_key, (*DONE, *ACTIVE))
+            if done is not None:
+                results.append(RunResult(done.id, done.scenario, done.municipality, RunStatus.SKIPPED, _path(done.artifact_dir),
+                                         error="同じ実行（シナリオ・自治体・日付）は投入済みです"))
+                continue
             run_id = plan.run_id or new_run_id()
             plan = plan.model_copy(update={"run_id": run_id, "kyodo_version": runner.__version__})
             artifact_dir = self.settings.runs_dir / plan.owner / run_id
@@ -67,11 +64,9 @@ class CeleryExecutor:
             if claimed is not None and claimed.status == RunStatus.QUEUED:
                 self.store.update_run(run_id, artifact_dir=str(artifact_dir), process=None)
             else:
-                self.store.create_run(run_id=run_id, scenario=scenario.name, version=scenario.version, municipality=plan.owner,
-                                      municipalities=plan.municipalities, trigger=plan.trigger, params=plan.params,
-                                      artifact_dir=str(artifact_dir), minutes_per_item=scenario.minutes_per_item,
-                                      idempotency_key=plan.idempotency_key, rerun_of=plan.rerun_of, status=RunStatus.QUEUED,
-                                      logical_date=plan.logical_date)
+                self.store.record_plan(plan, run_id=run_id, scenario=scenario.name, version=scenario.version,
+                                       artifact_dir=str(artifact_dir), minutes_per_item=scenario.minutes_per_item,
+                                       status=RunStatus.QUEUED, key=plan.idempotency_key, logical_date=plan.logical_date)
             queue = queue_for(scenario.zone, plan.owner)
             if served is not None and queue not in served:
                 self.warnings.append(f"キュー「{queue}」（{scenario.zone}）を処理するワーカーがいません。"

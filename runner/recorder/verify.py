@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from kyodo.core.status import RunStatus
+from kyodo.core.status import RunStatus, Trigger
 from kyodo.runner.recorder.compose import Composed
 from kyodo.runner.recorder.events import EventKind
 from kyodo.runner.submit import run_scenario
@@ -55,7 +55,7 @@ def recorded_files(composed: Composed, events: list) -> dict[str, str]:
 
 def replay(path: Path, code: str, recorded: dict[str, str]) -> ReplayReport:
     """Run the written scenario for municipality ``code`` and compare its downloads with ``recorded``."""
-    [result] = run_scenario(str(path), [code], trigger="manual", requested_by="recorder")
+    [result] = run_scenario(str(path), [code], trigger=Trigger.MANUAL, requested_by="recorder")
     report = ReplayReport(result.run_id, result.status, result.error)
     for name, digest in recorded.items():
         replayed = _find(result.artifact_dir, name, code)

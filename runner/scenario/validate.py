@@ -37,15 +37,10 @@ from kyodo.runner.scenario.model import Param, Retry, Scenario, Step
 from kyodo.runner.scenario.params import coerce_param
 from kyodo.runner.scenario.pathcheck import path_problems
 from kyodo.runner.scenario.positions import Layout, layout, locate
+from kyodo.runner.scenario.scope import BUILTIN_NAMES, MUNICIPALITY_FIELDS, RUN_FIELDS
 
 __all__ = ["Problem", "check_scenario", "validate_file", "validate_text"]
 
-BUILTIN_NAMES = {"params", "municipality", "municipalities", "run"}
-# What ``${municipality.X}`` / a loop item over ``${municipalities}`` and ``${run.X}`` offer
-# (kyodo.runner.engine.municipality_view and the engine's run scope).
-MUNICIPALITY_FIELDS = ("code", "name", "kind", "zone", "portal_url", "credentials", "input_dir", "output_dir",
-                       "office", "phone", "params", "profile")
-RUN_FIELDS = ("id", "date", "yyyymmdd", "artifact_dir", "trigger")
 
 # A key whose literal value would be a secret; ``password_secret`` / ``secret`` hold a *name*.
 _SECRET_KEY = re.compile(r"(^|_)(password|passwd|pwd|pass|token|api_?key|secret_?key|access_?key|client_?secret|"

@@ -28,13 +28,14 @@ from filelock import FileLock, Timeout
 from kyodo.core.errors import BusinessError, KyodoError
 from kyodo.core.privacy import mask_text
 from kyodo.core.settings import get_settings
+from kyodo.core.status import Trigger
 from kyodo.runner.registry import Registry
 from kyodo.runner.scenario.loader import available_scenarios
 from kyodo.runner.scheduler.control import paused
 from kyodo.runner.scheduler.triggers import TZ, parse_schedule
 
 log = logging.getLogger("kyodo.scheduler")
-Submit = Callable[[str, str, dict, str, datetime], None]
+Submit = Callable[[str, str, dict, Trigger, datetime], None]
 JOB_DEFAULTS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 3600}
 
 
@@ -107,7 +108,7 @@ def _fire(submit: Submit, scenario: str, code: str, params: dict) -> None:
         if scenario in paused(get_settings().registry_path, code):  # read at fire time: a pause takes effect at once
             log.info("一時停止中のためスキップ: %s %s", code, scenario)
             return
-        submit(scenario, code, dict(params), "schedule", datetime.now(TZ))
+        submit(scenario, code, dict(params), Trigger.SCHEDULE, datetime.now(TZ))
     except Exception as exc:  # one municipality's failure must not stop the others
 
         log.error("スケジュール実行の投入に失敗: %s %s: %s", code, scenario, mask_text(str(exc)))

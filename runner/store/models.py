@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-from kyodo.core.status import RunStatus
+from kyodo.core.status import RunStatus, Trigger
 
 
 class UTCDateTime(TypeDecorator):
@@ -64,7 +64,7 @@ class Run(Base):
     scenario_version: Mapped[str] = mapped_column(String(20), default="")
     municipality: Mapped[str] = mapped_column(String(6), index=True)
     municipalities: Mapped[list] = mapped_column(JSON, default=list)
-    trigger: Mapped[str] = mapped_column(String(20), default="manual")
+    trigger: Mapped[str] = mapped_column(String(20), default=Trigger.MANUAL.value)
     status: Mapped[str] = mapped_column(String(20), index=True, default=RunStatus.QUEUED.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

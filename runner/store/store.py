@@ -209,17 +209,37 @@ class RunStore:
         with self.session() as s:
             return s.scalars(q).first()
 
+    def record_plan(self, plan: Any, *, run_id: str, scenario: str, version: str, artifact_dir: str, minutes_per_item: float,
+                    status: RunStatus, key: str | None, logical_date: date | None) -> Run:
+        """The run record of ``plan`` (a RunPlan): what the engine, the Celery submitter and a re-run store."""
+        return self.create_run(
+            run_id=run_id, scenario=scenario, version=version, municipality=plan.owner,
+            municipalities=list(plan.municipalities), trigger=plan.trigger, params=dict(plan.params or {}),
+            artifact_dir=artifact_dir, minutes_per_item=minutes_per_item, idempotency_key=key, rerun_of=plan.rerun_of,
+            status=status, logical_date=logical_date)
+
+    def duplicate_of(self, key: str | None, blocking: tuple[RunStatus, ...], *, own_id: str | None = None) -> Run | None:
+        """The run that makes a plan with idempotency ``key`` a duplicate: the one holding the key, if its
+        status is in ``blocking``. A failed or interrupted attempt does not block: its key is released here
+        so that the new attempt can take it (unless it is the same run, ``own_id``, being redelivered)."""
+        if not key:
+            return None
+        holder = self.find_by_key(key)
+        if holder is None or holder.status in blocking:
+            return holder
+        if holder.id != own_id:
+            self.release_key(holder.id)
+        return None
+
     def claim_rerun(self, plan: Any, *, run_id: str, artifact_dir: str, version: str = "",
                     minutes_per_item: float = 0.0) -> Run | None:
         """Record the re-run ``plan`` as queued, or return None when a re-run of the same run (and
         municipality) is already queued or running. The partial unique index ``uq_runs_active_rerun``
         decides, so concurrent requests (several clicks, staff or dashboards) start exactly one."""
         try:
-            return self.create_run(
-                run_id=run_id, scenario=plan.scenario, version=version, municipality=plan.owner,
-                municipalities=list(plan.municipalities), trigger=plan.trigger, params=dict(plan.params or {}),
-                artifact_dir=artifact_dir, minutes_per_item=minutes_per_item, rerun_of=plan.rerun_of, status=RunStatus.QUEUED,
-                logical_date=plan.logical_date)
+            return self.record_plan(plan, run_id=run_id, scenario=plan.scenario, version=version, artifact_dir=artifact_dir,
+                                    minutes_per_item=minutes_per_item, status=RunStatus.QUEUED, key=None,
+                                    logical_date=plan.logical_date)
         except RerunInProgress:
             return None
 

@@ -12,6 +12,7 @@ from kyodo.runner.plan import RunPlan
 from kyodo.runner.registry import load_registry
 from kyodo.runner.scenario.expr import evaluate, render
 from kyodo.runner.scenario.model import Scenario
+from kyodo.runner.scenario.scope import MUNICIPALITY_FIELDS, RUN_FIELDS
 
 CALLS: dict[str, int] = {}
 
@@ -123,3 +124,12 @@ def test_crash_inside_an_action_is_recorded_not_raised(kyodo_home):
     result, store = run(sc, kyodo_home)
     assert result.status == "failed" and result.error_class == "application"
     assert store.get_run(result.run_id).status == "failed"
+
+
+def test_the_scope_offers_exactly_the_fields_the_validator_knows(kyodo_home):
+    """${municipality.X} and ${run.X}: the engine's values and the validator's lists are one definition."""
+    sc = scenario([{"id": "m", "action": "testing.echo", "with": {"value": "${municipality}"}},
+                   {"id": "r", "action": "testing.echo", "with": {"value": "${run}"}}])
+    result, _ = run(sc, kyodo_home)
+    assert tuple(result.outputs["m"]) == MUNICIPALITY_FIELDS and tuple(result.outputs["r"]) == RUN_FIELDS
+    assert result.outputs["r"]["trigger"] == "manual" and result.outputs["m"]["code"] == "352039"

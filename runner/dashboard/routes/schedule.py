@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from kyodo.core.errors import KyodoError
 from kyodo.core.jst import JST, WEEKDAYS_JA
 from kyodo.core.privacy import mask_text
+from kyodo.core.status import Trigger
 from kyodo.runner.audit import record_quietly
 from kyodo.runner.dashboard.deps import csrf_form, get_dash, page, require_staff
 from kyodo.runner.dashboard.routes.runs import submit_in_background
@@ -115,7 +116,7 @@ def run_now(request: Request, code: str = Form(...), scenario: str = Form(...), 
     """Start the scheduled scenario now, with the schedule's parameters (a manual run for today)."""
     dash = get_dash(request)
     m, entry = _entry(request, who, code, scenario)
-    plans = plan_runs(load_scenario(scenario), dash.registry, [m.code], dict(entry.params), trigger="manual",
+    plans = plan_runs(load_scenario(scenario), dash.registry, [m.code], dict(entry.params), trigger=Trigger.MANUAL,
                       requested_by=f"dashboard:{who.username}")
     for plan in plans:
         record_quietly(who.username, "schedule.run_now", f"{scenario}/{m.code}", "ダッシュボードから今すぐ実行")
