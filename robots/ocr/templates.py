@@ -29,6 +29,7 @@ from pydantic import (
 from pydantic_core import ErrorDetails
 
 from kyodo.core.errors import BusinessError
+from kyodo.core.messages import PYDANTIC_JA, japanese_message
 from kyodo.core.yamlfile import load_yaml
 from kyodo.robots.ocr.pages import marks_of_reference
 from kyodo.robots.ocr.render import KYODO_MARKS
@@ -225,24 +226,6 @@ def load_template(name_or_path: str | Path) -> FormTemplate:
     return t
 
 
-# pydantic's English messages, said in Japanese (the DX leader never sees "Input should be ...").
-_MESSAGES: dict[str, str] = {
-    "literal_error": "「{input}」は使えません。使える値: {expected}",
-    "missing": "必須の項目がありません",
-    "extra_forbidden": "この項目名は使えません（綴りを確認してください）",
-    "float_parsing": "数値で書いてください（「{input}」）", "float_type": "数値で書いてください",
-    "int_parsing": "整数で書いてください（「{input}」）", "int_type": "整数で書いてください",
-    "bool_parsing": "true か false で書いてください（「{input}」）", "bool_type": "true か false で書いてください",
-    "string_type": "文字で書いてください", "string_too_short": "空にはできません",
-    "string_too_long": "{max_length}文字以内で書いてください",
-    "too_short": "数が足りません（{min_length}個以上必要です）", "too_long": "数が多すぎます（{max_length}個まで）",
-    "tuple_type": "[x, y, 幅, 高さ] のように角かっこで書いてください", "list_type": "リスト（[a, b] または - で始まる行）で書いてください",
-    "dict_type": "「名前: 値」の形で書いてください", "model_type": "「名前: 値」の形で書いてください",
-    "greater_than_equal": "{ge} 以上にしてください", "less_than_equal": "{le} 以下にしてください",
-    "greater_than": "{gt} より大きくしてください", "less_than": "{lt} より小さくしてください",
-}
-
-
 def _describe(err: ErrorDetails, data: Any = None) -> str:
     """``fields.3番目（氏名）.box: 領域…``: position counted from 1, the field's name, Japanese text."""
     loc: list[str] = []
@@ -260,12 +243,8 @@ def _describe(err: ErrorDetails, data: Any = None) -> str:
     kind = str(err.get("type", ""))
     if kind == "value_error":
         msg = str(err["msg"]).removeprefix("Value error, ")
-    elif kind in _MESSAGES:
-        ctx = {k: (re.sub(r"'|\"", "", str(v)).replace(" or ", ", ").replace(", ", " / ") if k == "expected" else v) for k, v in (err.get("ctx") or {}).items()}
-        try:
-            msg = _MESSAGES[kind].format(input=err.get("input"), **ctx)
-        except (KeyError, IndexError):
-            msg = _MESSAGES[kind].split("（")[0]
+    elif kind in PYDANTIC_JA:
+        msg = japanese_message(err, quote_input=True)
     else:
         msg = f"値が正しくありません（{err.get('input')!s:.40}）"
     return f"{'.'.join(loc)}: {msg}" if loc else msg
