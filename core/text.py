@@ -34,6 +34,7 @@ _COLLAPSE = ("sub", _SPACES, " ")
 
 
 def text_steps(collapse_spaces: bool) -> tuple[tuple[str, Any, str], ...]:
+    """The steps of :func:`normalize_text`, for a vectorised version (``kyodo.robots.normalize.normalize_series``)."""
     return (*_STEPS, _COLLAPSE) if collapse_spaces else _STEPS
 
 

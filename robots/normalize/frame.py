@@ -20,7 +20,7 @@ from kyodo.robots.normalize.wareki import WarekiError, parse_date
 
 
 def normalize_series(values: Any, *, collapse_spaces: bool = True) -> Any:
-    """:func:`normalize_text` vectorised for a pandas Series (missing values become ``""``)."""
+    """:func:`~kyodo.core.text.normalize_text` vectorised for a pandas Series (missing values become ``""``)."""
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     na = s.isna()
     if s.dtype == object or na.any():

@@ -31,7 +31,7 @@ router = APIRouter()
 
 
 def next_runs(registry: Registry) -> tuple[list[Any], list[Any], str | None]:
-    """Next fire times from the scheduler module; the page still works when it is missing or fails."""
+    """Next fire times; the page still works (with a message) when computing them fails."""
     try:
         rows, problems = next_fire_times(registry)  # checked against the scenarios available now
     except Exception as exc:  # noqa: BLE001 - shown to staff, logged for operators
