@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     session_secret: SecretStr | None = Field(None, description="key signing dashboard logins (else <home>/session.key)")
     new_password: SecretStr | None = Field(None, description="password for kyodo users add/passwd without a prompt")
     hourly_cost: str | None = Field(None, description="円 per staff hour for the effect report (２,５００円 is read)")
+    # Runs
+    run_stale_minutes: float = Field(10, gt=0, description="minutes without a heartbeat after which a running run is marked "
+                                                           "interrupted (its machine or worker stopped)")
     # Celery executor
     broker_url: str = Field("redis://127.0.0.1:6379/0", description="Celery broker (Redis)")
     queue_per_municipality: Flag = Field(False, description="1 gives every municipality its own queue per zone")

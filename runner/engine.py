@@ -36,6 +36,7 @@ from kyodo.robots.progress import ProgressEvent, ProgressReporter, Tick
 from kyodo.runner.artifacts import encrypt_tree, require_key
 from kyodo.runner.audit import note_scenario, record_quietly
 from kyodo.runner.checkpoints import Checkpoints
+from kyodo.runner.heartbeat import Heartbeat
 from kyodo.runner.logs import MaskingFormatter
 from kyodo.runner.plan import RunPlan, effective_params, keep_scenario_text
 from kyodo.runner.privatefiles import secure_tree
@@ -155,6 +156,7 @@ def execute(
         return run  # already done: nothing to do
     with contextlib.ExitStack() as stack:
         stack.enter_context(_stage(run, "個人情報の保護設定"))
+        stack.enter_context(Heartbeat(store, run.id, settings.run_stale_minutes))  # until the record is final (a beat only touches a running run)
         stack.enter_context(personal_scope())  # ends last: the final messages are masked with it
         stack.callback(_guarded, run, "実行結果の記録", _record_final, store, run)
         stack.callback(_guarded, run, "成果物の記録", store.record_artifacts, run.id, run.artifact_dir)
@@ -228,6 +230,7 @@ def _begin(plan: RunPlan, scenario: Scenario, registry: Registry, store: RunStor
     today = plan.logical_date or datetime.now(JST).date()
     if existing is not None:  # queued by a submitter (dashboard re-run, Celery), or redelivered after a crash
         fields: dict[str, Any] = {"status": RunStatus.RUNNING, "started_at": datetime.now(UTC),
+                                  "finished_at": None, "error_class": None, "error_message": None,  # an interrupted attempt's end no longer holds
                                   "artifact_dir": str(artifact_dir), "attempt": existing.attempt + (existing.status != RunStatus.QUEUED),
                                   "scenario_version": scenario.version, "minutes_per_item": scenario.minutes_per_item}
         if plan.idempotency_key and not existing.idempotency_key and store.find_by_key(plan.idempotency_key) is None:

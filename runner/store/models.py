@@ -85,6 +85,8 @@ class Run(Base):
     process: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # live progress of a running run: {"done", "total", "label", "item"} (migration 0007; see kyodo.runner.progress)
     progress: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    # when the running process last said it is alive (migration 0008; see kyodo.runner.heartbeat)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     # At most one re-run of a run (per municipality part) may be queued or running at a time, enforced by the database so
     # that concurrent requests (three clicks, two staff) cannot start two (migration 0006).

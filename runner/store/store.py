@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import String, and_, cast, create_engine, event, func, or_, select
+from sqlalchemy import String, and_, cast, create_engine, event, func, or_, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DatabaseError, IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 from kyodo.core.errors import ApplicationError, BusinessError, ErrorKind
 from kyodo.core.jst import JST
 from kyodo.core.privacy import mask_data
+from kyodo.core.settings import load_settings
 from kyodo.core.status import ACTIVE, RunStatus
 from kyodo.robots.normalize import normalize_text, parse_date
 from kyodo.runner.store._process import is_alive, process_tag
@@ -117,6 +118,11 @@ def jst_day_start(d: date) -> datetime:
     return datetime.combine(d, time.min, JST)
 
 
+
+def _interrupt(run: Run, message: str) -> None:
+    run.status, run.finished_at = RunStatus.INTERRUPTED, now()
+    run.error_class, run.error_message = ErrorKind.APPLICATION, message
+
 def now() -> datetime:
     return datetime.now(UTC)
 
@@ -187,6 +193,7 @@ class RunStore:
             id=run_id or new_run_id(), scenario=scenario, scenario_version=version, municipality=municipality,
             municipalities=municipalities, trigger=trigger, status=status, created_at=now(),
             started_at=now() if status == RunStatus.RUNNING else None, params=mask_data(_jsonable(params)),
+            heartbeat_at=now() if status == RunStatus.RUNNING else None,
             artifact_dir=artifact_dir, minutes_per_item=minutes_per_item, idempotency_key=idempotency_key,
             rerun_of=rerun_of, logical_date=logical_date,
             process=process_tag() if status == RunStatus.RUNNING or (status == RunStatus.QUEUED and rerun_of) else None,
@@ -267,9 +274,10 @@ class RunStore:
 
     @_db_errors
     def update_run(self, run_id: str, **fields: Any) -> None:
-        """Set columns of a run; a run switched to ``running`` is tagged with this process."""
-        if fields.get("status") == RunStatus.RUNNING and "process" not in fields:
-            fields["process"] = process_tag()
+        """Set columns of a run; a run switched to ``running`` is tagged with this process (and has a first heartbeat)."""
+        if fields.get("status") == RunStatus.RUNNING:
+            fields.setdefault("process", process_tag())
+            fields.setdefault("heartbeat_at", now())
         with self.session() as s, s.begin():
             run = s.get(Run, run_id)
             if run is None:
@@ -312,22 +320,38 @@ class RunStore:
 
     @_db_errors
     def mark_interrupted(self) -> list[str]:
-        """Runs left ``running`` by a crashed local process become ``interrupted``.
+        """Runs whose process or machine has stopped become ``interrupted``.
 
-        Called when ``kyodo run``/``demo``/``dashboard``/``schedule start`` start up. Only runs
-        whose process is gone are touched: a run still going in another process on this machine
-        (the scheduler, a second terminal) is left alone, and so are runs of other machines (they
-        clean up after themselves) and Celery runs (the broker redelivers those).
+        Called when ``kyodo run``/``demo``/``dashboard``/``schedule start`` start up, and by the
+        dashboard. Two signs, either is enough:
+
+        - a local run (no Celery worker) whose process on this machine is gone; a run still going in
+          another process here (the scheduler, a second terminal) is left alone;
+        - a running run, on any machine or worker, with no heartbeat for ``KYODO_RUN_STALE_MINUTES``
+          (its machine died, or lost the database): the engine beats every few seconds
+          (:mod:`kyodo.runner.heartbeat`), also while an action waits. A Celery run marked so is still
+          redelivered by the broker, and the new attempt takes the record over.
         """
+        minutes = load_settings().run_stale_minutes
         with self.session() as s, s.begin():
             local = or_(Run.status == RunStatus.RUNNING, and_(Run.status == RunStatus.QUEUED, Run.process.is_not(None)))
             candidates = list(s.scalars(select(Run).where(local, Run.worker.is_(None))))
-            runs = [r for r in candidates if is_alive(r.process) is False]
-            for r in runs:
-                r.status, r.finished_at = RunStatus.INTERRUPTED, now()
-                r.error_class = ErrorKind.APPLICATION
-                r.error_message = "実行中にプロセスが停止しました（再実行できます: kyodo runs rerun）"
-            return [r.id for r in runs]
+            crashed = [r for r in candidates if is_alive(r.process) is False]
+            silent = list(s.scalars(select(Run).where(Run.status == RunStatus.RUNNING, Run.heartbeat_at.is_not(None),
+                                                      Run.heartbeat_at < now() - timedelta(minutes=minutes))))
+            for r in crashed:
+                _interrupt(r, "実行中にプロセスが停止しました（再実行できます: kyodo runs rerun）")
+            for r in silent:
+                if r not in crashed:
+                    _interrupt(r, f"{minutes:g}分以上応答がないため中断としました。実行していた機械またはワーカーが停止した"
+                                  "可能性があります（再実行できます: kyodo runs rerun）")
+            return [r.id for r in crashed] + [r.id for r in silent if r not in crashed]
+
+    @_db_errors
+    def beat(self, run_id: str) -> None:
+        """The run is still going (called every few seconds by its heartbeat)."""
+        with self.session() as s, s.begin():
+            s.execute(update(Run).where(Run.id == run_id, Run.status == RunStatus.RUNNING).values(heartbeat_at=now()))
 
     # --- reading -------------------------------------------------------------------------
     @_db_errors
