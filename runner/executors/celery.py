@@ -15,6 +15,7 @@ from kombu.exceptions import OperationalError
 
 from kyodo import runner
 from kyodo.core.errors import ApplicationError, ErrorKind
+from kyodo.core.privacy import mask_data
 from kyodo.core.settings import Settings
 from kyodo.core.status import ACTIVE, DONE, RunStatus
 from kyodo.runner.engine import ProgressFn, RunResult
@@ -22,6 +23,7 @@ from kyodo.runner.plan import RunPlan, plan_scenario
 from kyodo.runner.registry import Registry
 from kyodo.runner.store import RunStore, new_run_id
 from kyodo.runner.worker.app import broker_url, celery_app, queue_for
+from kyodo.runner.worker.sealing import broker_key, seal
 
 log = logging.getLogger("kyodo.celery")
 
@@ -73,7 +75,7 @@ class CeleryExecutor:
                                      f"kyodo worker --zone {scenario.zone} を該当ネットワークで起動してください。")
             limit = int(scenario.timeout_minutes * 60)
             try:
-                app.send_task("kyodo.run", kwargs={"payload": plan.model_dump(mode="json")}, queue=queue,
+                app.send_task("kyodo.run", kwargs={"payload": seal(plan.model_dump(mode="json"))}, queue=queue,
                               soft_time_limit=limit, time_limit=limit + 60, retry=True,
                               retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5})
             except OperationalError as exc:
@@ -84,6 +86,9 @@ class CeleryExecutor:
                 failed.append(run_id)
                 continue
             results.append(RunResult(run_id, scenario.name, plan.owner, RunStatus.QUEUED, artifact_dir))
+        if broker_key() is None and any(mask_data(p.params) != p.params for p in plans):
+            self.warnings.append("パラメータに個人情報らしい値（マイナンバー・電話番号など）があり、ブローカーを平文で通ります。"
+                                 "BROKER_KEY を登録すると暗号化して送ります（docs/scale_out.md）。")
         for w in sorted(set(self.warnings)):
             log.warning(w)
         if failed:

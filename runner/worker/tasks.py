@@ -22,6 +22,7 @@ from kyodo.runner.scenario.loader import load_scenario, scenario_path
 from kyodo.runner.scenario.overlay import overlay_dir
 from kyodo.runner.store import open_store
 from kyodo.runner.worker.app import celery_app
+from kyodo.runner.worker.sealing import seal, unseal
 
 log = logging.getLogger("kyodo.worker")
 app = celery_app()
@@ -78,6 +79,13 @@ def run_plan(self, payload: dict) -> dict:
     settings = get_settings()
     store = _store(settings.db_url)
     try:
+        payload = unseal(payload)
+    except KyodoError as exc:  # no key, or another key: recorded, not retried (another attempt would fail alike)
+        run_id = payload.get("run_id") if isinstance(payload, dict) else None
+        if run_id and store.get_run(str(run_id)):
+            store.update_run(str(run_id), status=RunStatus.FAILED, error_class=exc.kind, error_message=str(exc))
+        return {"status": "rejected", "reason": exc.message}
+    try:
         plan = RunPlan.model_validate(payload)
     except ValidationError as exc:
         run_id = payload.get("run_id") if isinstance(payload, dict) else None
@@ -101,7 +109,7 @@ def run_plan(self, payload: dict) -> dict:
                      progress=StoreProgress(store))
     if result.status == RunStatus.FAILED and result.error_class == ErrorKind.APPLICATION and self.request.retries < self.max_retries:
         store.release_key(result.run_id)
-        raise self.retry(countdown=5 * 2 ** self.request.retries, kwargs={"payload": {**payload, "run_id": None}})
+        raise self.retry(countdown=5 * 2 ** self.request.retries, kwargs={"payload": seal({**payload, "run_id": None})})
     if not plan.dry_run and result.status != RunStatus.SKIPPED:
         notify_run_quietly(result.run_id, store, registry)  # after the last attempt only; never raises
     return {"status": result.status, "run_id": result.run_id}
