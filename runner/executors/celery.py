@@ -51,6 +51,7 @@ class CeleryExecutor:
         served = served_queues() if self.check_workers else None
         results, failed = [], []
         scenarios: dict[tuple[str, str | None], Any] = {}
+        sealing = broker_key()  # BROKER_KEY: plans cross the broker sealed (runner/worker/sealing.py)
         for plan in plans:
             key = (plan.scenario, plan.scenario_sha256)  # a DX leader's own file travels as text, checked here like on the worker
             scenario = scenarios.get(key) or scenarios.setdefault(key, plan_scenario(plan))
@@ -75,7 +76,7 @@ class CeleryExecutor:
                                      f"kyodo worker --zone {scenario.zone} を該当ネットワークで起動してください。")
             limit = int(scenario.timeout_minutes * 60)
             try:
-                app.send_task("kyodo.run", kwargs={"payload": seal(plan.model_dump(mode="json"))}, queue=queue,
+                app.send_task("kyodo.run", kwargs={"payload": seal(plan.model_dump(mode="json"), sealing)}, queue=queue,
                               soft_time_limit=limit, time_limit=limit + 60, retry=True,
                               retry_policy={"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5})
             except OperationalError as exc:
@@ -86,7 +87,7 @@ class CeleryExecutor:
                 failed.append(run_id)
                 continue
             results.append(RunResult(run_id, scenario.name, plan.owner, RunStatus.QUEUED, artifact_dir))
-        if broker_key() is None and any(mask_data(p.params) != p.params for p in plans):
+        if sealing is None and any(mask_data(p.params) != p.params for p in plans):
             self.warnings.append("パラメータに個人情報らしい値（マイナンバー・電話番号など）があり、ブローカーを平文で通ります。"
                                  "BROKER_KEY を登録すると暗号化して送ります（docs/scale_out.md）。")
         for w in sorted(set(self.warnings)):

@@ -35,9 +35,8 @@ def broker_key() -> Fernet | None:
         raise BusinessError("BROKER_KEY が正しい暗号化キーではありません。", hint=_HINT) from None
 
 
-def seal(payload: dict[str, Any]) -> dict[str, Any]:
-    """The payload as it goes on the queue: sealed when there is a key, else as it is."""
-    key = broker_key()
+def seal(payload: dict[str, Any], key: Fernet | None) -> dict[str, Any]:
+    """The payload as it goes on the queue: sealed with ``key`` (:func:`broker_key`, looked up once per batch), or as it is."""
     if key is None:
         return payload
     token = key.encrypt(json.dumps(payload, ensure_ascii=False).encode("utf-8")).decode("ascii")

@@ -22,7 +22,7 @@ from kyodo.runner.scenario.loader import load_scenario, scenario_path
 from kyodo.runner.scenario.overlay import overlay_dir
 from kyodo.runner.store import open_store
 from kyodo.runner.worker.app import celery_app
-from kyodo.runner.worker.sealing import seal, unseal
+from kyodo.runner.worker.sealing import broker_key, seal, unseal
 
 log = logging.getLogger("kyodo.worker")
 app = celery_app()
@@ -109,7 +109,7 @@ def run_plan(self, payload: dict) -> dict:
                      progress=StoreProgress(store))
     if result.status == RunStatus.FAILED and result.error_class == ErrorKind.APPLICATION and self.request.retries < self.max_retries:
         store.release_key(result.run_id)
-        raise self.retry(countdown=5 * 2 ** self.request.retries, kwargs={"payload": seal({**payload, "run_id": None})})
+        raise self.retry(countdown=5 * 2 ** self.request.retries, kwargs={"payload": seal({**payload, "run_id": None}, broker_key())})
     if not plan.dry_run and result.status != RunStatus.SKIPPED:
         notify_run_quietly(result.run_id, store, registry)  # after the last attempt only; never raises
     return {"status": result.status, "run_id": result.run_id}

@@ -10,9 +10,13 @@ import pytest
 import redis as redis_client
 from cryptography.fernet import Fernet
 
+from kyodo.core.settings import get_settings
+from kyodo.runner.executors.celery import CeleryExecutor
+from kyodo.runner.plan import RunPlan
+from kyodo.runner.registry import load_registry
 from kyodo.runner.store import open_store
 from kyodo.runner.submit import run_scenario
-from kyodo.runner.worker.sealing import seal, unseal
+from kyodo.runner.worker.sealing import broker_key, seal, unseal
 from tests.celery.conftest import wait_for
 
 pytestmark = pytest.mark.redis
@@ -65,11 +69,24 @@ def test_a_worker_without_the_right_key_records_why_and_does_not_retry(celery_en
 def test_seal_round_trip_and_tampering(monkeypatch):
     monkeypatch.delenv("KYODO_SECRET_BROKER_KEY", raising=False)
     plain = {"run_id": "r1", "params": {"宛名番号": "000123"}}
-    assert seal(plain) is plain and unseal(plain) is plain  # no key: as it is
+    assert broker_key() is None and seal(plain, None) is plain and unseal(plain) is plain  # no key: as it is
     monkeypatch.setenv("KYODO_SECRET_BROKER_KEY", Fernet.generate_key().decode())
-    sealed = seal(plain)
+    sealed = seal(plain, broker_key())
     assert set(sealed) == {"sealed", "run_id"} and "000123" not in json.dumps(sealed)
     assert unseal(sealed) == plain
     tampered = {**sealed, "sealed": sealed["sealed"][:-4] + "AAAA"}
     with pytest.raises(Exception, match="改変"):
         unseal(tampered)
+
+
+def test_personal_looking_parameters_without_a_key_are_warned_about(celery_env, monkeypatch):
+    monkeypatch.delenv("KYODO_SECRET_BROKER_KEY", raising=False)
+    settings = get_settings()
+    executor = CeleryExecutor(load_registry(settings.registry_path), open_store(), settings, check_workers=False)
+    plain = RunPlan(scenario="slow_job", owner="352039", municipalities=["352039"], params={"seconds": 0.1})
+    executor.submit([plain])
+    assert not any("BROKER_KEY" in w for w in executor.warnings)
+    personal = RunPlan(scenario="slow_job", owner="352039", municipalities=["352039"], params={"seconds": "090-1234-5678"})
+    executor.submit([personal])
+    assert any("平文" in w and "BROKER_KEY" in w for w in executor.warnings)
+    assert "090-1234-5678" not in " ".join(executor.warnings)
