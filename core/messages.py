@@ -49,6 +49,8 @@ def japanese_message(err: Mapping[str, Any], *, quote_input: bool = False) -> st
 
     ``quote_input`` adds the value that was written (「…」, at most 40 characters) where it helps.
     """
+    if err["type"] == "value_error":  # kyodo's own validators raise ValueError with a Japanese message
+        return str(err.get("msg", "")).removeprefix("Value error, ")
     tmpl = PYDANTIC_JA.get(err["type"])
     if tmpl is None:
         return str(err.get("msg", ""))

@@ -45,7 +45,7 @@ from kyodo.runner.scenario.expr import render
 from kyodo.runner.scenario.inputs import input_roots
 from kyodo.runner.scenario.loader import scenario_path
 from kyodo.runner.scenario.model import Retry, Scenario, Step
-from kyodo.runner.scenario.scope import RUN_FIELDS
+from kyodo.runner.scenario.scope import BUILTIN_NAMES, RUN_FIELDS
 from kyodo.runner.secrets import get_secret
 from kyodo.runner.store import RunStore, new_run_id
 
@@ -179,7 +179,7 @@ def execute(
         run_id=run.id, scenario=scenario.name, owner=run.owner.code, status=run.status, artifact_dir=run.artifact_dir,
         items_ok=stats.items_ok if stats else 0, items_failed=stats.items_failed if stats else 0, error=run.error,
         error_class=run.error_class, item_errors=run.item_errors,
-        outputs={k: v for k, v in run.scope.items() if k not in ("params", "municipality", "municipalities", "run")},
+        outputs={k: v for k, v in run.scope.items() if k not in BUILTIN_NAMES},
     )
 
 

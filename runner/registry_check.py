@@ -89,7 +89,7 @@ def _pydantic_problems(doc: _Doc, exc: ValidationError, root: type[BaseModel], p
         elif e["type"] == "missing":
             msg = f"必須の項目「{loc[-1]}」がありません。"
         else:
-            msg = str(e.get("msg", "")).removeprefix("Value error, ") if e["type"] == "value_error" else japanese_message(e)
+            msg = japanese_message(e)
         name = _dotted((*prefix, *loc))
         out.append(doc.at((*prefix, *loc), f"{name}: {msg}" if name else msg))
     return out

@@ -241,9 +241,7 @@ def _describe(err: ErrorDetails, data: Any = None) -> str:
         except (KeyError, IndexError, TypeError):
             node = None
     kind = str(err.get("type", ""))
-    if kind == "value_error":
-        msg = str(err["msg"]).removeprefix("Value error, ")
-    elif kind in PYDANTIC_JA:
+    if kind == "value_error" or kind in PYDANTIC_JA:
         msg = japanese_message(err, quote_input=True)
     else:
         msg = f"値が正しくありません（{err.get('input')!s:.40}）"

@@ -337,15 +337,15 @@ class RunStore:
             local = or_(Run.status == RunStatus.RUNNING, and_(Run.status == RunStatus.QUEUED, Run.process.is_not(None)))
             candidates = list(s.scalars(select(Run).where(local, Run.worker.is_(None))))
             crashed = [r for r in candidates if is_alive(r.process) is False]
-            silent = list(s.scalars(select(Run).where(Run.status == RunStatus.RUNNING, Run.heartbeat_at.is_not(None),
-                                                      Run.heartbeat_at < now() - timedelta(minutes=minutes))))
+            quiet = s.scalars(select(Run).where(Run.status == RunStatus.RUNNING, Run.heartbeat_at.is_not(None),
+                                                Run.heartbeat_at < now() - timedelta(minutes=minutes)))
+            silent = [r for r in quiet if r not in crashed]
             for r in crashed:
                 _interrupt(r, "実行中にプロセスが停止しました（再実行できます: kyodo runs rerun）")
             for r in silent:
-                if r not in crashed:
-                    _interrupt(r, f"{minutes:g}分以上応答がないため中断としました。実行していた機械またはワーカーが停止した"
-                                  "可能性があります（再実行できます: kyodo runs rerun）")
-            return [r.id for r in crashed] + [r.id for r in silent if r not in crashed]
+                _interrupt(r, f"{minutes:g}分以上応答がないため中断としました。実行していた機械またはワーカーが停止した"
+                              "可能性があります（再実行できます: kyodo runs rerun）")
+            return [r.id for r in crashed + silent]
 
     @_db_errors
     def beat(self, run_id: str) -> None:

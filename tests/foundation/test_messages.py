@@ -39,3 +39,9 @@ def test_the_written_value_is_quoted_only_on_request_and_shortened():
 
 def test_an_unknown_kind_keeps_pydantics_text():
     assert japanese_message({"type": "some_new_kind", "msg": "Input is odd"}) == "Input is odd"
+
+
+def test_kyodos_own_validator_messages_lose_pydantics_english_prefix():
+    err = {"type": "value_error", "msg": "Value error, by: url_param のときは param を書いてください", "input": {}}
+    assert japanese_message(err) == "by: url_param のときは param を書いてください"
+    assert japanese_message(err, quote_input=True) == "by: url_param のときは param を書いてください"
